@@ -1,0 +1,17 @@
+/**
+ * `npm run bench`: runs every benchmark in this folder and prints ONE JSON object, keyed
+ * by benchmark name. Progress goes to stderr so stdout stays machine-readable.
+ * `npm run bench -- pipeline` runs only the named ones.
+ */
+type Bench = () => Promise<Record<string, unknown>>;
+
+const benches: Record<string, () => Promise<Bench>> = {};
+
+const only = process.argv.slice(2);
+const result: Record<string, unknown> = {};
+for (const [name, load] of Object.entries(benches)) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  process.stderr.write(`bench: ${name}...\n`);
+  result[name] = await (await load())();
+}
+process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

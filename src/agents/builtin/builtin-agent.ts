@@ -1,0 +1,59 @@
+import type { Agent, AgentReply } from "../agent.ts";
+import { detectIntent } from "./detect-intent.ts";
+import type { KnowledgeBase, KnowledgeMatch } from "./knowledge-base.ts";
+
+export interface BuiltinAgentOptions {
+  id: string;
+  version: string;
+  knowledge: KnowledgeBase;
+  /** Lowest confidence (0..1) that is answered rather than handed to a person. */
+  threshold?: number;
+  handoffText?: string;
+  greetingText?: string;
+}
+
+/** Calibrated on the example knowledge base; see "Confidence" in docs/builtin-agent.md. */
+export const DEFAULT_THRESHOLD = 0.4;
+export const DEFAULT_HANDOFF_TEXT =
+  "I'm not sure about that one, so I'm bringing in a person from our team. They'll reply here shortly.";
+export const DEFAULT_GREETING_TEXT = "Hi! What can I help you with today?";
+
+/**
+ * The offline agent: answers from a knowledge base, greets, and hands off to a person when
+ * asked to or when no entry matches well enough. Deterministic and network-free.
+ */
+export function createBuiltinAgent(options: BuiltinAgentOptions): Agent {
+  const {
+    knowledge,
+    threshold = DEFAULT_THRESHOLD,
+    handoffText = DEFAULT_HANDOFF_TEXT,
+    greetingText = DEFAULT_GREETING_TEXT,
+  } = options;
+  return {
+    id: options.id,
+    version: options.version,
+    async respond(context, signal): Promise<AgentReply> {
+      signal?.throwIfAborted();
+      const intent = detectIntent(context.text);
+      if (intent === "customer_request") {
+        return { text: handoffText, handoff: { reason: "customer_request" } };
+      }
+      if (intent === "greeting") return { text: greetingText };
+      const [best] = knowledge.search(context.text, 1);
+      if (!best || best.confidence < threshold) {
+        return {
+          text: handoffText,
+          handoff: { reason: "low_confidence" },
+          confidence: best?.confidence ?? 0,
+          // The near miss tells whoever tunes the knowledge base what almost matched.
+          ...(best && { meta: matchMeta(best) }),
+        };
+      }
+      return { text: best.entry.answer, confidence: best.confidence, meta: matchMeta(best) };
+    },
+  };
+}
+
+function matchMeta({ entry, confidence }: KnowledgeMatch): Record<string, unknown> {
+  return { entryId: entry.id, question: entry.question, score: confidence };
+}

@@ -1,0 +1,57 @@
+import websocket from "@fastify/websocket";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
+import type { Logger } from "pino";
+import type { Channel } from "../channels/index.ts";
+import type { ConversationService } from "../conversations/index.ts";
+import type { JobQueue } from "../jobs/index.ts";
+import type { Store } from "../store/index.ts";
+import { requireAdminKey } from "./admin-auth.ts";
+import { registerErrorHandling } from "./error-handler.ts";
+import { conversationRoutes } from "./routes/conversations.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { outboxRoutes } from "./routes/outbox.ts";
+import { webchatRoutes } from "./routes/webchat.ts";
+import { webhookRoutes } from "./routes/webhooks.ts";
+
+export interface AppOptions {
+  store: Store;
+  queue: JobQueue;
+  service: ConversationService;
+  channels: ReadonlyMap<string, Channel>;
+  adminKey: string;
+  logger: Logger;
+  bodyLimit: number;
+  publicUrl?: string;
+  workerRunning: () => boolean;
+  /** Extra admin routes (behind the admin key), registered by later modules. */
+  adminRoutes?: (api: FastifyInstance) => Promise<void>;
+}
+
+/** The HTTP surface: public health, chat and webhooks; everything under /api behind the key. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { store, queue, service, channels } = options;
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    bodyLimit: options.bodyLimit,
+    // Per-request lines would dominate the log at webhook rates; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    forceCloseConnections: true,
+  });
+  registerErrorHandling(app);
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(healthRoutes, { store, workerRunning: options.workerRunning });
+  await app.register(webchatRoutes, { channels, service });
+  await app.register(webhookRoutes, {
+    channels,
+    service,
+    publicUrl: options.publicUrl,
+    bodyLimit: options.bodyLimit,
+  });
+  await app.register(async (api) => {
+    api.addHook("onRequest", requireAdminKey(options.adminKey));
+    await api.register(conversationRoutes, { store });
+    await api.register(outboxRoutes, { queue });
+    if (options.adminRoutes) await options.adminRoutes(api);
+  });
+  return app;
+}

@@ -1,0 +1,2 @@
+export { resolveAdminKey } from "./admin-key.ts";
+export { type AppOptions, buildApp } from "./app.ts";

@@ -1,0 +1,81 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { MainstayError } from "../../shared/errors.ts";
+import type { Store } from "../../store/index.ts";
+import { parseInput } from "../parse-input.ts";
+import { conversationView, eventView, messageView } from "../views.ts";
+
+const limit = z.coerce.number().int().min(1).max(200).default(50);
+
+const listQuery = z.object({
+  state: z.enum(["bot", "human", "closed"]).optional(),
+  channel: z.string().optional(),
+  contact: z.string().optional(),
+  limit,
+  cursor: z.string().optional(),
+});
+
+const messagesQuery = z.object({ limit, cursor: z.string().optional() });
+const idParams = z.object({ id: z.string().min(1).max(100) });
+
+/** Cursors are opaque to clients: the last id seen, base64url-encoded. */
+const encodeCursor = (id: string) => Buffer.from(id).toString("base64url");
+function decodeCursor(cursor: string | undefined): string | undefined {
+  if (cursor === undefined) return undefined;
+  const id = Buffer.from(cursor, "base64url").toString("utf8");
+  if (!/^[a-z]+_[0-9a-z]+$/.test(id)) {
+    throw new MainstayError("MS_BAD_REQUEST", "query.cursor: not a cursor this API returned", 400);
+  }
+  return id;
+}
+
+export async function conversationRoutes(app: FastifyInstance, opts: { store: Store }) {
+  const { store } = opts;
+
+  app.get("/api/v1/conversations", async (request) => {
+    const q = parseInput(listQuery, request.query, "query");
+    const rows = await store.conversations.list({
+      state: q.state,
+      channelId: q.channel,
+      contactId: q.contact,
+      before: decodeCursor(q.cursor),
+      limit: q.limit + 1,
+    });
+    const page = rows.slice(0, q.limit);
+    return {
+      data: page.map(conversationView),
+      nextCursor: rows.length > q.limit ? encodeCursor(page.at(-1)!.id) : null,
+    };
+  });
+
+  app.get("/api/v1/conversations/:id", async (request) => {
+    const { id } = parseInput(idParams, request.params, "params");
+    const conversation = await store.conversations.get(id);
+    if (!conversation) throw new MainstayError("MS_NOT_FOUND", `conversation ${id} not found`, 404);
+    const [contact, identity, events] = await Promise.all([
+      store.contacts.getContact(conversation.contactId),
+      store.contacts.getIdentity(conversation.identityId),
+      store.events.list(id),
+    ]);
+    return {
+      ...conversationView(conversation),
+      contact: contact && { id: contact.id, displayName: contact.displayName },
+      identity: identity && { channelType: identity.channelType, address: identity.address },
+      events: events.map(eventView),
+    };
+  });
+
+  app.get("/api/v1/conversations/:id/messages", async (request) => {
+    const { id } = parseInput(idParams, request.params, "params");
+    const q = parseInput(messagesQuery, request.query, "query");
+    if (!(await store.conversations.get(id))) {
+      throw new MainstayError("MS_NOT_FOUND", `conversation ${id} not found`, 404);
+    }
+    const rows = await store.messages.list(id, decodeCursor(q.cursor), q.limit + 1);
+    const page = rows.slice(0, q.limit);
+    return {
+      data: page.map(messageView),
+      nextCursor: rows.length > q.limit ? encodeCursor(page.at(-1)!.id) : null,
+    };
+  });
+}

@@ -1,0 +1,25 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import type { JobQueue } from "../../jobs/index.ts";
+import { parseInput } from "../parse-input.ts";
+import { deadJobView } from "../views.ts";
+
+const deadQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.coerce.number().int().positive().optional(),
+});
+
+export async function outboxRoutes(app: FastifyInstance, opts: { queue: JobQueue }) {
+  const { queue } = opts;
+
+  /** Jobs that used up their attempts (newest first), with the last error. */
+  app.get("/api/v1/outbox/dead", async (request) => {
+    const q = parseInput(deadQuery, request.query, "query");
+    const rows = await queue.listDead(q.limit + 1, q.cursor);
+    const page = rows.slice(0, q.limit);
+    return {
+      data: page.map(deadJobView),
+      nextCursor: rows.length > q.limit ? String(page.at(-1)!.id) : null,
+    };
+  });
+}

@@ -1,0 +1,59 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { Channel } from "../../channels/index.ts";
+import type { ConversationService } from "../../conversations/index.ts";
+import { MainstayError } from "../../shared/errors.ts";
+
+export interface WebhookRouteOptions {
+  channels: ReadonlyMap<string, Channel>;
+  service: ConversationService;
+  /** Public base URL (for signatures that cover the URL); else taken from the request. */
+  publicUrl?: string;
+  bodyLimit: number;
+}
+
+/**
+ * `POST /webhooks/:channelId`: the vendor's raw bytes go to the channel, which verifies
+ * the signature and parses them; messages are stored (deduplicated) before answering, so
+ * a 2xx means nothing can be lost.
+ */
+export async function webhookRoutes(app: FastifyInstance, opts: WebhookRouteOptions) {
+  const { channels, service } = opts;
+  // Signatures are computed over the exact bytes: keep the body raw for every content type.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    "*",
+    { parseAs: "buffer", bodyLimit: opts.bodyLimit },
+    (_r, body, done) => done(null, body),
+  );
+
+  app.post("/webhooks/:channelId", async (request, reply) => {
+    const { channelId } = request.params as { channelId: string };
+    const channel = channels.get(channelId);
+    if (!channel?.handleWebhook) {
+      throw new MainstayError(
+        "MS_CHANNEL_NOT_FOUND",
+        `no webhook channel "${channelId}" is configured`,
+        404,
+      );
+    }
+    const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const parsed = channel.handleWebhook({
+      method: request.method,
+      url: publicUrlOf(request, opts.publicUrl),
+      headers: request.headers,
+      rawBody,
+    });
+    const accepted = [];
+    for (const message of parsed.messages) {
+      accepted.push(await service.receive(channel, message));
+    }
+    for (const status of parsed.statuses) await service.applyStatus(channel.id, status);
+    const response = channel.webhookResponse?.(accepted) ?? { status: 204, body: undefined };
+    return reply.status(response.status).send(response.body);
+  });
+}
+
+function publicUrlOf(request: FastifyRequest, publicUrl: string | undefined): string {
+  if (publicUrl) return new URL(request.url, publicUrl).toString();
+  return `${request.protocol}://${request.host}${request.url}`;
+}

@@ -1,0 +1,62 @@
+import type { Job } from "../jobs/index.ts";
+import type { Conversation, ConversationEvent, Message } from "../store/index.ts";
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** The API's JSON shapes: camelCase, ISO-8601 timestamps. */
+export function conversationView(c: Conversation) {
+  return {
+    id: c.id,
+    contactId: c.contactId,
+    channelId: c.channelId,
+    channelType: c.channelType,
+    state: c.state,
+    agent: c.agentId ? { id: c.agentId, version: c.agentVersion } : null,
+    createdAt: iso(c.createdAt),
+    updatedAt: iso(c.updatedAt),
+    lastMessageAt: iso(c.lastMessageAt),
+  };
+}
+
+export function messageView(m: Message) {
+  return {
+    id: m.id,
+    conversationId: m.conversationId,
+    channelId: m.channelId,
+    direction: m.direction,
+    author: m.author,
+    text: m.text,
+    attachments: m.attachments,
+    providerMessageId: m.providerMessageId,
+    status: m.status,
+    error: m.error,
+    agent: m.agentId ? { id: m.agentId, version: m.agentVersion } : null,
+    meta: m.meta,
+    /** The key channels pass to vendors so a re-send is recognised. */
+    idempotencyKey: m.direction === "outbound" ? m.id : null,
+    createdAt: iso(m.createdAt),
+    queuedAt: iso(m.queuedAt),
+    sentAt: iso(m.sentAt),
+    deliveredAt: iso(m.deliveredAt),
+    readAt: iso(m.readAt),
+    failedAt: iso(m.failedAt),
+  };
+}
+
+export function eventView(e: ConversationEvent) {
+  return { seq: e.seq, type: e.type, data: e.data, createdAt: iso(e.createdAt) };
+}
+
+export function deadJobView(j: Job) {
+  return {
+    id: j.id,
+    kind: j.kind,
+    payload: j.payload,
+    queueKey: j.queueKey,
+    attempts: j.attempts,
+    maxAttempts: j.maxAttempts,
+    lastError: j.lastError,
+    createdAt: iso(j.createdAt),
+    deadAt: iso(j.updatedAt),
+  };
+}

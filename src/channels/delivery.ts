@@ -1,0 +1,81 @@
+import type { Logger } from "pino";
+import type { ConversationService, DeliverJobPayload } from "../conversations/index.ts";
+import { type JobHandler, PermanentJobError } from "../jobs/index.ts";
+import type { Clock } from "../shared/clock.ts";
+import { type Channel, ChannelSendError } from "./channel.ts";
+
+export interface DeliveryOptions {
+  service: ConversationService;
+  channels: ReadonlyMap<string, Channel>;
+  clock: Clock;
+  logger: Logger;
+  /** Longest a single send may take before it counts as failed. */
+  sendTimeoutMs?: number;
+}
+
+/**
+ * The `deliver` job: send one queued outbound message through its channel, then mark it
+ * sent. A crash after the vendor accepted it but before the mark re-sends it on restart
+ * with the same message id as idempotency key: delivery is at least once, never lost.
+ */
+export function deliveryHandler(options: DeliveryOptions): JobHandler {
+  const { service, channels, clock } = options;
+  const store = service.store;
+  return {
+    async run(job) {
+      const { messageId } = job.payload as unknown as DeliverJobPayload;
+      const message = await store.messages.get(messageId);
+      if (message?.status !== "queued") return; // already sent, or gone
+      const channel = channels.get(message.channelId);
+      if (!channel) throw new PermanentJobError(`channel "${message.channelId}" is not configured`);
+      const conversation = (await store.conversations.get(message.conversationId))!;
+      const identity = (await store.contacts.getIdentity(conversation.identityId))!;
+      let providerMessageId: string | undefined;
+      try {
+        const result = await channel.send(
+          {
+            id: message.id,
+            conversationId: message.conversationId,
+            to: identity.address,
+            text: message.text,
+            attachments: message.attachments,
+            createdAt: message.createdAt,
+          },
+          AbortSignal.timeout(options.sendTimeoutMs ?? 30_000),
+        );
+        providerMessageId = result.providerMessageId;
+      } catch (e) {
+        if (e instanceof ChannelSendError && !e.retryable) throw new PermanentJobError(e.message);
+        throw e;
+      }
+      const now = clock.now();
+      await store.transaction(async (tx) => {
+        if (await tx.messages.advanceStatus(message.id, "sent", now, { providerMessageId })) {
+          await tx.events.append(
+            message.conversationId,
+            "message.sent",
+            { messageId: message.id, attempt: job.attempts },
+            now,
+          );
+        }
+      });
+    },
+
+    async onDead(job, error) {
+      const { messageId } = job.payload as unknown as DeliverJobPayload;
+      const message = await store.messages.get(messageId);
+      if (!message) return;
+      const now = clock.now();
+      await store.transaction(async (tx) => {
+        await tx.messages.advanceStatus(message.id, "failed", now, { error });
+        await tx.events.append(
+          message.conversationId,
+          "message.failed",
+          { messageId: message.id, error, attempts: job.attempts, jobId: job.id },
+          now,
+        );
+      });
+      options.logger.error({ messageId, error }, "message delivery dead-lettered");
+    },
+  };
+}

@@ -1,0 +1,148 @@
+import { z } from "zod";
+import { MainstayError } from "../../shared/errors.ts";
+import { hmacSha256Hex, safeEqual } from "../../shared/hmac.ts";
+import {
+  type Channel,
+  type ChannelDefinition,
+  ChannelSendError,
+  type OutboundMessage,
+  type WebhookRequest,
+} from "../channel.ts";
+
+export const SIGNATURE_HEADER = "x-mainstay-signature";
+
+const configSchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9_-]+$/, "letters, digits, - and _"),
+    type: z.literal("generic"),
+    /** Shared secret for `X-Mainstay-Signature` on requests in and out. */
+    secret: z.string().min(16, "use at least 16 characters"),
+    /** Where replies are POSTed; without it they are only read through the API. */
+    callbackUrl: z.url().optional(),
+    callbackTimeoutMs: z.number().int().positive().default(10_000),
+  })
+  .strict();
+
+export type GenericChannelConfig = z.infer<typeof configSchema>;
+
+const inboundSchema = z
+  .object({
+    id: z.string().min(1).max(200),
+    from: z.string().min(1).max(200),
+    text: z.string().max(10_000),
+    name: z.string().max(200).optional(),
+  })
+  .strict();
+
+/** `sha256=<hex HMAC-SHA256 of the raw body>`, the header value for a body. */
+export function signGenericBody(secret: string, body: string | Buffer): string {
+  return `sha256=${hmacSha256Hex(secret, body)}`;
+}
+
+function verify(config: GenericChannelConfig, request: WebhookRequest): void {
+  const header = request.headers[SIGNATURE_HEADER];
+  const given = Array.isArray(header) ? header[0] : header;
+  if (!given) {
+    throw new MainstayError("MS_SIGNATURE_MISSING", "X-Mainstay-Signature header is missing", 401);
+  }
+  if (!safeEqual(given, signGenericBody(config.secret, request.rawBody))) {
+    throw new MainstayError(
+      "MS_SIGNATURE_INVALID",
+      "X-Mainstay-Signature does not match the body: sign the raw body with the channel secret",
+      401,
+    );
+  }
+}
+
+function parse(request: WebhookRequest) {
+  let json: unknown;
+  try {
+    json = JSON.parse(request.rawBody.toString("utf8"));
+  } catch {
+    throw new MainstayError("MS_JSON_INVALID", "request body is not valid JSON", 400);
+  }
+  const parsed = inboundSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.join(".") || "body";
+    throw new MainstayError("MS_BAD_REQUEST", `${field}: ${issue.message}`, 400);
+  }
+  return parsed.data;
+}
+
+async function postCallback(
+  config: GenericChannelConfig,
+  message: OutboundMessage,
+  signal: AbortSignal,
+) {
+  const body = JSON.stringify({
+    id: message.id,
+    conversationId: message.conversationId,
+    to: message.to,
+    text: message.text,
+    attachments: message.attachments,
+  });
+  let response: Response;
+  try {
+    response = await fetch(config.callbackUrl!, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "idempotency-key": message.id,
+        [SIGNATURE_HEADER]: signGenericBody(config.secret, body),
+      },
+      body,
+      signal: AbortSignal.any([signal, AbortSignal.timeout(config.callbackTimeoutMs)]),
+    });
+  } catch (e) {
+    throw new ChannelSendError(`callback unreachable: ${(e as Error).message}`, true);
+  }
+  await response.body?.cancel();
+  if (!response.ok) {
+    // 408 and 429 and 5xx may pass; other 4xx mean the receiver rejects this message.
+    const retryable = response.status >= 500 || response.status === 408 || response.status === 429;
+    throw new ChannelSendError(`callback answered HTTP ${response.status}`, retryable);
+  }
+}
+
+/** Plain JSON in, signed JSON out: for systems without a vendor SDK. */
+export const genericChannel: ChannelDefinition<typeof configSchema> = {
+  type: "generic",
+  configSchema,
+  create(config): Channel {
+    return {
+      id: config.id,
+      type: "generic",
+      handleWebhook(request) {
+        verify(config, request);
+        const body = parse(request);
+        return {
+          messages: [
+            {
+              providerMessageId: body.id,
+              from: body.from,
+              text: body.text,
+              displayName: body.name,
+            },
+          ],
+          statuses: [],
+        };
+      },
+      webhookResponse(accepted) {
+        const first = accepted[0]!;
+        return {
+          status: 202,
+          body: {
+            conversationId: first.conversationId,
+            messageId: first.messageId,
+            ...(first.duplicate ? { duplicate: true } : {}),
+          },
+        };
+      },
+      async send(message, signal) {
+        if (config.callbackUrl) await postCallback(config, message, signal);
+        return {};
+      },
+    };
+  },
+};

@@ -1,0 +1,67 @@
+import { loadConfigFile } from "../config/index.ts";
+import { startMainstay } from "../main.ts";
+import { type Command, parseCommandArgs } from "./command.ts";
+
+export const startCommand: Command = {
+  name: "start",
+  summary: "run the server, workers and web chat",
+  usage: `
+Usage: mainstay start [--config FILE] [--port N] [--host H]
+
+Starts Mainstay: the HTTP API, webhooks, web chat and the job workers. SIGTERM or
+SIGINT stops taking requests, lets running jobs finish and closes the database.
+
+Options:
+  -c, --config FILE   configuration file (default: mainstay.yaml)
+  -p, --port N        port to listen on (overrides server.port; 0 picks a free one)
+      --host H        address to bind (overrides server.host)
+  -h, --help          show this help
+
+Environment:
+  DATABASE_URL        use PostgreSQL instead of the embedded SQLite database
+  MAINSTAY_ADMIN_KEY  admin API key (generated and kept in the data folder if unset)
+  MAINSTAY_LOG_LEVEL  pino log level (default info)`,
+  async run(argv, io) {
+    const args = parseCommandArgs(
+      this,
+      argv,
+      {
+        config: { type: "string", short: "c" },
+        port: { type: "string", short: "p" },
+        host: { type: "string" },
+      },
+      io,
+    );
+    if (!args) return 0;
+    const file = (args.values.config as string | undefined) ?? "mainstay.yaml";
+    const port = args.values.port === undefined ? undefined : Number(args.values.port);
+    if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
+      io.stderr.write(`--port: expected a port number, got "${args.values.port}"\n`);
+      return 2;
+    }
+    const loaded = loadConfigFile(file, io.env);
+    const mainstay = await startMainstay(loaded, {
+      env: io.env,
+      port,
+      host: args.values.host as string | undefined,
+      announce: (m) => io.stdout.write(`${m}\n`),
+    });
+    const chats = loaded.config.channels.filter((c) => c.type === "webchat");
+    const base = mainstay.url.replace("127.0.0.1", "localhost");
+    io.stdout.write(`Mainstay is running at ${base}\n`);
+    for (const chat of chats) io.stdout.write(`  web chat "${chat.id}": ${base}/chat/${chat.id}\n`);
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string) => {
+        io.stdout.write(`${signal}: shutting down (press Ctrl-C again to force)\n`);
+        process.once(signal as NodeJS.Signals, () => process.exit(130));
+        mainstay.close().then(resolve, (e) => {
+          io.stderr.write(`shutdown failed: ${(e as Error).message}\n`);
+          resolve();
+        });
+      };
+      process.once("SIGTERM", () => stop("SIGTERM"));
+      process.once("SIGINT", () => stop("SIGINT"));
+    });
+    return 0;
+  },
+};

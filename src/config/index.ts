@@ -1,0 +1,14 @@
+export {
+  type ConfigProblem,
+  type LoadedConfig,
+  loadConfigFile,
+  parseConfigText,
+  resolveFromConfig,
+} from "./load-config.ts";
+export {
+  type AgentConfig,
+  type Config,
+  configSchema,
+  type OutboxConfig,
+  type ServerConfig,
+} from "./schema.ts";

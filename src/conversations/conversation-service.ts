@@ -1,0 +1,196 @@
+import type { JobQueue, JobSpec } from "../jobs/index.ts";
+import type { Clock } from "../shared/clock.ts";
+import { newId } from "../shared/ids.ts";
+import type { Author, Conversation, Message, Repositories, Store } from "../store/index.ts";
+import {
+  type AcceptedMessage,
+  type ChannelRef,
+  DELIVER_JOB,
+  type InboundMessage,
+  PROCESS_JOB,
+  type StatusUpdate,
+} from "./types.ts";
+
+export interface ConversationServiceOptions {
+  store: Store;
+  queue: JobQueue;
+  clock: Clock;
+  /** Agent new conversations are served by. */
+  agent: { id: string; version: string };
+  /** Attempts before a job is dead-lettered. */
+  maxAttempts: number;
+  /** Called after a transaction that enqueued jobs commits, to wake the local worker. */
+  onEnqueued?: () => void;
+}
+
+export interface OutboundDraft {
+  text: string;
+  author: Exclude<Author, "customer">;
+  agentId?: string | null;
+  agentVersion?: string | null;
+  meta?: Record<string, unknown>;
+}
+
+/**
+ * Every state change of a conversation goes through here, each in one transaction with
+ * the jobs and events it causes: an inbound message is stored with its `process` job, a
+ * reply with its `deliver` job. A crash can therefore never keep one without the other.
+ */
+export class ConversationService {
+  constructor(private readonly options: ConversationServiceOptions) {}
+
+  get store(): Store {
+    return this.options.store;
+  }
+
+  async receive(channel: ChannelRef, inbound: InboundMessage): Promise<AcceptedMessage> {
+    const { store, clock } = this.options;
+    const now = clock.now();
+    if (inbound.providerMessageId) {
+      const seen = await store.messages.findInbound(channel.id, inbound.providerMessageId);
+      if (seen) return { conversationId: seen.conversationId, messageId: seen.id, duplicate: true };
+    }
+    const result = await store.transaction(async (tx) => {
+      const conversation = await this.openConversation(tx, channel, inbound, now);
+      const messageId = newId("msg", now);
+      const inserted = await tx.messages.insert(
+        {
+          id: messageId,
+          conversationId: conversation.id,
+          channelId: channel.id,
+          direction: "inbound",
+          author: "customer",
+          text: inbound.text,
+          attachments: inbound.attachments,
+          providerMessageId: inbound.providerMessageId,
+          status: "received",
+        },
+        now,
+      );
+      if (!inserted) return undefined; // a concurrent request stored it first
+      await tx.conversations.touch(conversation.id, now);
+      await tx.events.append(conversation.id, "message.received", { messageId }, now);
+      await this.enqueue(tx, {
+        kind: PROCESS_JOB,
+        queueKey: `process:${conversation.id}`,
+        payload: { conversationId: conversation.id, messageId },
+      });
+      return { conversationId: conversation.id, messageId, duplicate: false };
+    });
+    if (result) {
+      this.options.onEnqueued?.();
+      return result;
+    }
+    const seen = await store.messages.findInbound(channel.id, inbound.providerMessageId!);
+    return { conversationId: seen!.conversationId, messageId: seen!.id, duplicate: true };
+  }
+
+  /** Store an outbound message and its delivery job in the caller's transaction. */
+  async queueOutbound(
+    tx: Repositories,
+    conversation: Conversation,
+    draft: OutboundDraft,
+  ): Promise<Message> {
+    const now = this.options.clock.now();
+    const id = newId("msg", now);
+    await tx.messages.insert(
+      {
+        id,
+        conversationId: conversation.id,
+        channelId: conversation.channelId,
+        direction: "outbound",
+        author: draft.author,
+        text: draft.text,
+        status: "queued",
+        agentId: draft.agentId ?? null,
+        agentVersion: draft.agentVersion ?? null,
+        meta: draft.meta,
+      },
+      now,
+    );
+    await tx.conversations.touch(conversation.id, now);
+    await tx.events.append(conversation.id, "message.queued", { messageId: id }, now);
+    await this.enqueue(tx, {
+      kind: DELIVER_JOB,
+      queueKey: `deliver:${conversation.id}`,
+      payload: { messageId: id },
+    });
+    return (await tx.messages.get(id))!;
+  }
+
+  /** Run `fn` in a transaction and wake the worker after it commits. */
+  async transact<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
+    const result = await this.options.store.transaction(fn);
+    this.options.onEnqueued?.();
+    return result;
+  }
+
+  /** Apply a vendor delivery receipt; unknown ids are ignored (returns false). */
+  async applyStatus(channelId: string, update: StatusUpdate): Promise<boolean> {
+    const { store, clock } = this.options;
+    const message = await store.messages.findOutboundByProviderId(
+      channelId,
+      update.providerMessageId,
+    );
+    if (!message) return false;
+    const now = clock.now();
+    return store.transaction(async (tx) => {
+      const moved = await tx.messages.advanceStatus(message.id, update.status, now, {
+        error: update.error,
+      });
+      if (moved) {
+        await tx.events.append(
+          message.conversationId,
+          `message.${update.status}`,
+          { messageId: message.id, ...(update.error ? { error: update.error } : {}) },
+          now,
+        );
+      }
+      return moved;
+    });
+  }
+
+  private async openConversation(
+    tx: Repositories,
+    channel: ChannelRef,
+    inbound: InboundMessage,
+    now: number,
+  ): Promise<Conversation> {
+    const identity = await tx.contacts.resolveIdentity(
+      channel.type,
+      inbound.from,
+      inbound.displayName ?? null,
+      now,
+    );
+    const open = await tx.conversations.findOpen(identity.id, channel.id);
+    if (open) return open;
+    const { agent } = this.options;
+    const created = await tx.conversations.create(
+      {
+        contactId: identity.contactId,
+        identityId: identity.id,
+        channelId: channel.id,
+        channelType: channel.type,
+        agentId: agent.id,
+        agentVersion: agent.version,
+      },
+      now,
+    );
+    await tx.events.append(
+      created.id,
+      "conversation.started",
+      { channelId: channel.id, agentId: agent.id, agentVersion: agent.version },
+      now,
+    );
+    return created;
+  }
+
+  private enqueue(tx: Repositories, spec: Omit<JobSpec, "maxAttempts" | "runAt">) {
+    const now = this.options.clock.now();
+    return this.options.queue.enqueue(
+      tx.db,
+      { ...spec, maxAttempts: this.options.maxAttempts, runAt: now },
+      now,
+    );
+  }
+}

@@ -1,0 +1,6 @@
+export {
+  ConversationService,
+  type ConversationServiceOptions,
+  type OutboundDraft,
+} from "./conversation-service.ts";
+export * from "./types.ts";

@@ -1,0 +1,8 @@
+export { type BackoffOptions, backoffDelay } from "./backoff.ts";
+export { type Job, type JobQueue, type JobSpec, jobQueue } from "./job-queue.ts";
+export {
+  type JobHandler,
+  JobWorker,
+  type JobWorkerOptions,
+  PermanentJobError,
+} from "./job-worker.ts";

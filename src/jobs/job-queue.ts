@@ -1,0 +1,158 @@
+import type { Executor } from "../store/index.ts";
+
+export interface JobSpec {
+  kind: string;
+  payload: Record<string, unknown>;
+  /** Jobs with the same key run one at a time, in enqueue order (e.g. one conversation). */
+  queueKey: string;
+  maxAttempts: number;
+  runAt: number;
+}
+
+export interface Job {
+  id: number;
+  kind: string;
+  payload: Record<string, unknown>;
+  queueKey: string;
+  status: "ready" | "running" | "dead";
+  /** Attempts started so far, including the current one. */
+  attempts: number;
+  maxAttempts: number;
+  runAt: number;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+interface JobRow {
+  id: number;
+  kind: string;
+  payload: string;
+  queue_key: string;
+  status: Job["status"];
+  attempts: number;
+  max_attempts: number;
+  run_at: number;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+const toJob = (r: JobRow): Job => ({
+  id: r.id,
+  kind: r.kind,
+  payload: JSON.parse(r.payload) as Record<string, unknown>,
+  queueKey: r.queue_key,
+  status: r.status,
+  attempts: r.attempts,
+  maxAttempts: r.max_attempts,
+  runAt: r.run_at,
+  lastError: r.last_error,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/**
+ * A durable job queue in the application's own database, so a job is enqueued in the same
+ * transaction as the state change that caused it (the transactional outbox pattern).
+ *
+ * A job is claimable when it is due, or when its worker's lease has run out (the worker
+ * crashed), and no earlier job with the same queue key is still pending: that keeps
+ * per-conversation order even while an earlier job waits for a retry. On PostgreSQL,
+ * `FOR UPDATE SKIP LOCKED` lets several instances claim different jobs without waiting
+ * on each other or taking the same one. Finished jobs are deleted; jobs that used up their
+ * attempts stay behind as `dead` (the dead-letter list) until requeued.
+ */
+export function jobQueue(db: Executor) {
+  const skipLocked = db.dialect === "postgres" ? "FOR UPDATE SKIP LOCKED" : "";
+  return {
+    async enqueue(tx: Executor, spec: JobSpec, now: number): Promise<void> {
+      await tx.run(
+        `INSERT INTO jobs (kind, payload, queue_key, status, attempts, max_attempts, run_at,
+           created_at, updated_at)
+         VALUES (?, ?, ?, 'ready', 0, ?, ?, ?, ?)`,
+        [
+          spec.kind,
+          JSON.stringify(spec.payload),
+          spec.queueKey,
+          spec.maxAttempts,
+          spec.runAt,
+          now,
+          now,
+        ],
+      );
+    },
+
+    async claim(workerId: string, limit: number, now: number, leaseMs: number): Promise<Job[]> {
+      const rows = await db.all<JobRow>(
+        `UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_until = ?,
+           locked_by = ?, updated_at = ?
+         WHERE id IN (
+           SELECT j.id FROM jobs j
+           WHERE ((j.status = 'ready' AND j.run_at <= ?)
+                  OR (j.status = 'running' AND j.locked_until < ?))
+             AND NOT EXISTS (SELECT 1 FROM jobs p WHERE p.queue_key = j.queue_key
+                             AND p.id < j.id AND p.status IN ('ready', 'running'))
+           ORDER BY j.id LIMIT ? ${skipLocked})
+         RETURNING *`,
+        [now + leaseMs, workerId, now, now, now, limit],
+      );
+      return rows.map(toJob).sort((a, b) => a.id - b.id);
+    },
+
+    /** Finished: remove it. Only the worker holding the lease may. */
+    async complete(job: Job, workerId: string): Promise<void> {
+      await db.run("DELETE FROM jobs WHERE id = ? AND locked_by = ? AND status = 'running'", [
+        job.id,
+        workerId,
+      ]);
+    },
+
+    async retryLater(job: Job, workerId: string, runAt: number, error: string, now: number) {
+      await db.run(
+        `UPDATE jobs SET status = 'ready', run_at = ?, last_error = ?, locked_until = NULL,
+           locked_by = NULL, updated_at = ?
+         WHERE id = ? AND locked_by = ? AND status = 'running'`,
+        [runAt, error, now, job.id, workerId],
+      );
+    },
+
+    async bury(job: Job, workerId: string, error: string, now: number): Promise<void> {
+      await db.run(
+        `UPDATE jobs SET status = 'dead', last_error = ?, locked_until = NULL, updated_at = ?
+         WHERE id = ? AND locked_by = ? AND status = 'running'`,
+        [error, now, job.id, workerId],
+      );
+    },
+
+    /** Dead-lettered jobs, newest first, before the given id. */
+    async listDead(limit: number, beforeId?: number): Promise<Job[]> {
+      const rows = await db.all<JobRow>(
+        "SELECT * FROM jobs WHERE status = 'dead' AND id < ? ORDER BY id DESC LIMIT ?",
+        [beforeId ?? Number.MAX_SAFE_INTEGER, limit],
+      );
+      return rows.map(toJob);
+    },
+
+    /**
+     * Make every running job claimable now. Only for the embedded SQLite database, where
+     * this process is the only worker, so any running job was left by a crash.
+     */
+    async releaseAbandoned(now: number): Promise<number> {
+      const result = await db.run(
+        "UPDATE jobs SET locked_until = ?, updated_at = ? WHERE status = 'running'",
+        [now - 1, now],
+      );
+      return result.changes;
+    },
+
+    async pendingCount(): Promise<number> {
+      const row = await db.get<{ n: number }>(
+        "SELECT COUNT(*) AS n FROM jobs WHERE status IN ('ready', 'running')",
+      );
+      return row?.n ?? 0;
+    },
+  };
+}
+
+export type JobQueue = ReturnType<typeof jobQueue>;

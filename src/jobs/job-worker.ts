@@ -1,0 +1,143 @@
+import { hostname } from "node:os";
+import type { Logger } from "pino";
+import type { Clock } from "../shared/clock.ts";
+import { describeError } from "../shared/errors.ts";
+import { newId } from "../shared/ids.ts";
+import type { Random } from "../shared/random.ts";
+import { type BackoffOptions, backoffDelay } from "./backoff.ts";
+import type { Job, JobQueue } from "./job-queue.ts";
+
+export interface JobHandler {
+  run(job: Job): Promise<void>;
+  /** Called once when the job used up its attempts and was dead-lettered. */
+  onDead?(job: Job, error: string): Promise<void>;
+}
+
+/** Throw this from a handler to dead-letter at once: retrying cannot help. */
+export class PermanentJobError extends Error {}
+
+export interface JobWorkerOptions extends BackoffOptions {
+  queue: JobQueue;
+  handlers: Record<string, JobHandler>;
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+  concurrency: number;
+  leaseMs: number;
+  pollIntervalMs: number;
+}
+
+/**
+ * Claims due jobs and runs them, up to `concurrency` at once. Between polls it sleeps
+ * until `pollIntervalMs` passes or `wake()` is called (after a local enqueue commits).
+ * `stop()` stops claiming and waits for running jobs to finish.
+ */
+export class JobWorker {
+  readonly id = `${hostname()}:${process.pid}:${newId("w")}`;
+  private running = false;
+  private inFlight = new Set<Promise<void>>();
+  private wakeUp: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+
+  constructor(private readonly options: JobWorkerOptions) {}
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.pollLoop();
+  }
+
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Claim what is due now and run it to the end; tests drive the queue with this. */
+  async runOnce(): Promise<number> {
+    const jobs = await this.claim(this.options.concurrency);
+    await Promise.all(jobs.map((job) => this.execute(job)));
+    return jobs.length;
+  }
+
+  private async pollLoop(): Promise<void> {
+    while (this.running) {
+      const free = this.options.concurrency - this.inFlight.size;
+      let claimed = 0;
+      if (free > 0) {
+        try {
+          const jobs = await this.claim(free);
+          claimed = jobs.length;
+          for (const job of jobs) this.track(this.execute(job));
+        } catch (e) {
+          this.options.logger.error({ err: e }, "claiming jobs failed");
+        }
+      }
+      // Full batch: there may be more waiting, go again at once.
+      if (claimed > 0 && claimed === free) continue;
+      await this.sleep();
+    }
+  }
+
+  private track(p: Promise<void>): void {
+    this.inFlight.add(p);
+    p.finally(() => {
+      this.inFlight.delete(p);
+      this.wake();
+    });
+  }
+
+  private sleep(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, this.options.pollIntervalMs);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        self.wakeUp = undefined;
+        resolve();
+      }
+      this.wakeUp = done;
+    });
+  }
+
+  private claim(limit: number): Promise<Job[]> {
+    const { queue, clock, leaseMs } = this.options;
+    return queue.claim(this.id, limit, clock.now(), leaseMs);
+  }
+
+  private async execute(job: Job): Promise<void> {
+    const { queue, clock, handlers, logger } = this.options;
+    const handler = handlers[job.kind];
+    const log = logger.child({ jobId: job.id, kind: job.kind, attempt: job.attempts });
+    try {
+      if (!handler) throw new PermanentJobError(`no handler for job kind "${job.kind}"`);
+      await handler.run(job);
+      await queue.complete(job, this.id);
+    } catch (e) {
+      const error = describeError(e);
+      try {
+        if (e instanceof PermanentJobError || job.attempts >= job.maxAttempts) {
+          log.error({ err: e }, "job dead-lettered");
+          await queue.bury(job, this.id, error, clock.now());
+          await handler?.onDead?.(job, error);
+        } else {
+          const delay = backoffDelay(job.attempts, this.options, this.options.random);
+          log.warn({ err: e, retryInMs: delay }, "job failed, will retry");
+          await queue.retryLater(job, this.id, clock.now() + delay, error, clock.now());
+        }
+      } catch (inner) {
+        // The lease runs out and another claim retries the job; nothing is lost.
+        log.error({ err: inner }, "recording the job failure failed");
+      }
+    }
+  }
+}

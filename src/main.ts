@@ -1,0 +1,137 @@
+import { join, resolve } from "node:path";
+import type { FastifyInstance } from "fastify";
+import pino, { type Logger } from "pino";
+import { createBuiltinAgent, loadKnowledgeBase } from "./agents/builtin/index.ts";
+import { agentRuntime } from "./agents/index.ts";
+import { buildApp, resolveAdminKey } from "./api/index.ts";
+import { type Channel, createChannel, deliveryHandler } from "./channels/index.ts";
+import { type LoadedConfig, resolveFromConfig } from "./config/index.ts";
+import { ConversationService, DELIVER_JOB, PROCESS_JOB } from "./conversations/index.ts";
+import { JobWorker, jobQueue } from "./jobs/index.ts";
+import { type Clock, systemClock } from "./shared/clock.ts";
+import { type Random, systemRandom } from "./shared/random.ts";
+import { openStore, type Store, type StoreOptions } from "./store/index.ts";
+
+export interface StartOptions {
+  env?: NodeJS.ProcessEnv;
+  port?: number;
+  host?: string;
+  logger?: Logger;
+  clock?: Clock;
+  random?: Random;
+  /** Overrides where data lives (tests point at a throwaway PostgreSQL schema). */
+  store?: StoreOptions;
+  /** Where one-time notices (the generated admin key) are printed. */
+  announce?: (message: string) => void;
+}
+
+export interface Mainstay {
+  url: string;
+  app: FastifyInstance;
+  store: Store;
+  worker: JobWorker;
+  adminKey: string;
+  /** Stop taking requests, let running jobs finish, close the database. */
+  close(): Promise<void>;
+}
+
+/** Composition root: build every module from the config and start serving. */
+export async function startMainstay(
+  loaded: LoadedConfig,
+  options: StartOptions = {},
+): Promise<Mainstay> {
+  const { config } = loaded;
+  const env = options.env ?? process.env;
+  const clock = options.clock ?? systemClock;
+  const logger =
+    options.logger ?? pino({ level: env["MAINSTAY_LOG_LEVEL"] ?? "info", base: undefined });
+  // Runtime state lives where Mainstay runs; files the config refers to, next to it.
+  const dataDir = resolve(config.storage.dataDir);
+  const databaseUrl = env["DATABASE_URL"] || config.storage.databaseUrl;
+  const storeOptions: StoreOptions =
+    options.store ??
+    (databaseUrl
+      ? { kind: "postgres", url: databaseUrl }
+      : { kind: "sqlite", file: join(dataDir, "mainstay.db") });
+  const store = await openStore(storeOptions, clock.now());
+
+  try {
+    const adminKey = resolveAdminKey(
+      env,
+      dataDir,
+      options.announce ?? ((m) => process.stdout.write(`${m}\n`)),
+    );
+    const agentConfig = config.agent;
+    const agent = createBuiltinAgent({
+      id: agentConfig.id,
+      version: agentConfig.version,
+      knowledge: loadKnowledgeBase(resolveFromConfig(loaded, agentConfig.knowledgeDir)),
+      threshold: agentConfig.threshold,
+      handoffText: agentConfig.handoffText,
+      greetingText: agentConfig.greetingText,
+    });
+    const channels = new Map<string, Channel>(
+      config.channels.map((c) => [c.id, createChannel(c, { logger })]),
+    );
+
+    const queue = jobQueue(store.db);
+    // The embedded database has one process: a job still marked running was left by a crash.
+    if (store.dialect === "sqlite") await queue.releaseAbandoned(clock.now());
+    let worker: JobWorker | undefined;
+    const service = new ConversationService({
+      store,
+      queue,
+      clock,
+      agent: { id: agent.id, version: agent.version },
+      maxAttempts: config.outbox.maxAttempts,
+      onEnqueued: () => worker?.wake(),
+    });
+    worker = new JobWorker({
+      ...config.outbox,
+      queue,
+      clock,
+      random: options.random ?? systemRandom,
+      logger: logger.child({ module: "jobs" }),
+      handlers: {
+        [PROCESS_JOB]: agentRuntime({ service, agent, clock, logger }),
+        [DELIVER_JOB]: deliveryHandler({ service, channels, clock, logger }),
+      },
+    });
+
+    const app = await buildApp({
+      store,
+      queue,
+      service,
+      channels,
+      adminKey,
+      logger,
+      bodyLimit: config.server.bodyLimit,
+      publicUrl: config.server.publicUrl,
+      workerRunning: () => worker.isRunning,
+    });
+    const address = await app.listen({
+      port: options.port ?? config.server.port,
+      host: options.host ?? config.server.host,
+    });
+    worker.start();
+    let closing: Promise<void> | undefined;
+    return {
+      url: address,
+      app,
+      store,
+      worker,
+      adminKey,
+      close: () => {
+        closing ??= (async () => {
+          await app.close();
+          await worker.stop();
+          await store.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}

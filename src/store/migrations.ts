@@ -1,0 +1,153 @@
+import type { Database, Dialect, Executor } from "./database.ts";
+
+interface Migration {
+  version: number;
+  name: string;
+  /** Portable statements; `{{serial}}` becomes each engine's auto-increment primary key. */
+  statements: string[];
+  /** Statements only one engine understands (triggers). */
+  only?: Partial<Record<Dialect, string[]>>;
+}
+
+const SERIAL: Record<Dialect, string> = {
+  sqlite: "INTEGER PRIMARY KEY AUTOINCREMENT",
+  postgres: "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+};
+
+/** Append only: a released migration is never edited, a new one is added. */
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: "conversations, messages, events, jobs",
+    statements: [
+      `CREATE TABLE contacts (
+        id TEXT PRIMARY KEY,
+        display_name TEXT,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL)`,
+      `CREATE TABLE identities (
+        id TEXT PRIMARY KEY,
+        contact_id TEXT NOT NULL REFERENCES contacts(id),
+        channel_type TEXT NOT NULL,
+        address TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        UNIQUE (channel_type, address))`,
+      `CREATE TABLE conversations (
+        id TEXT PRIMARY KEY,
+        contact_id TEXT NOT NULL REFERENCES contacts(id),
+        identity_id TEXT NOT NULL REFERENCES identities(id),
+        channel_id TEXT NOT NULL,
+        channel_type TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('bot', 'human', 'closed')),
+        agent_id TEXT,
+        agent_version TEXT,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        last_message_at BIGINT NOT NULL)`,
+      "CREATE INDEX conversations_identity ON conversations (identity_id, channel_id, state)",
+      "CREATE INDEX conversations_contact ON conversations (contact_id)",
+      `CREATE TABLE messages (
+        id TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations(id),
+        channel_id TEXT NOT NULL,
+        direction TEXT NOT NULL CHECK (direction IN ('inbound', 'outbound')),
+        author TEXT NOT NULL CHECK (author IN ('customer', 'agent', 'human', 'system')),
+        text TEXT NOT NULL,
+        attachments TEXT NOT NULL DEFAULT '[]',
+        provider_message_id TEXT,
+        status TEXT NOT NULL
+          CHECK (status IN ('received', 'queued', 'sent', 'delivered', 'read', 'failed')),
+        error TEXT,
+        agent_id TEXT,
+        agent_version TEXT,
+        meta TEXT NOT NULL DEFAULT '{}',
+        created_at BIGINT NOT NULL,
+        queued_at BIGINT,
+        sent_at BIGINT,
+        delivered_at BIGINT,
+        read_at BIGINT,
+        failed_at BIGINT)`,
+      `CREATE UNIQUE INDEX messages_inbound_dedupe ON messages (channel_id, provider_message_id)
+        WHERE direction = 'inbound' AND provider_message_id IS NOT NULL`,
+      "CREATE INDEX messages_conversation ON messages (conversation_id, id)",
+      "CREATE INDEX messages_provider ON messages (channel_id, provider_message_id)",
+      `CREATE TABLE events (
+        seq {{serial}},
+        conversation_id TEXT NOT NULL REFERENCES conversations(id),
+        type TEXT NOT NULL,
+        data TEXT NOT NULL,
+        created_at BIGINT NOT NULL)`,
+      "CREATE INDEX events_conversation ON events (conversation_id, seq)",
+      `CREATE TABLE jobs (
+        id {{serial}},
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        queue_key TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('ready', 'running', 'dead')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        max_attempts INTEGER NOT NULL,
+        run_at BIGINT NOT NULL,
+        locked_until BIGINT,
+        locked_by TEXT,
+        last_error TEXT,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL)`,
+      "CREATE INDEX jobs_due ON jobs (status, run_at)",
+      "CREATE INDEX jobs_queue ON jobs (queue_key, id)",
+    ],
+    only: {
+      sqlite: [
+        `CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+          BEGIN SELECT RAISE(ABORT, 'events are append-only'); END`,
+        `CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+          BEGIN SELECT RAISE(ABORT, 'events are append-only'); END`,
+      ],
+      postgres: [
+        `CREATE FUNCTION events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN RAISE EXCEPTION 'events are append-only'; END $$`,
+        `CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events
+          FOR EACH ROW EXECUTE FUNCTION events_append_only()`,
+      ],
+    },
+  },
+];
+
+export const latestMigration = migrations.at(-1)?.version ?? 0;
+
+/** Apply pending migrations, each in its own transaction; safe with several instances. */
+export async function migrate(db: Database, now: number): Promise<number[]> {
+  await db.run(
+    `CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`,
+  );
+  const applied: number[] = [];
+  for (const migration of migrations) {
+    const done = await db.transaction(async (tx) => {
+      // Instances starting together on PostgreSQL take turns here.
+      if (tx.dialect === "postgres") await tx.get("SELECT pg_advisory_xact_lock(4242)");
+      const row = await tx.get("SELECT version FROM schema_migrations WHERE version = ?", [
+        migration.version,
+      ]);
+      if (row) return false;
+      await applyMigration(tx, migration);
+      await tx.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", [
+        migration.version,
+        migration.name,
+        now,
+      ]);
+      return true;
+    });
+    if (done) applied.push(migration.version);
+  }
+  return applied;
+}
+
+async function applyMigration(tx: Executor, migration: Migration): Promise<void> {
+  const statements = [...migration.statements, ...(migration.only?.[tx.dialect] ?? [])];
+  for (const sql of statements) await tx.run(sql.replaceAll("{{serial}}", SERIAL[tx.dialect]));
+}
+
+export async function currentMigration(db: Executor): Promise<number> {
+  const row = await db.get<{ v: number | null }>("SELECT MAX(version) AS v FROM schema_migrations");
+  return row?.v ?? 0;
+}

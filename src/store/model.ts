@@ -1,0 +1,72 @@
+/** The stored model every other module reads and writes through the repositories. */
+export type ConversationState = "bot" | "human" | "closed";
+export type Direction = "inbound" | "outbound";
+export type Author = "customer" | "agent" | "human" | "system";
+/** Inbound messages are `received`; outbound ones move queued → sent → delivered → read, or failed. */
+export type MessageStatus = "received" | "queued" | "sent" | "delivered" | "read" | "failed";
+
+export interface Contact {
+  id: string;
+  displayName: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Identity {
+  id: string;
+  contactId: string;
+  channelType: string;
+  address: string;
+  createdAt: number;
+}
+
+export interface Conversation {
+  id: string;
+  contactId: string;
+  identityId: string;
+  channelId: string;
+  channelType: string;
+  state: ConversationState;
+  agentId: string | null;
+  agentVersion: string | null;
+  createdAt: number;
+  updatedAt: number;
+  lastMessageAt: number;
+}
+
+export interface Attachment {
+  url: string;
+  contentType?: string;
+  name?: string;
+  size?: number;
+}
+
+export interface Message {
+  id: string;
+  conversationId: string;
+  channelId: string;
+  direction: Direction;
+  author: Author;
+  text: string;
+  attachments: Attachment[];
+  providerMessageId: string | null;
+  status: MessageStatus;
+  error: string | null;
+  agentId: string | null;
+  agentVersion: string | null;
+  meta: Record<string, unknown>;
+  createdAt: number;
+  queuedAt: number | null;
+  sentAt: number | null;
+  deliveredAt: number | null;
+  readAt: number | null;
+  failedAt: number | null;
+}
+
+export interface ConversationEvent {
+  seq: number;
+  conversationId: string;
+  type: string;
+  data: Record<string, unknown>;
+  createdAt: number;
+}

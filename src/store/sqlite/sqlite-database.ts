@@ -1,0 +1,73 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import type { Database, Executor, SqlValue } from "../database.ts";
+
+/**
+ * better-sqlite3 is synchronous, but transactions here take async callbacks (they call
+ * channels, the clock, other repositories). A promise-chain lock serialises every
+ * operation so another request can never slip statements into an open transaction.
+ */
+export function openSqliteDatabase(file: string): Database {
+  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+  const db = new BetterSqlite3(file);
+  db.pragma("journal_mode = WAL");
+  // NORMAL is durable across process crashes in WAL mode; only an OS crash can lose the
+  // last commits (https://www.sqlite.org/pragma.html#pragma_synchronous).
+  db.pragma("synchronous = NORMAL");
+  db.pragma("foreign_keys = ON");
+  db.pragma("busy_timeout = 5000");
+
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  const prepare = (sql: string) => {
+    let stmt = statements.get(sql);
+    if (!stmt) {
+      stmt = db.prepare(sql);
+      statements.set(sql, stmt);
+    }
+    return stmt;
+  };
+  const direct: Executor = {
+    dialect: "sqlite",
+    all: async <T>(sql: string, params: readonly SqlValue[] = []) =>
+      prepare(sql).all(...params) as T[],
+    get: async <T>(sql: string, params: readonly SqlValue[] = []) =>
+      prepare(sql).get(...params) as T | undefined,
+    run: async (sql: string, params: readonly SqlValue[] = []) => ({
+      changes: prepare(sql).run(...params).changes,
+    }),
+  };
+
+  let tail: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = tail.then(fn, fn);
+    tail = next.catch(() => undefined);
+    return next;
+  };
+  let closed = false;
+
+  return {
+    dialect: "sqlite",
+    all: (sql, params) => exclusive(() => direct.all(sql, params)),
+    get: (sql, params) => exclusive(() => direct.get(sql, params)),
+    run: (sql, params) => exclusive(() => direct.run(sql, params)),
+    transaction: (fn) =>
+      exclusive(async () => {
+        db.exec("BEGIN IMMEDIATE");
+        try {
+          const result = await fn(direct);
+          db.exec("COMMIT");
+          return result;
+        } catch (e) {
+          if (db.inTransaction) db.exec("ROLLBACK");
+          throw e;
+        }
+      }),
+    close: () =>
+      exclusive(async () => {
+        if (closed) return;
+        closed = true;
+        db.close();
+      }),
+  };
+}

@@ -1,0 +1,44 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import type { StoreOptions } from "../../src/store/index.ts";
+
+export interface Backend {
+  name: "sqlite" | "postgres";
+  /** A fresh, empty place to store data, and how to remove it afterwards. */
+  create(): Promise<{ options: StoreOptions; cleanup(): Promise<void> }>;
+}
+
+const pgUrl = process.env["MAINSTAY_TEST_DATABASE_URL"];
+
+const sqlite: Backend = {
+  name: "sqlite",
+  async create() {
+    const dir = mkdtempSync(join(tmpdir(), "mainstay-test-"));
+    return {
+      options: { kind: "sqlite", file: join(dir, "mainstay.db") },
+      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  },
+};
+
+const postgres: Backend = {
+  name: "postgres",
+  async create() {
+    // Each test gets its own schema, dropped at the end.
+    const schema = `t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+    return {
+      options: { kind: "postgres", url: pgUrl!, schema },
+      cleanup: async () => {
+        const client = new pg.Client({ connectionString: pgUrl });
+        await client.connect();
+        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await client.end();
+      },
+    };
+  },
+};
+
+/** SQLite always; PostgreSQL when MAINSTAY_TEST_DATABASE_URL is set (CI sets it). */
+export const backends: Backend[] = pgUrl ? [sqlite, postgres] : [sqlite];
