@@ -88,6 +88,8 @@ function zodProblems(
 ): ConfigProblem[] {
   return error.issues.map((issue) => {
     const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+    // Point at the unknown key itself, not at the mapping that holds it.
+    if (issue.code === "unrecognized_keys" && issue.keys[0]) path.push(issue.keys[0]);
     const pos = locate(path);
     return {
       file,

@@ -1,0 +1,107 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import WebSocket from "ws";
+import type { ServerFrame } from "../../src/channels/index.ts";
+import { auth, startTestApp, type TestApp } from "../support/test-app.ts";
+
+/** A WebSocket client that queues frames so a test can await them in order. */
+async function connect(url: string) {
+  const socket = new WebSocket(url);
+  const frames: ServerFrame[] = [];
+  const waiters: ((f: ServerFrame) => void)[] = [];
+  socket.on("message", (data) => {
+    const frame = JSON.parse(String(data)) as ServerFrame;
+    const waiter = waiters.shift();
+    if (waiter) waiter(frame);
+    else frames.push(frame);
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once("open", () => resolve());
+    socket.once("error", reject);
+  });
+  return {
+    send: (frame: unknown) => socket.send(JSON.stringify(frame)),
+    sendRaw: (data: string) => socket.send(data),
+    next: () =>
+      new Promise<ServerFrame>((resolve) => {
+        const queued = frames.shift();
+        if (queued) resolve(queued);
+        else waiters.push(resolve);
+      }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        socket.once("close", () => resolve());
+        socket.close();
+      }),
+  };
+}
+
+describe("web chat over a real WebSocket", () => {
+  let app: TestApp;
+  let wsBase: string;
+  before(async () => {
+    app = await startTestApp();
+    wsBase = `${app.url.replace("http", "ws")}/chat/web/ws`;
+  });
+  after(() => app?.dispose());
+
+  it("serves the chat page", async () => {
+    const res = await fetch(`${app.url}/chat/web`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-type") ?? "", /text\/html/);
+    const html = await res.text();
+    assert.match(html, /<title>Test chat<\/title>/);
+    assert.match(html, /new WebSocket/);
+    assert.equal((await fetch(`${app.url}/chat/nope`)).status, 404);
+  });
+
+  it("answers a question, and a reconnect resumes the conversation", async () => {
+    const session = "session0123456789abcdef";
+    const chat = await connect(`${wsBase}?session=${session}`);
+    const history = await chat.next();
+    assert.deepEqual(history, { type: "history", conversationId: null, messages: [] });
+
+    chat.send({ type: "message", id: "c1", text: "What are your store opening hours?" });
+    const ack = await chat.next();
+    assert.equal(ack.type, "ack");
+    const reply = await chat.next();
+    assert.equal(reply.type, "message");
+    assert.equal(reply.type === "message" && reply.message.direction, "outbound");
+    await chat.close();
+
+    const again = await connect(`${wsBase}?session=${session}`);
+    const resumed = await again.next();
+    assert.equal(resumed.type, "history");
+    if (resumed.type !== "history" || ack.type !== "ack") return;
+    assert.equal(resumed.conversationId, ack.conversationId);
+    assert.deepEqual(
+      resumed.messages.map((m) => m.direction),
+      ["inbound", "outbound"],
+    );
+    // Resending an unacknowledged frame after a reconnect stores it once.
+    again.send({ type: "message", id: "c1", text: "What are your store opening hours?" });
+    const dup = await again.next();
+    assert.equal(dup.type === "ack" && dup.messageId, ack.messageId);
+    await again.close();
+
+    const messages = await app.app.inject({
+      url: `/api/v1/conversations/${ack.conversationId}/messages`,
+      headers: auth,
+    });
+    assert.equal(messages.json().data.length, 2);
+  });
+
+  it("rejects a bad session and reports bad frames without closing", async () => {
+    const bad = await connect(`${wsBase}?session=short`);
+    const error = await bad.next();
+    assert.equal(error.type === "error" && error.code, "MS_BAD_REQUEST");
+
+    const chat = await connect(`${wsBase}?session=another-session-0123456789`);
+    await chat.next(); // history
+    chat.sendRaw("not json");
+    assert.equal(((await chat.next()) as { code: string }).code, "MS_JSON_INVALID");
+    chat.send({ type: "message", id: "x", text: "" });
+    assert.equal(((await chat.next()) as { code: string }).code, "MS_BAD_REQUEST");
+    await chat.close();
+  });
+});

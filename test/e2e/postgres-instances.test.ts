@@ -1,0 +1,56 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { jobQueue } from "../../src/jobs/index.ts";
+import { backends } from "../support/backends.ts";
+import { startCallbackServer } from "../support/callback-server.ts";
+import { eventually, signedWebhook, startTestApp, type TestApp } from "../support/test-app.ts";
+
+const postgres = backends.find((b) => b.name === "postgres");
+
+describe("several instances on one PostgreSQL", {
+  skip: !postgres && "MAINSTAY_TEST_DATABASE_URL not set",
+}, () => {
+  const apps: TestApp[] = [];
+  let callback: Awaited<ReturnType<typeof startCallbackServer>>;
+  let cleanup: () => Promise<void>;
+
+  before(async () => {
+    callback = await startCallbackServer();
+    const created = await postgres!.create();
+    cleanup = created.cleanup;
+    for (let i = 0; i < 3; i++) {
+      apps.push(await startTestApp({ callbackUrl: callback.url, store: created.options }));
+    }
+  });
+  after(async () => {
+    for (const app of apps) await app.dispose();
+    await callback?.close();
+    await cleanup?.();
+  });
+
+  it("share the work: every reply is delivered exactly once", async () => {
+    const total = 30;
+    const questions = [
+      "How long does shipping take?",
+      "Can I return my phone?",
+      "Do you fix screens?",
+    ];
+    for (let i = 0; i < total; i++) {
+      const res = await apps[i % apps.length]!.app.inject(
+        signedWebhook({ id: `multi-${i}`, from: `+1555100${i % 7}`, text: questions[i % 3] }),
+      );
+      assert.equal(res.statusCode, 202);
+    }
+    await eventually(
+      async () => (callback.received.length >= total ? true : undefined),
+      `${total} deliveries`,
+      20_000,
+    );
+    // Count only once no job is left anywhere, so a double send could not still be in flight.
+    const queue = jobQueue(apps[0]!.store.db);
+    await eventually(async () => ((await queue.pendingCount()) === 0 ? true : undefined), "drain");
+    const ids = callback.received.map((r) => JSON.parse(r.body).id as string);
+    assert.equal(ids.length, total);
+    assert.equal(new Set(ids).size, total);
+  });
+});
