@@ -5,7 +5,10 @@
  */
 type Bench = () => Promise<Record<string, unknown>>;
 
-const benches: Record<string, () => Promise<Bench>> = {};
+const benches: Record<string, () => Promise<Bench>> = {
+  pipeline: async () => (await import("./pipeline.ts")).default,
+  guardrails: async () => (await import("./guardrails.ts")).default,
+};
 
 const only = process.argv.slice(2);
 const result: Record<string, unknown> = {};

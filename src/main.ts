@@ -3,10 +3,18 @@ import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
 import { createBuiltinAgent, loadKnowledgeBase } from "./agents/builtin/index.ts";
 import { agentRuntime } from "./agents/index.ts";
+import { guardRoutes } from "./api/guard-route.ts";
 import { buildApp, resolveAdminKey } from "./api/index.ts";
 import { type Channel, createChannel, deliveryHandler } from "./channels/index.ts";
 import { type LoadedConfig, resolveFromConfig } from "./config/index.ts";
 import { ConversationService, DELIVER_JOB, PROCESS_JOB } from "./conversations/index.ts";
+import {
+  createGuard,
+  defaultPolicy,
+  loadPolicyFile,
+  type Policy,
+  policySchema,
+} from "./guardrails/index.ts";
 import { JobWorker, jobQueue } from "./jobs/index.ts";
 import { type Clock, systemClock } from "./shared/clock.ts";
 import { type Random, systemRandom } from "./shared/random.ts";
@@ -70,6 +78,7 @@ export async function startMainstay(
       handoffText: agentConfig.handoffText,
       greetingText: agentConfig.greetingText,
     });
+    const guard = createGuard(loadPolicy(loaded));
     const channels = new Map<string, Channel>(
       config.channels.map((c) => [c.id, createChannel(c, { logger })]),
     );
@@ -85,7 +94,10 @@ export async function startMainstay(
       agent: { id: agent.id, version: agent.version },
       maxAttempts: config.outbox.maxAttempts,
       onEnqueued: () => worker?.wake(),
+      screen: guard.check,
     });
+    // A live worker must finish (or give up on) a job before its lease runs out.
+    const timeoutMs = Math.min(30_000, config.outbox.leaseMs / 2);
     worker = new JobWorker({
       ...config.outbox,
       queue,
@@ -93,8 +105,21 @@ export async function startMainstay(
       random: options.random ?? systemRandom,
       logger: logger.child({ module: "jobs" }),
       handlers: {
-        [PROCESS_JOB]: agentRuntime({ service, agent, clock, logger }),
-        [DELIVER_JOB]: deliveryHandler({ service, channels, clock, logger }),
+        [PROCESS_JOB]: agentRuntime({
+          service,
+          agent,
+          clock,
+          logger,
+          timeoutMs,
+          screen: guard.check,
+        }),
+        [DELIVER_JOB]: deliveryHandler({
+          service,
+          channels,
+          clock,
+          logger,
+          sendTimeoutMs: timeoutMs,
+        }),
       },
     });
 
@@ -108,6 +133,9 @@ export async function startMainstay(
       bodyLimit: config.server.bodyLimit,
       publicUrl: config.server.publicUrl,
       workerRunning: () => worker.isRunning,
+      adminRoutes: async (api) => {
+        await api.register(guardRoutes, { guard });
+      },
     });
     const address = await app.listen({
       port: options.port ?? config.server.port,
@@ -134,4 +162,12 @@ export async function startMainstay(
     await store.close();
     throw e;
   }
+}
+
+/** The `policies` setting: the built-in policy, a policy file, or an inline policy. */
+function loadPolicy(loaded: LoadedConfig): Policy {
+  const source = loaded.config.policies;
+  if (source === "default") return defaultPolicy();
+  if (typeof source === "string") return loadPolicyFile(resolveFromConfig(loaded, source));
+  return policySchema.parse(source);
 }

@@ -1,8 +1,14 @@
 import type { Logger } from "pino";
-import type { ConversationService, ProcessJobPayload } from "../conversations/index.ts";
+import {
+  type ConversationService,
+  type ProcessJobPayload,
+  type ScreeningRecord,
+  type ScreenMessage,
+  screeningRecord,
+} from "../conversations/index.ts";
 import type { JobHandler } from "../jobs/index.ts";
 import type { Clock } from "../shared/clock.ts";
-import type { Message } from "../store/index.ts";
+import type { Conversation, Message } from "../store/index.ts";
 import type { Agent, AgentTurn } from "./agent.ts";
 
 export interface AgentRuntimeOptions {
@@ -10,10 +16,17 @@ export interface AgentRuntimeOptions {
   agent: Agent;
   clock: Clock;
   logger: Logger;
+  /** The outbound guardrail policy: every reply passes it before it is queued. */
+  screen?: ScreenMessage;
+  /** Told to the customer when a guardrail hands the conversation to a person. */
+  handoffText?: string;
   /** Earlier messages given to the agent as context. */
   historyLimit?: number;
   timeoutMs?: number;
 }
+
+export const DEFAULT_GUARDRAIL_HANDOFF_TEXT =
+  "Let me bring in a person from our team to help with this. They'll reply here shortly.";
 
 const ROLE: Record<Message["author"], AgentTurn["role"]> = {
   customer: "customer",
@@ -22,69 +35,153 @@ const ROLE: Record<Message["author"], AgentTurn["role"]> = {
   system: "system",
 };
 
+/** What the runtime decided to send, and whether the conversation goes to a person. */
+interface Outcome {
+  text: string;
+  author: "agent" | "system";
+  handoff?: string;
+  meta: Record<string, unknown>;
+}
+
 /**
- * The `process` job: answer one inbound message. The reply, and a handoff when the agent
- * asks for one, are stored with the reply's delivery job in one transaction, after
- * checking again that the bot still owns the conversation: a reply generated while a
- * person took over is dropped, never sent.
+ * The `process` job: answer one inbound message. The answer, and a handoff when there is
+ * one, are stored with the delivery job in one transaction, after checking again that the
+ * bot still owns the conversation: a reply generated while a person took over is dropped.
  */
 export function agentRuntime(options: AgentRuntimeOptions): JobHandler {
-  const { service, agent, clock, logger } = options;
+  const { service, clock, logger } = options;
   const store = service.store;
   return {
     async run(job) {
       const { conversationId, messageId } = job.payload as unknown as ProcessJobPayload;
       const conversation = await store.conversations.get(conversationId);
-      if (conversation?.state !== "bot") return;
+      if (!conversation || conversation.state !== "bot") return;
       const history = await store.messages.recent(conversationId, options.historyLimit ?? 20);
-      // A retried job whose reply was already stored must not answer twice.
+      // A retried job whose answer was already stored must not answer twice.
       if (history.some((m) => m.meta["inReplyTo"] === messageId)) return;
       const inbound =
         history.find((m) => m.id === messageId) ?? (await store.messages.get(messageId));
       if (!inbound) return;
-      const started = clock.now();
-      const reply = await agent.respond(
-        {
-          conversationId,
-          contactId: conversation.contactId,
-          channel: conversation.channelType,
-          history: history
-            .filter((m) => m.id < messageId)
-            .map((m) => ({ role: ROLE[m.author], text: m.text })),
-          text: inbound.text,
-        },
-        AbortSignal.timeout(options.timeoutMs ?? 30_000),
-      );
-      const latencyMs = clock.now() - started;
+      const outcome =
+        inboundVerdict(inbound, options) ??
+        (await askAgent(conversation, inbound, history, options));
       await service.transact(async (tx) => {
         const current = await tx.conversations.get(conversationId);
         if (current?.state !== "bot") {
-          logger.info({ conversationId }, "reply dropped: conversation left the bot meanwhile");
+          logger.info({ conversationId }, "answer dropped: conversation left the bot meanwhile");
           return;
         }
+        const fromAgent = outcome.author === "agent";
         const message = await service.queueOutbound(tx, current, {
-          text: reply.text,
-          author: "agent",
-          agentId: agent.id,
-          agentVersion: agent.version,
-          meta: {
-            inReplyTo: messageId,
-            latencyMs,
-            ...(reply.confidence !== undefined ? { confidence: reply.confidence } : {}),
-            ...reply.meta,
-          },
+          text: outcome.text,
+          author: outcome.author,
+          agentId: fromAgent ? options.agent.id : null,
+          agentVersion: fromAgent ? options.agent.version : null,
+          meta: { inReplyTo: messageId, ...outcome.meta },
         });
-        if (reply.handoff) {
-          const now = clock.now();
+        const guardrails = outcome.meta["guardrails"] as ScreeningRecord | undefined;
+        const now = clock.now();
+        if (guardrails && guardrails.findings.length > 0) {
+          await tx.events.append(
+            conversationId,
+            "guardrail.decision",
+            { direction: "outbound", messageId: message.id, ...guardrails },
+            now,
+          );
+        }
+        if (outcome.handoff) {
           await tx.conversations.setState(conversationId, "human", now);
           await tx.events.append(
             conversationId,
             "conversation.handoff",
-            { reason: reply.handoff.reason, messageId: message.id },
+            { reason: outcome.handoff, messageId: message.id },
             now,
           );
         }
       });
     },
+
+    async onDead(job, error) {
+      // The customer's message stays unanswered: say so on the conversation's record.
+      const { conversationId, messageId } = job.payload as unknown as ProcessJobPayload;
+      if (!(await store.conversations.get(conversationId))) return;
+      await store.events.append(
+        conversationId,
+        "agent.failed",
+        { messageId, error, attempts: job.attempts },
+        clock.now(),
+      );
+    },
   };
+}
+
+/** The inbound policy already decided (at receive time) that the agent must not answer. */
+function inboundVerdict(inbound: Message, options: AgentRuntimeOptions): Outcome | undefined {
+  const record = inbound.meta["guardrails"] as ScreeningRecord | undefined;
+  if (!record) return undefined;
+  const rule = record.rule ?? "policy";
+  if (record.action === "escalate") {
+    return {
+      text: options.handoffText ?? DEFAULT_GUARDRAIL_HANDOFF_TEXT,
+      author: "system",
+      handoff: `guardrail:${rule}`,
+      meta: { guardrail: rule },
+    };
+  }
+  if (record.action === "block" || record.action === "fallback") {
+    return { text: record.reply ?? "", author: "system", meta: { guardrail: rule } };
+  }
+  return undefined;
+}
+
+async function askAgent(
+  conversation: Conversation,
+  inbound: Message,
+  history: Message[],
+  options: AgentRuntimeOptions,
+): Promise<Outcome> {
+  const { agent, clock } = options;
+  const started = clock.now();
+  const reply = await agent.respond(
+    {
+      conversationId: conversation.id,
+      contactId: conversation.contactId,
+      channel: conversation.channelType,
+      history: history
+        .filter((m) => m.id < inbound.id)
+        .map((m) => ({ role: ROLE[m.author], text: m.text })),
+      text: inbound.text,
+    },
+    AbortSignal.timeout(options.timeoutMs ?? 30_000),
+  );
+  const meta: Record<string, unknown> = {
+    latencyMs: clock.now() - started,
+    ...(reply.confidence !== undefined ? { confidence: reply.confidence } : {}),
+    ...reply.meta,
+  };
+  const screening = options.screen?.({
+    direction: "outbound",
+    channel: conversation.channelType,
+    text: reply.text,
+    context: { firstOutbound: !history.some((m) => m.direction === "outbound") },
+  });
+  const handoff = reply.handoff?.reason;
+  if (!screening) return { text: reply.text, author: "agent", handoff, meta };
+  meta["guardrails"] = screeningRecord(screening);
+  switch (screening.action) {
+    // The agent's words are not stored either (they may hold the secret that blocked
+    // them); the findings on the reply record which rule fired on which span.
+    case "block":
+    case "fallback":
+      return { text: screening.reply ?? "", author: "agent", handoff, meta };
+    case "escalate":
+      return {
+        text: options.handoffText ?? DEFAULT_GUARDRAIL_HANDOFF_TEXT,
+        author: "agent",
+        handoff: `guardrail:${screening.rule ?? "policy"}`,
+        meta,
+      };
+    default:
+      return { text: screening.text, author: "agent", handoff, meta };
+  }
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { MainstayError } from "../shared/errors.ts";
 
 /**
  * The admin API key: `MAINSTAY_ADMIN_KEY` when set; otherwise the one kept in the data
@@ -12,7 +13,16 @@ export function resolveAdminKey(
   announce: (message: string) => void,
 ): string {
   const fromEnv = env["MAINSTAY_ADMIN_KEY"];
-  if (fromEnv) return fromEnv;
+  if (fromEnv) {
+    if (fromEnv.length < 16) {
+      throw new MainstayError(
+        "MS_ADMIN_KEY_WEAK",
+        "MAINSTAY_ADMIN_KEY must be at least 16 characters; unset it to have one generated",
+        400,
+      );
+    }
+    return fromEnv;
+  }
   const file = join(dataDir, "admin-key");
   try {
     const stored = readFileSync(file, "utf8").trim();

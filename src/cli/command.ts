@@ -20,7 +20,8 @@ type Options = NonNullable<Parameters<typeof parseArgs>[0]>["options"];
 
 /**
  * Parse flags with node:util, adding `--help`. Returns undefined (after printing usage)
- * when help was asked for, and throws a `MS_CLI_USAGE` MainstayError on unknown flags.
+ * when help was asked for; unknown flags throw node's ERR_PARSE_ARGS_* errors, which the
+ * dispatcher turns into usage and exit code 2.
  */
 export function parseCommandArgs<O extends Options>(
   command: Pick<Command, "usage">,

@@ -1,18 +1,25 @@
 import { z } from "zod";
 import { channelConfigSchema } from "../channels/registry.ts";
+import { policySchema } from "../guardrails/index.ts";
+
+/**
+ * A number that may also come from `${VAR}` interpolation, which yields text: "8080"
+ * becomes 8080, anything that is not a number stays as it is and fails validation.
+ */
+const num = (schema: z.ZodNumber) =>
+  z.preprocess(
+    (v) => (typeof v === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v),
+    schema,
+  );
 
 const serverSchema = z
   .object({
     host: z.string().default("127.0.0.1"),
-    port: z.number().int().min(0).max(65535).default(3000),
+    port: num(z.number().int().min(0).max(65535)).default(3000),
     /** The URL customers and vendors reach this server at (behind a proxy it differs). */
     publicUrl: z.url().optional(),
     /** Largest request body accepted, in bytes. */
-    bodyLimit: z
-      .number()
-      .int()
-      .positive()
-      .default(256 * 1024),
+    bodyLimit: num(z.number().int().positive()).default(256 * 1024),
   })
   .strict();
 
@@ -33,7 +40,7 @@ const agentSchema = z
     /** Folder of markdown FAQ files, relative to the config file. */
     knowledgeDir: z.string(),
     /** Retrieval confidence (0..1) below which the agent hands off to a person. */
-    threshold: z.number().min(0).max(1).optional(),
+    threshold: num(z.number().min(0).max(1)).optional(),
     handoffText: z.string().min(1).optional(),
     greetingText: z.string().min(1).optional(),
   })
@@ -41,19 +48,19 @@ const agentSchema = z
 
 const outboxSchema = z
   .object({
-    maxAttempts: z.number().int().min(1).max(100).default(8),
+    /** With the delays below, 12 attempts span about 20 minutes of retrying. */
+    maxAttempts: num(z.number().int().min(1).max(100)).default(12),
     /** First retry delay; each later one doubles, with jitter, up to maxDelayMs. */
-    baseDelayMs: z.number().int().min(0).default(1000),
-    maxDelayMs: z
-      .number()
-      .int()
-      .min(0)
-      .default(5 * 60 * 1000),
+    baseDelayMs: num(z.number().int().min(0)).default(2000),
+    maxDelayMs: num(z.number().int().min(0)).default(5 * 60 * 1000),
     /** Jobs a worker runs at once. */
-    concurrency: z.number().int().min(1).max(256).default(8),
-    /** A claimed job not finished within this time is taken again (crashed worker). */
-    leaseMs: z.number().int().min(1000).default(60_000),
-    pollIntervalMs: z.number().int().min(10).default(500),
+    concurrency: num(z.number().int().min(1).max(256)).default(8),
+    /**
+     * A claimed job not finished within this time is taken again (crashed worker). Agent
+     * calls and sends time out at half of it, so a live worker always finishes first.
+     */
+    leaseMs: num(z.number().int().min(10_000)).default(60_000),
+    pollIntervalMs: num(z.number().int().min(10)).default(500),
   })
   .strict();
 
@@ -64,9 +71,25 @@ export const configSchema = z
     agent: agentSchema,
     channels: z.array(channelConfigSchema).min(1),
     outbox: outboxSchema.prefault({}),
+    /**
+     * The guardrails policy every message passes: a path to a policy file (relative to
+     * the config file), an inline policy, or `default` for the built-in one.
+     */
+    policies: z
+      .custom<string | Record<string, unknown>>(
+        (v) => typeof v === "string" || (typeof v === "object" && v !== null && !Array.isArray(v)),
+        "expected a policy file path, `default`, or an inline policy",
+      )
+      .default("default"),
   })
   .strict()
   .superRefine((config, ctx) => {
+    if (typeof config.policies === "object") {
+      // Reported field by field, with the `policies.` prefix, like every other problem.
+      for (const issue of policySchema.safeParse(config.policies).error?.issues ?? []) {
+        ctx.addIssue({ ...issue, path: ["policies", ...issue.path] } as never);
+      }
+    }
     const seen = new Set<string>();
     config.channels.forEach((channel, i) => {
       if (seen.has(channel.id)) {
@@ -81,6 +104,7 @@ export const configSchema = z
   });
 
 export type Config = z.infer<typeof configSchema>;
+
 export type ServerConfig = Config["server"];
 export type OutboxConfig = Config["outbox"];
 export type AgentConfig = Config["agent"];

@@ -8,7 +8,9 @@ import {
   DELIVER_JOB,
   type InboundMessage,
   PROCESS_JOB,
+  type ScreenMessage,
   type StatusUpdate,
+  screeningRecord,
 } from "./types.ts";
 
 export interface ConversationServiceOptions {
@@ -21,6 +23,8 @@ export interface ConversationServiceOptions {
   maxAttempts: number;
   /** Called after a transaction that enqueued jobs commits, to wake the local worker. */
   onEnqueued?: () => void;
+  /** The inbound guardrail policy; it runs before the message is stored. */
+  screen?: ScreenMessage;
 }
 
 export interface OutboundDraft {
@@ -50,6 +54,12 @@ export class ConversationService {
       const seen = await store.messages.findInbound(channel.id, inbound.providerMessageId);
       if (seen) return { conversationId: seen.conversationId, messageId: seen.id, duplicate: true };
     }
+    // Screened before storage, so a redact rule keeps PII out of the database.
+    const screening = this.options.screen?.({
+      direction: "inbound",
+      channel: channel.type,
+      text: inbound.text,
+    });
     const result = await store.transaction(async (tx) => {
       const conversation = await this.openConversation(tx, channel, inbound, now);
       const messageId = newId("msg", now);
@@ -60,16 +70,25 @@ export class ConversationService {
           channelId: channel.id,
           direction: "inbound",
           author: "customer",
-          text: inbound.text,
+          text: screening ? screening.redacted : inbound.text,
           attachments: inbound.attachments,
           providerMessageId: inbound.providerMessageId,
           status: "received",
+          meta: screening ? { guardrails: screeningRecord(screening) } : {},
         },
         now,
       );
       if (!inserted) return undefined; // a concurrent request stored it first
       await tx.conversations.touch(conversation.id, now);
       await tx.events.append(conversation.id, "message.received", { messageId }, now);
+      if (screening && screening.findings.length > 0) {
+        await tx.events.append(
+          conversation.id,
+          "guardrail.decision",
+          { direction: "inbound", messageId, ...screeningRecord(screening) },
+          now,
+        );
+      }
       await this.enqueue(tx, {
         kind: PROCESS_JOB,
         queueKey: `process:${conversation.id}`,

@@ -43,3 +43,56 @@ export interface ProcessJobPayload {
 export interface DeliverJobPayload {
   messageId: string;
 }
+
+/**
+ * A guardrail decision as the pipeline needs it. guardrails/ produces it; main.ts plugs the
+ * policy in, so conversations/ and agents/ never depend on the guardrails engine.
+ */
+export interface Screening {
+  action: "allow" | "block" | "redact" | "escalate" | "fallback" | "tag";
+  /** The rule whose action won. */
+  rule?: string;
+  /** The text to deliver ("" when blocked). */
+  text: string;
+  /** The text with redaction rules applied, whatever the action: what may be stored. */
+  redacted: string;
+  /** Safe reply (block) or canned answer (fallback) to send instead. */
+  reply?: string;
+  findings: {
+    type: string;
+    start: number;
+    end: number;
+    rule: string;
+    score: number;
+    evidence?: Record<string, unknown>;
+  }[];
+}
+
+export interface ScreenInput {
+  direction: "inbound" | "outbound";
+  /** Channel type (`sms`, `webchat`...), which policies scope rules by. */
+  channel: string;
+  text: string;
+  context?: { firstOutbound?: boolean };
+}
+
+export type ScreenMessage = (input: ScreenInput) => Screening;
+
+/** What is kept on a message about its screening (`meta.guardrails`), for the audit trail. */
+export function screeningRecord(s: Screening) {
+  return {
+    action: s.action,
+    ...(s.rule ? { rule: s.rule } : {}),
+    ...(s.reply ? { reply: s.reply } : {}),
+    findings: s.findings.map(({ type, start, end, rule, score, evidence }) => ({
+      type,
+      start,
+      end,
+      rule,
+      score,
+      ...(evidence ? { evidence } : {}),
+    })),
+  };
+}
+
+export type ScreeningRecord = ReturnType<typeof screeningRecord>;

@@ -9,6 +9,7 @@ import {
   createBuiltinAgent,
   DEFAULT_GREETING_TEXT,
   DEFAULT_HANDOFF_TEXT,
+  DEFAULT_THANKS_TEXT,
   DEFAULT_THRESHOLD,
   loadKnowledgeBase,
 } from "../../src/agents/builtin/index.ts";
@@ -228,6 +229,17 @@ describe("createBuiltinAgent", () => {
       assert.deepEqual(await ask(text), { text: DEFAULT_GREETING_TEXT });
     });
   }
+
+  for (const text of ["thanks", "Thank you so much!", "ok thanks, bye", "perfect"]) {
+    it(`answers closing small talk "${text}" without a handoff`, async () => {
+      assert.deepEqual(await ask(text), { text: DEFAULT_THANKS_TEXT });
+    });
+  }
+
+  it("still answers a question that starts with thanks", async () => {
+    const reply = await ask("thanks, and how long does shipping take?");
+    assert.notEqual(reply.text, DEFAULT_THANKS_TEXT);
+  });
 
   it("uses the given texts and threshold", async () => {
     const strict = createBuiltinAgent({

@@ -49,6 +49,10 @@ describe("web chat over a real WebSocket", () => {
     const res = await fetch(`${app.url}/chat/web`);
     assert.equal(res.status, 200);
     assert.match(res.headers.get("content-type") ?? "", /text\/html/);
+    assert.equal(
+      res.headers.get("content-security-policy"),
+      "frame-ancestors 'self' https://shop.example.com",
+    );
     const html = await res.text();
     assert.match(html, /<title>Test chat<\/title>/);
     assert.match(html, /new WebSocket/);

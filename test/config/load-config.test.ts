@@ -32,9 +32,17 @@ describe("config loading", () => {
     const { config } = loadConfigFile(EXAMPLE, { MAINSTAY_API_CHANNEL_SECRET: "s".repeat(20) });
     assert.equal(config.server.port, 3000);
     assert.equal(config.storage.dataDir, "./data");
-    assert.equal(config.outbox.maxAttempts, 8);
+    assert.equal(config.outbox.maxAttempts, 12);
     const api = config.channels.find((c) => c.id === "api");
     assert.equal(api?.type === "generic" && api.secret, "s".repeat(20));
+  });
+
+  it("turns an interpolated number into a number", () => {
+    assert.equal(loadConfigFile(EXAMPLE, { PORT: "8080" }).config.server.port, 8080);
+    assert.match(
+      problems(`${base}server: { port: "\${PORT}" }\n`, { SECRET: "x".repeat(16), PORT: "http" }),
+      /server\.port: Invalid input: expected number, received string/,
+    );
   });
 
   it("uses ${VAR:-default} when the variable is unset", () => {

@@ -11,13 +11,18 @@ export const API_SECRET = "test-channel-secret-0123456789";
 export const KNOWLEDGE_DIR = resolve(import.meta.dirname, "../../examples/knowledge");
 
 /** A config with the example agent, a web chat and a generic channel (optional callback). */
-export function testConfigYaml(extra: { callbackUrl?: string; dataDir: string; outbox?: string }) {
+export function testConfigYaml(extra: {
+  callbackUrl?: string;
+  dataDir: string;
+  outbox?: string;
+  knowledgeDir?: string;
+}) {
   return `
 server: { host: 127.0.0.1, port: 0 }
 storage: { dataDir: ${JSON.stringify(extra.dataDir)} }
-agent: { id: support, version: "1", type: builtin, knowledgeDir: ${JSON.stringify(KNOWLEDGE_DIR)} }
+agent: { id: support, version: "1", type: builtin, knowledgeDir: ${JSON.stringify(extra.knowledgeDir ?? KNOWLEDGE_DIR)} }
 channels:
-  - { id: web, type: webchat, title: Test chat }
+  - { id: web, type: webchat, title: Test chat, embedOrigins: ["https://shop.example.com/"] }
   - id: api
     type: generic
     secret: ${API_SECRET}
@@ -32,7 +37,12 @@ export interface TestApp extends Mainstay {
 }
 
 export async function startTestApp(
-  options: { callbackUrl?: string; dataDir?: string; outbox?: string } & StartOptions = {},
+  options: {
+    callbackUrl?: string;
+    dataDir?: string;
+    outbox?: string;
+    knowledgeDir?: string;
+  } & StartOptions = {},
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "mainstay-app-"));
   const loaded = parseConfigText(

@@ -10,6 +10,7 @@ export interface BuiltinAgentOptions {
   threshold?: number;
   handoffText?: string;
   greetingText?: string;
+  thanksText?: string;
 }
 
 /** Calibrated on the example knowledge base; see "Confidence" in docs/builtin-agent.md. */
@@ -17,6 +18,7 @@ export const DEFAULT_THRESHOLD = 0.4;
 export const DEFAULT_HANDOFF_TEXT =
   "I'm not sure about that one, so I'm bringing in a person from our team. They'll reply here shortly.";
 export const DEFAULT_GREETING_TEXT = "Hi! What can I help you with today?";
+export const DEFAULT_THANKS_TEXT = "You're welcome! Is there anything else I can help with?";
 
 /**
  * The offline agent: answers from a knowledge base, greets, and hands off to a person when
@@ -28,6 +30,7 @@ export function createBuiltinAgent(options: BuiltinAgentOptions): Agent {
     threshold = DEFAULT_THRESHOLD,
     handoffText = DEFAULT_HANDOFF_TEXT,
     greetingText = DEFAULT_GREETING_TEXT,
+    thanksText = DEFAULT_THANKS_TEXT,
   } = options;
   return {
     id: options.id,
@@ -39,6 +42,7 @@ export function createBuiltinAgent(options: BuiltinAgentOptions): Agent {
         return { text: handoffText, handoff: { reason: "customer_request" } };
       }
       if (intent === "greeting") return { text: greetingText };
+      if (intent === "thanks") return { text: thanksText };
       const [best] = knowledge.search(context.text, 1);
       if (!best || best.confidence < threshold) {
         return {

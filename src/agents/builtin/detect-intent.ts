@@ -1,8 +1,8 @@
 /**
- * The two things the built-in agent recognises before searching the knowledge base.
+ * What the built-in agent recognises before searching the knowledge base.
  * Patterns run on lower-cased text with punctuation and emoji turned into spaces.
  */
-export type Intent = "customer_request" | "greeting";
+export type Intent = "customer_request" | "greeting" | "thanks";
 
 const PERSON =
   "(?:human|person|agent|representative|rep|operator|staff|employee|advisor|manager|supervisor)";
@@ -28,6 +28,10 @@ const HUMAN_REQUEST = [
 const GREETING =
   /^(?:(?:hi+|hel+o+|hey+|hiya|howdy|hola|yo|greetings|good (?:morning|afternoon|evening)|morning|buenos dias|buenas)(?: there| team| all| everyone)? ?)+$/;
 
+// "thanks", "ok thank you", "great, bye": closing small talk is answered, not handed off.
+const THANKS =
+  /^(?:(?:ok(?:ay)?|great|perfect|cool|awesome|nice|got it|that helps|that s all|many|thanks?|thank you|thx|ty|cheers|much appreciated|appreciate it|bye|goodbye|see you|have a (?:good|nice) (?:day|one)|gracias|merci|danke)(?: so much| a lot| very much)? ?)+$/;
+
 export function detectIntent(text: string): Intent | null {
   const plain = text
     .toLowerCase()
@@ -37,5 +41,6 @@ export function detectIntent(text: string): Intent | null {
     .trim();
   if (HUMAN_REQUEST.some((pattern) => pattern.test(plain))) return "customer_request";
   if (GREETING.test(plain)) return "greeting";
+  if (THANKS.test(plain)) return "thanks";
   return null;
 }

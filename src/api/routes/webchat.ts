@@ -44,6 +44,10 @@ export async function webchatRoutes(
 
   app.get("/chat/:channelId", async (request, reply) => {
     const channel = find((request.params as { channelId: string }).channelId);
+    const ancestors = channel.config.embedOrigins;
+    if (ancestors.length > 0) {
+      reply.header("content-security-policy", `frame-ancestors 'self' ${ancestors.join(" ")}`);
+    }
     return reply.type("text/html; charset=utf-8").send(renderChatPage(channel.config));
   });
 
@@ -56,11 +60,6 @@ export async function webchatRoutes(
     const channelId = (request.params as { channelId: string }).channelId;
     const channel = channels.get(channelId);
     if (!channel || !isWebchatChannel(channel)) return fail("MS_CHANNEL_NOT_FOUND", channelId);
-    const origin = request.headers.origin;
-    const allowed = channel.config.allowedOrigins;
-    if (allowed.length > 0 && (!origin || !allowed.includes(origin))) {
-      return fail("MS_ORIGIN_FORBIDDEN", `origin ${origin ?? "(none)"} may not open this chat`);
-    }
     const session = (request.query as { session?: string }).session ?? "";
     if (!SESSION.test(session)) {
       return fail("MS_BAD_REQUEST", "query.session: 16-128 letters, digits, - or _");

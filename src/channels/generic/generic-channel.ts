@@ -29,7 +29,7 @@ const inboundSchema = z
   .object({
     id: z.string().min(1).max(200),
     from: z.string().min(1).max(200),
-    text: z.string().max(10_000),
+    text: z.string().min(1).max(10_000),
     name: z.string().max(200).optional(),
   })
   .strict();

@@ -10,10 +10,10 @@ const configSchema = z
     /** First bubble shown before the customer writes (not stored). */
     greeting: z.string().optional(),
     /**
-     * Origins allowed to open the WebSocket (a site embedding the page). Empty: any origin,
-     * which is fine for a public support widget.
+     * Sites allowed to embed the chat page in an iframe (sent as the CSP `frame-ancestors`
+     * directive). Empty: any site may, as usual for a public support widget.
      */
-    allowedOrigins: z.array(z.url()).default([]),
+    embedOrigins: z.array(z.url().transform((u) => new URL(u).origin)).default([]),
   })
   .strict();
 

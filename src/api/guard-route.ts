@@ -1,0 +1,26 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import {
+  describeIssues,
+  type Guard,
+  guardRequestSchema,
+  toGuardResponse,
+} from "../guardrails/index.ts";
+import { MainstayError } from "../shared/errors.ts";
+
+const MAX_BATCH = 1000;
+const bodySchema = z.union([guardRequestSchema, z.array(guardRequestSchema).max(MAX_BATCH)]);
+
+/**
+ * `POST /api/v1/guard`: the same request and decision shapes as `mainstay guard`, one
+ * object or an array of up to 1000. Auth and error mapping belong to the app.
+ */
+export async function guardRoutes(app: FastifyInstance, opts: { guard: Guard }): Promise<void> {
+  app.post("/api/v1/guard", async (request) => {
+    const body = bodySchema.safeParse(request.body);
+    if (!body.success) throw new MainstayError("MS_BAD_REQUEST", describeIssues(body.error), 400);
+    const check = ({ id, ...input }: z.output<typeof guardRequestSchema>) =>
+      toGuardResponse(id, opts.guard.check(input));
+    return Array.isArray(body.data) ? body.data.map(check) : check(body.data);
+  });
+}

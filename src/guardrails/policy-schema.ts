@@ -1,0 +1,142 @@
+import { z } from "zod";
+import type { DetectorKind } from "./detector.ts";
+import { detectorKinds as kinds } from "./detectors/index.ts";
+
+/** Strongest first: the decision takes the strongest action among the rules that fired. */
+export const ACTION_PRECEDENCE = [
+  "block",
+  "escalate",
+  "fallback",
+  "redact",
+  "tag",
+  "allow",
+] as const;
+
+const DIRECTIONS = ["inbound", "outbound"] as const;
+
+const redactOptions = z
+  .object({
+    style: z
+      .enum(["placeholder", "mask"])
+      .default("placeholder")
+      .describe("placeholder: `[CARD]`, `[EMAIL]`...; mask: each character becomes `*`."),
+    keepLast: z
+      .number()
+      .int()
+      .min(0)
+      .max(4)
+      .default(0)
+      .describe("With mask: leave this many trailing letters or digits visible."),
+  })
+  .strict();
+
+function ruleFor<S extends z.ZodType, N extends string>(kind: DetectorKind<S, N>) {
+  return z
+    .object({
+      id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "letters, digits, _ . -"),
+      description: z.string().optional(),
+      detector: z.literal(kind.name),
+      options: kind.options.prefault({} as z.input<S>),
+      directions: z
+        .array(z.enum(DIRECTIONS))
+        .min(1)
+        .default([...DIRECTIONS]),
+      channels: z
+        .array(z.string().min(1))
+        .min(1)
+        .optional()
+        .describe("Channel names the rule applies to; omitted means every channel."),
+      action: z.enum(ACTION_PRECEDENCE),
+      redact: redactOptions.prefault({}),
+      reply: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          "For block: the safe reply; for fallback: the canned answer. Overrides the policy's.",
+        ),
+    })
+    .strict();
+}
+
+export const ruleSchema = z.discriminatedUnion("detector", [
+  ruleFor(kinds.pii),
+  ruleFor(kinds.secrets),
+  ruleFor(kinds.injection),
+  ruleFor(kinds.toxicity),
+  ruleFor(kinds.consent),
+  ruleFor(kinds.commitment),
+  ruleFor(kinds.topic),
+  ruleFor(kinds.competitor),
+  ruleFor(kinds.length),
+  ruleFor(kinds.ai_disclosure),
+]);
+
+export const guardInputSchema = z
+  .object({
+    direction: z.enum(DIRECTIONS),
+    channel: z.string().min(1),
+    text: z.string(),
+    context: z.object({ firstOutbound: z.boolean().optional() }).strict().optional(),
+  })
+  .strict();
+
+const caseSchema = z
+  .object({
+    name: z.string().min(1),
+    input: guardInputSchema.extend({ channel: z.string().min(1).default("sms") }),
+    expect: z
+      .object({
+        action: z.enum(ACTION_PRECEDENCE),
+        findings: z
+          .array(z.string())
+          .optional()
+          .describe("The exact set of finding types; omitted means not checked."),
+        text: z.string().optional().describe("The exact text to deliver."),
+      })
+      .strict(),
+  })
+  .strict();
+
+export const policySchema = z
+  .object({
+    version: z.literal(1).default(1),
+    name: z.string().min(1).default("policy"),
+    safeReply: z
+      .string()
+      .min(1)
+      .default("Sorry, I can't help with that here. A member of our team will follow up.")
+      .describe("Sent instead of a blocked message."),
+    fallbackReply: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Canned answer for fallback rules without their own."),
+    rules: z.array(ruleSchema),
+    cases: z.array(caseSchema).default([]).describe("Examples `mainstay policy test` checks."),
+  })
+  .strict()
+  .superRefine((policy, ctx) => {
+    const seen = new Set<string>();
+    policy.rules.forEach((rule, i) => {
+      if (seen.has(rule.id))
+        ctx.addIssue({
+          code: "custom",
+          path: ["rules", i, "id"],
+          message: `duplicate rule id "${rule.id}"`,
+        });
+      seen.add(rule.id);
+      if (rule.action === "fallback" && !rule.reply && !policy.fallbackReply) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["rules", i, "reply"],
+          message: "a fallback rule needs `reply` or the policy's `fallbackReply`",
+        });
+      }
+    });
+  });
+
+export type Policy = z.output<typeof policySchema>;
+export type PolicyInput = z.input<typeof policySchema>;
+export type Rule = z.output<typeof ruleSchema>;
+export type PolicyCase = Policy["cases"][number];
