@@ -80,7 +80,10 @@ export async function startMainstay(
     });
     const guard = createGuard(loadPolicy(loaded));
     const channels = new Map<string, Channel>(
-      config.channels.map((c) => [c.id, createChannel(c, { logger })]),
+      config.channels.map((c) => [
+        c.id,
+        createChannel(c, { logger, clock, publicUrl: config.server.publicUrl }),
+      ]),
     );
 
     const queue = jobQueue(store.db);

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { z } from "zod";
 import type { AcceptedMessage, InboundMessage, StatusUpdate } from "../conversations/index.ts";
+import type { Clock } from "../shared/clock.ts";
 import type { Attachment } from "../store/index.ts";
 
 /** An HTTP request to `/webhooks/:channelId`, with the exact bytes the vendor signed. */
@@ -20,6 +21,13 @@ export interface WebhookResult {
 export interface WebhookResponse {
   status: number;
   body: unknown;
+  /** Defaults to JSON; Twilio expects `text/xml` (TwiML), a verification challenge `text/plain`. */
+  contentType?: string;
+}
+
+/** A `GET /webhooks/:channelId` call: the subscription handshake some vendors make. */
+export interface VerificationRequest {
+  query: Record<string, string | undefined>;
 }
 
 export interface OutboundMessage {
@@ -31,17 +39,26 @@ export interface OutboundMessage {
   text: string;
   attachments: Attachment[];
   createdAt: number;
+  /** The outbound message's meta (e.g. a WhatsApp `template` to send instead of text). */
+  meta: Record<string, unknown>;
+  /** Vendor id of the customer's latest message in the conversation (threading, replies). */
+  inReplyTo: string | null;
 }
 
 export interface SendResult {
   providerMessageId?: string;
 }
 
-/** A send that failed; `retryable: false` dead-letters at once (e.g. a 400 from the vendor). */
+/**
+ * A send that failed. `retryable: false` dead-letters at once (e.g. a 400 from the vendor);
+ * `retryAfterMs` (from a 429 or 503 `Retry-After`) delays the next attempt at least that
+ * long; `vendorCode` is the vendor's own error code, kept on the failed message.
+ */
 export class ChannelSendError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
+    readonly options: { retryAfterMs?: number; vendorCode?: string } = {},
   ) {
     super(message);
   }
@@ -52,6 +69,8 @@ export interface Channel {
   readonly type: string;
   /** Verify and parse a webhook call; throws MainstayError (bad signature, bad body). */
   handleWebhook?(request: WebhookRequest): WebhookResult;
+  /** Answer the vendor's GET handshake (WhatsApp's `hub.challenge`); throws when it fails. */
+  handleVerification?(request: VerificationRequest): WebhookResponse;
   /** The HTTP answer once the messages are stored. */
   webhookResponse?(accepted: AcceptedMessage[]): WebhookResponse;
   send(message: OutboundMessage, signal: AbortSignal): Promise<SendResult>;
@@ -59,6 +78,9 @@ export interface Channel {
 
 export interface ChannelDeps {
   logger: Logger;
+  clock: Clock;
+  /** Public base URL of this server (`server.publicUrl`), for signatures and callbacks. */
+  publicUrl?: string;
 }
 
 /** One per folder under channels/: its config schema and how to build it. */

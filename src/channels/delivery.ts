@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { ConversationService, DeliverJobPayload } from "../conversations/index.ts";
-import { type JobHandler, PermanentJobError } from "../jobs/index.ts";
+import { type JobHandler, PermanentJobError, RetryLaterError } from "../jobs/index.ts";
 import type { Clock } from "../shared/clock.ts";
 import { type Channel, ChannelSendError } from "./channel.ts";
 
@@ -30,6 +30,7 @@ export function deliveryHandler(options: DeliveryOptions): JobHandler {
       if (!channel) throw new PermanentJobError(`channel "${message.channelId}" is not configured`);
       const conversation = (await store.conversations.get(message.conversationId))!;
       const identity = (await store.contacts.getIdentity(conversation.identityId))!;
+      const latestInbound = await store.messages.latestInbound(message.conversationId);
       let providerMessageId: string | undefined;
       try {
         const result = await channel.send(
@@ -40,12 +41,17 @@ export function deliveryHandler(options: DeliveryOptions): JobHandler {
             text: message.text,
             attachments: message.attachments,
             createdAt: message.createdAt,
+            meta: message.meta,
+            inReplyTo: latestInbound?.providerMessageId ?? null,
           },
           AbortSignal.timeout(options.sendTimeoutMs ?? 30_000),
         );
         providerMessageId = result.providerMessageId;
       } catch (e) {
-        if (e instanceof ChannelSendError && !e.retryable) throw new PermanentJobError(e.message);
+        if (!(e instanceof ChannelSendError)) throw e;
+        const vendor = e.options.vendorCode ? ` (vendor code ${e.options.vendorCode})` : "";
+        if (!e.retryable) throw new PermanentJobError(`${e.message}${vendor}`);
+        if (e.options.retryAfterMs) throw new RetryLaterError(e.message, e.options.retryAfterMs);
         throw e;
       }
       const now = clock.now();

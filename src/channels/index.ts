@@ -5,6 +5,7 @@ export {
   ChannelSendError,
   type OutboundMessage,
   type SendResult,
+  type VerificationRequest,
   type WebhookRequest,
   type WebhookResponse,
   type WebhookResult,
@@ -12,6 +13,7 @@ export {
 export { type DeliveryOptions, deliveryHandler } from "./delivery.ts";
 export { SIGNATURE_HEADER, signGenericBody } from "./generic/generic-channel.ts";
 export { type ChannelConfig, channelConfigSchema, createChannel } from "./registry.ts";
+export { retryAfterMs, type VendorRequestOptions, vendorRequest } from "./vendor-request.ts";
 export {
   type ChatMessageView,
   type ChatSocket,

@@ -74,7 +74,10 @@ export class ConversationService {
           attachments: inbound.attachments,
           providerMessageId: inbound.providerMessageId,
           status: "received",
-          meta: screening ? { guardrails: screeningRecord(screening) } : {},
+          meta: {
+            ...inbound.meta,
+            ...(screening ? { guardrails: screeningRecord(screening) } : {}),
+          },
         },
         now,
       );

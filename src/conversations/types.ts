@@ -9,12 +9,15 @@ export interface InboundMessage {
   displayName?: string;
   text: string;
   attachments?: Attachment[];
+  /** Channel-specific facts worth keeping on the stored message (subject, message type...). */
+  meta?: Record<string, unknown>;
 }
 
 /** A delivery receipt for a message we sent. */
 export interface StatusUpdate {
   providerMessageId: string;
   status: "sent" | "delivered" | "read" | "failed";
+  /** The vendor's error code and text, for `failed`. */
   error?: string;
 }
 

@@ -5,4 +5,5 @@ export {
   JobWorker,
   type JobWorkerOptions,
   PermanentJobError,
+  RetryLaterError,
 } from "./job-worker.ts";

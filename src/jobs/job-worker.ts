@@ -16,6 +16,16 @@ export interface JobHandler {
 /** Throw this from a handler to dead-letter at once: retrying cannot help. */
 export class PermanentJobError extends Error {}
 
+/** Throw this to retry no sooner than `delayMs` (a vendor's `Retry-After`). */
+export class RetryLaterError extends Error {
+  constructor(
+    message: string,
+    readonly delayMs: number,
+  ) {
+    super(message);
+  }
+}
+
 export interface JobWorkerOptions extends BackoffOptions {
   queue: JobQueue;
   handlers: Record<string, JobHandler>;
@@ -130,7 +140,8 @@ export class JobWorker {
           await queue.bury(job, this.id, error, clock.now());
           await handler?.onDead?.(job, error);
         } else {
-          const delay = backoffDelay(job.attempts, this.options, this.options.random);
+          const backoff = backoffDelay(job.attempts, this.options, this.options.random);
+          const delay = e instanceof RetryLaterError ? Math.max(backoff, e.delayMs) : backoff;
           log.warn({ err: e, retryInMs: delay }, "job failed, will retry");
           await queue.retryLater(job, this.id, clock.now() + delay, error, clock.now());
         }

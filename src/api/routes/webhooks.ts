@@ -1,5 +1,5 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
-import type { Channel } from "../../channels/index.ts";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Channel, WebhookResponse } from "../../channels/index.ts";
 import type { ConversationService } from "../../conversations/index.ts";
 import { MainstayError } from "../../shared/errors.ts";
 
@@ -48,9 +48,28 @@ export async function webhookRoutes(app: FastifyInstance, opts: WebhookRouteOpti
       accepted.push(await service.receive(channel, message));
     }
     for (const status of parsed.statuses) await service.applyStatus(channel.id, status);
-    const response = channel.webhookResponse?.(accepted) ?? { status: 204, body: undefined };
-    return reply.status(response.status).send(response.body);
+    return send(reply, channel.webhookResponse?.(accepted) ?? { status: 204, body: undefined });
   });
+
+  /** The vendor's subscription handshake (WhatsApp's `hub.challenge`). */
+  app.get("/webhooks/:channelId", async (request, reply) => {
+    const { channelId } = request.params as { channelId: string };
+    const channel = channels.get(channelId);
+    if (!channel?.handleVerification) {
+      throw new MainstayError(
+        "MS_CHANNEL_NOT_FOUND",
+        `no channel "${channelId}" with a webhook handshake is configured`,
+        404,
+      );
+    }
+    const query = request.query as Record<string, string | undefined>;
+    return send(reply, channel.handleVerification({ query }));
+  });
+}
+
+function send(reply: FastifyReply, response: WebhookResponse) {
+  if (response.contentType) reply.type(response.contentType);
+  return reply.status(response.status).send(response.body);
 }
 
 function publicUrlOf(request: FastifyRequest, publicUrl: string | undefined): string {

@@ -1,13 +1,8 @@
 import { z } from "zod";
 import { MainstayError } from "../../shared/errors.ts";
 import { hmacSha256Hex, safeEqual } from "../../shared/hmac.ts";
-import {
-  type Channel,
-  type ChannelDefinition,
-  ChannelSendError,
-  type OutboundMessage,
-  type WebhookRequest,
-} from "../channel.ts";
+import type { Channel, ChannelDefinition, OutboundMessage, WebhookRequest } from "../channel.ts";
+import { vendorRequest } from "../vendor-request.ts";
 
 export const SIGNATURE_HEADER = "x-mainstay-signature";
 
@@ -82,27 +77,17 @@ async function postCallback(
     text: message.text,
     attachments: message.attachments,
   });
-  let response: Response;
-  try {
-    response = await fetch(config.callbackUrl!, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "idempotency-key": message.id,
-        [SIGNATURE_HEADER]: signGenericBody(config.secret, body),
-      },
-      body,
-      signal: AbortSignal.any([signal, AbortSignal.timeout(config.callbackTimeoutMs)]),
-    });
-  } catch (e) {
-    throw new ChannelSendError(`callback unreachable: ${(e as Error).message}`, true);
-  }
-  await response.body?.cancel();
-  if (!response.ok) {
-    // 408 and 429 and 5xx may pass; other 4xx mean the receiver rejects this message.
-    const retryable = response.status >= 500 || response.status === 408 || response.status === 429;
-    throw new ChannelSendError(`callback answered HTTP ${response.status}`, retryable);
-  }
+  await vendorRequest(config.callbackUrl!, {
+    headers: {
+      "content-type": "application/json",
+      "idempotency-key": message.id,
+      [SIGNATURE_HEADER]: signGenericBody(config.secret, body),
+    },
+    body,
+    signal: AbortSignal.any([signal, AbortSignal.timeout(config.callbackTimeoutMs)]),
+    errorCode: (b) =>
+      typeof b === "object" && b !== null && "code" in b ? String(b.code) : undefined,
+  });
 }
 
 /** Plain JSON in, signed JSON out: for systems without a vendor SDK. */

@@ -136,6 +136,16 @@ export function messagesRepository(db: Executor) {
       return rows.map(toMessage);
     },
 
+    /** The customer's latest message in a conversation. */
+    async latestInbound(conversationId: string): Promise<Message | undefined> {
+      const row = await db.get<MessageRow>(
+        `SELECT * FROM messages WHERE conversation_id = ? AND direction = 'inbound'
+         ORDER BY id DESC LIMIT 1`,
+        [conversationId],
+      );
+      return row && toMessage(row);
+    },
+
     /** The last `limit` messages of a conversation, oldest first (agent context). */
     async recent(conversationId: string, limit: number): Promise<Message[]> {
       const rows = await db.all<MessageRow>(

@@ -1,0 +1,64 @@
+import { ChannelSendError } from "./channel.ts";
+
+export interface VendorRequestOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  signal: AbortSignal;
+  /** Pull the vendor's own error code out of an error response body (JSON or text). */
+  errorCode?: (body: unknown) => string | undefined;
+}
+
+/**
+ * One HTTP call to a vendor API, with the failure rules every channel shares: network
+ * errors, 408, 429 and 5xx are retryable (429/503 honour `Retry-After`); any other non-2xx
+ * is permanent and carries the vendor's error code. Returns the parsed JSON body (or text).
+ */
+export async function vendorRequest(url: string, options: VendorRequestOptions): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: options.method ?? "POST",
+      headers: options.headers,
+      body: options.body,
+      signal: options.signal,
+    });
+  } catch (e) {
+    throw new ChannelSendError(`${hostOf(url)} unreachable: ${(e as Error).message}`, true);
+  }
+  const text = await response.text();
+  const body = parseBody(text);
+  if (response.ok) return body;
+  const status = response.status;
+  const retryable = status >= 500 || status === 408 || status === 429;
+  const vendorCode = options.errorCode?.(body);
+  throw new ChannelSendError(`${hostOf(url)} answered HTTP ${status}`, retryable, {
+    vendorCode,
+    retryAfterMs: retryAfterMs(response.headers.get("retry-after")),
+  });
+}
+
+function parseBody(text: string): unknown {
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** `Retry-After` is either delay-seconds or an HTTP date (RFC 9110, section 10.2.3). */
+export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header) * 1000;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "vendor";
+  }
+}
