@@ -68,7 +68,7 @@ export interface Channel {
   readonly id: string;
   readonly type: string;
   /** Verify and parse a webhook call; throws MainstayError (bad signature, bad body). */
-  handleWebhook?(request: WebhookRequest): WebhookResult;
+  handleWebhook?(request: WebhookRequest): WebhookResult | Promise<WebhookResult>;
   /** Answer the vendor's GET handshake (WhatsApp's `hub.challenge`); throws when it fails. */
   handleVerification?(request: VerificationRequest): WebhookResponse;
   /** The HTTP answer once the messages are stored. */

@@ -184,6 +184,8 @@ export class ConversationService {
       inbound.displayName ?? null,
       now,
     );
+    const threaded = await this.threadedConversation(tx, channel, inbound);
+    if (threaded) return threaded;
     const open = await tx.conversations.findOpen(identity.id, channel.id);
     if (open) return open;
     const { agent } = this.options;
@@ -205,6 +207,21 @@ export class ConversationService {
       now,
     );
     return created;
+  }
+
+  /** The open conversation an inbound message's `references` point into, if any. */
+  private async threadedConversation(
+    tx: Repositories,
+    channel: ChannelRef,
+    inbound: InboundMessage,
+  ): Promise<Conversation | undefined> {
+    for (const ref of inbound.references ?? []) {
+      const earlier = await tx.messages.findOutboundByProviderId(channel.id, ref);
+      if (!earlier) continue;
+      const conversation = await tx.conversations.get(earlier.conversationId);
+      if (conversation && conversation.state !== "closed") return conversation;
+    }
+    return undefined;
   }
 
   private enqueue(tx: Repositories, spec: Omit<JobSpec, "maxAttempts" | "runAt">) {

@@ -11,6 +11,11 @@ export interface InboundMessage {
   attachments?: Attachment[];
   /** Channel-specific facts worth keeping on the stored message (subject, message type...). */
   meta?: Record<string, unknown>;
+  /**
+   * Vendor ids of earlier messages this one answers (email `In-Reply-To` and `References`):
+   * when one is ours, the message joins that conversation.
+   */
+  references?: string[];
 }
 
 /** A delivery receipt for a message we sent. */

@@ -68,24 +68,24 @@ export function channelContract(name: string, fixture: ChannelFixture): void {
     });
     after(() => vendor?.close());
 
-    it("accepts a signed inbound message and parses it", () => {
+    it("accepts a signed inbound message and parses it", async () => {
       const { request, expected } = fixture.inbound(clock);
-      const result = channel.handleWebhook!(request);
+      const result = await channel.handleWebhook!(request);
       assert.equal(result.messages.length, 1);
       assert.deepEqual(pick(result.messages[0]!, Object.keys(expected)), expected);
     });
 
-    it("rejects a tampered request with a signature error", () => {
-      assert.throws(
-        () => channel.handleWebhook!(fixture.tampered(clock)),
+    it("rejects a tampered request with a signature error", async () => {
+      await assert.rejects(
+        async () => channel.handleWebhook!(fixture.tampered(clock)),
         (e: unknown) =>
           e instanceof MainstayError && e.code.startsWith("MS_SIGNATURE") && e.status === 401,
       );
     });
 
-    it("parses a delivery receipt", { skip: !fixture.status && "no receipts" }, () => {
+    it("parses a delivery receipt", { skip: !fixture.status && "no receipts" }, async () => {
       const { request, expected } = fixture.status!(clock);
-      const result = channel.handleWebhook!(request);
+      const result = await channel.handleWebhook!(request);
       assert.deepEqual(result.statuses, [expected]);
       assert.equal(result.messages.length, 0);
     });

@@ -37,7 +37,7 @@ export async function webhookRoutes(app: FastifyInstance, opts: WebhookRouteOpti
       );
     }
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const parsed = channel.handleWebhook({
+    const parsed = await channel.handleWebhook({
       method: request.method,
       url: publicUrlOf(request, opts.publicUrl),
       headers: request.headers,
