@@ -56,8 +56,8 @@ const toJob = (r: JobRow): Job => ({
  * A durable job queue in the application's own database, so a job is enqueued in the same
  * transaction as the state change that caused it (the transactional outbox pattern).
  *
- * A job is claimable when it is due, or when its worker's lease has run out (the worker
- * crashed), and no earlier job with the same queue key is still pending: that keeps
+ * A job is claimable when it is due and no earlier job with the same queue key is still
+ * pending (a job whose worker's lease ran out is made ready again by `reclaimExpired`): that keeps
  * per-conversation order even while an earlier job waits for a retry. On PostgreSQL,
  * `FOR UPDATE SKIP LOCKED` lets several instances claim different jobs without waiting
  * on each other or taking the same one. Finished jobs are deleted; jobs that used up their
@@ -89,15 +89,28 @@ export function jobQueue(db: Executor) {
            locked_by = ?, updated_at = ?
          WHERE id IN (
            SELECT j.id FROM jobs j
-           WHERE ((j.status = 'ready' AND j.run_at <= ?)
-                  OR (j.status = 'running' AND j.locked_until < ?))
+           WHERE j.status = 'ready' AND j.run_at <= ?
              AND NOT EXISTS (SELECT 1 FROM jobs p WHERE p.queue_key = j.queue_key
                              AND p.id < j.id AND p.status IN ('ready', 'running'))
            ORDER BY j.id LIMIT ? ${skipLocked})
          RETURNING *`,
-        [now + leaseMs, workerId, now, now, now, limit],
+        [now + leaseMs, workerId, now, now, limit],
       );
       return rows.map(toJob).sort((a, b) => a.id - b.id);
+    },
+
+    /**
+     * Make jobs whose worker's lease ran out (the worker crashed) ready again. Kept out of
+     * `claim` so the frequent claim stays an index walk; the worker calls it now and then.
+     */
+    async reclaimExpired(now: number): Promise<number> {
+      const result = await db.run(
+        `UPDATE jobs SET status = 'ready', run_at = ?, locked_by = NULL, locked_until = NULL,
+           updated_at = ?
+         WHERE status = 'running' AND locked_until < ?`,
+        [now, now, now],
+      );
+      return result.changes;
     },
 
     /** Finished: remove it. Only the worker holding the lease may. */
@@ -135,13 +148,14 @@ export function jobQueue(db: Executor) {
     },
 
     /**
-     * Make every running job claimable now. Only for the embedded SQLite database, where
-     * this process is the only worker, so any running job was left by a crash.
+     * Make every running job ready now. Only for the embedded SQLite database, where this
+     * process is the only worker, so any running job was left by a crash.
      */
     async releaseAbandoned(now: number): Promise<number> {
       const result = await db.run(
-        "UPDATE jobs SET locked_until = ?, updated_at = ? WHERE status = 'running'",
-        [now - 1, now],
+        `UPDATE jobs SET status = 'ready', run_at = ?, locked_by = NULL, locked_until = NULL,
+           updated_at = ? WHERE status = 'running'`,
+        [now, now],
       );
       return result.changes;
     },

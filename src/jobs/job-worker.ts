@@ -48,6 +48,7 @@ export class JobWorker {
   private inFlight = new Set<Promise<void>>();
   private wakeUp: (() => void) | undefined;
   private loop: Promise<void> | undefined;
+  private lastReclaim = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: JobWorkerOptions) {}
 
@@ -119,9 +120,16 @@ export class JobWorker {
     });
   }
 
-  private claim(limit: number): Promise<Job[]> {
+  private async claim(limit: number): Promise<Job[]> {
     const { queue, clock, leaseMs } = this.options;
-    return queue.claim(this.id, limit, clock.now(), leaseMs);
+    const now = clock.now();
+    // Crashed workers' jobs come back within a fraction of the lease.
+    if (now - this.lastReclaim >= leaseMs / 4) {
+      this.lastReclaim = now;
+      const reclaimed = await queue.reclaimExpired(now);
+      if (reclaimed > 0) this.options.logger.warn({ reclaimed }, "took back jobs of a lost worker");
+    }
+    return queue.claim(this.id, limit, now, leaseMs);
   }
 
   private async execute(job: Job): Promise<void> {

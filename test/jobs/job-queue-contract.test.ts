@@ -146,7 +146,9 @@ for (const backend of backends) {
       const [job] = await queue.claim("crashed", 1, clock.now(), 1000);
       assert.ok(job);
       assert.deepEqual(await queue.claim("w2", 1, clock.now(), 1000), []);
+      assert.equal(await queue.reclaimExpired(clock.now()), 0);
       clock.advance(1001);
+      assert.equal(await queue.reclaimExpired(clock.now()), 1);
       const [again] = await queue.claim("w2", 1, clock.now(), 1000);
       assert.equal(again?.id, job.id);
       assert.equal(again?.attempts, 2);
