@@ -118,6 +118,37 @@ export const migrations: Migration[] = [
     // (The old (status, run_at) index made planners sort every due job first.)
     statements: ["DROP INDEX jobs_due", "CREATE INDEX jobs_ready ON jobs (status, id)"],
   },
+  {
+    version: 3,
+    name: "consent changes, contact merges, verified phone on identities",
+    statements: [
+      // Every opt-out and opt-in, with its evidence; the latest row per address is the state.
+      `CREATE TABLE consent_changes (
+        seq {{serial}},
+        channel_id TEXT NOT NULL,
+        address TEXT NOT NULL,
+        contact_id TEXT NOT NULL REFERENCES contacts(id),
+        state TEXT NOT NULL CHECK (state IN ('opted_out', 'opted_in')),
+        evidence TEXT NOT NULL,
+        created_at BIGINT NOT NULL)`,
+      "CREATE INDEX consent_changes_address ON consent_changes (channel_id, address, seq)",
+      "CREATE INDEX consent_changes_contact ON consent_changes (contact_id, seq)",
+      // A merge moves identities and conversations; what moved is kept so it can be undone.
+      `CREATE TABLE contact_merges (
+        id TEXT PRIMARY KEY,
+        target_contact_id TEXT NOT NULL REFERENCES contacts(id),
+        source_contact_id TEXT NOT NULL REFERENCES contacts(id),
+        identity_ids TEXT NOT NULL,
+        conversation_ids TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        undone_at BIGINT)`,
+      "CREATE INDEX contact_merges_target ON contact_merges (target_contact_id)",
+      // E.164 number the channel vouches for (carrier sender id, WhatsApp account number).
+      "ALTER TABLE identities ADD COLUMN phone TEXT",
+      "CREATE INDEX identities_phone ON identities (phone)",
+    ],
+  },
 ];
 
 export const latestMigration = migrations.at(-1)?.version ?? 0;
