@@ -6,6 +6,7 @@ import { agentRuntime } from "./agents/index.ts";
 import { guardRoutes } from "./api/guard-route.ts";
 import { buildApp, resolveAdminKey } from "./api/index.ts";
 import { type Channel, createChannel, deliveryHandler } from "./channels/index.ts";
+import { consentGate, deliveryGate } from "./compliance/index.ts";
 import { type LoadedConfig, resolveFromConfig } from "./config/index.ts";
 import { ConversationService, DELIVER_JOB, PROCESS_JOB } from "./conversations/index.ts";
 import {
@@ -108,21 +109,15 @@ export async function startMainstay(
       random: options.random ?? systemRandom,
       logger: logger.child({ module: "jobs" }),
       handlers: {
-        [PROCESS_JOB]: agentRuntime({
-          service,
-          agent,
-          clock,
-          logger,
-          timeoutMs,
-          screen: guard.check,
-        }),
-        [DELIVER_JOB]: deliveryHandler({
-          service,
-          channels,
-          clock,
-          logger,
-          sendTimeoutMs: timeoutMs,
-        }),
+        // Compliance wraps the agent and the sender: it is enforced here, not by the agent.
+        [PROCESS_JOB]: consentGate(
+          agentRuntime({ service, agent, clock, logger, timeoutMs, screen: guard.check }),
+          { service, config: config.compliance, clock },
+        ),
+        [DELIVER_JOB]: deliveryGate(
+          deliveryHandler({ service, channels, clock, logger, sendTimeoutMs: timeoutMs }),
+          { service, config: config.compliance, clock },
+        ),
       },
     });
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { channelConfigSchema } from "../channels/registry.ts";
+import { complianceConfigSchema } from "../compliance/index.ts";
 import { policySchema } from "../guardrails/index.ts";
 
 /**
@@ -71,6 +72,7 @@ export const configSchema = z
     agent: agentSchema,
     channels: z.array(channelConfigSchema).min(1),
     outbox: outboxSchema.prefault({}),
+    compliance: complianceConfigSchema.prefault({}),
     /**
      * The guardrails policy every message passes: a path to a policy file (relative to
      * the config file), an inline policy, or `default` for the built-in one.

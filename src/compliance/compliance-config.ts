@@ -1,0 +1,34 @@
+import { z } from "zod";
+
+/** `compliance:` in mainstay.yaml: what the gateway enforces whatever the agent says. */
+export const complianceConfigSchema = z
+  .object({
+    /** Answer to HELP (carriers require one on SMS). */
+    helpText: z
+      .string()
+      .min(1)
+      .default("Reply STOP to stop messages, START to receive them again. For help, ask here."),
+    /** The one confirmation sent after an opt-out; nothing is sent after it. */
+    optOutConfirmation: z
+      .string()
+      .min(1)
+      .default(
+        "You're unsubscribed and will get no more messages from us. Reply START to resubscribe.",
+      ),
+    optInConfirmation: z
+      .string()
+      .min(1)
+      .default("You're subscribed again. Reply STOP at any time to stop."),
+    /**
+     * Channel types that send an opt-out confirmation. Carriers allow one on SMS; other
+     * channels get none unless listed here.
+     */
+    confirmOptOutOn: z.array(z.string()).default(["twilio", "sinch"]),
+    /** SMS replies longer than this many segments are refused (GSM-7 160/153, UCS-2 70/67). */
+    smsMaxSegments: z.number().int().min(1).max(20).default(4),
+    /** Hours after the customer's last message during which WhatsApp allows free-form text. */
+    whatsappWindowHours: z.number().positive().default(24),
+  })
+  .strict();
+
+export type ComplianceConfig = z.infer<typeof complianceConfigSchema>;

@@ -1,0 +1,128 @@
+import type { ConversationService, ProcessJobPayload } from "../conversations/index.ts";
+import { createGuard, type Finding, policySchema } from "../guardrails/index.ts";
+import type { JobHandler } from "../jobs/index.ts";
+import type { Clock } from "../shared/clock.ts";
+import type { Conversation, Message } from "../store/index.ts";
+import type { ComplianceConfig } from "./compliance-config.ts";
+import { type ConsentLedger, consentLedger } from "./consent-ledger.ts";
+
+// Consent is detected here, independently of the configured guardrails policy: a policy
+// edit must never be able to switch opt-out handling off.
+const consentGuard = createGuard(
+  policySchema.parse({
+    rules: [{ id: "consent", detector: "consent", directions: ["inbound"], action: "tag" }],
+  }),
+);
+
+export interface ConsentGateOptions {
+  service: ConversationService;
+  config: ComplianceConfig;
+  clock: Clock;
+}
+
+/**
+ * Wraps the `process` job: STOP, START and HELP (and natural-language revocations) are
+ * handled here and never reach the agent. After an opt-out the customer's messages are
+ * kept but not answered until they opt in again.
+ */
+export function consentGate(inner: JobHandler, options: ConsentGateOptions): JobHandler {
+  const { service } = options;
+  const ledger = consentLedger(service.store.db);
+  return {
+    ...inner,
+    async run(job) {
+      const { conversationId, messageId } = job.payload as unknown as ProcessJobPayload;
+      const [conversation, inbound] = await Promise.all([
+        service.store.conversations.get(conversationId),
+        service.store.messages.get(messageId),
+      ]);
+      if (!conversation || !inbound) return inner.run(job);
+      // A retried job whose answer was already stored must not record or answer twice.
+      const recent = await service.store.messages.recent(conversationId, 20);
+      if (recent.some((m) => m.meta["inReplyTo"] === messageId)) return;
+      const identity = await service.store.contacts.getIdentity(conversation.identityId);
+      if (!identity) return inner.run(job);
+      const current = await ledger.state(conversation.channelId, identity.address);
+      const finding = consentFinding(inbound.text);
+      const context = { conversation, inbound, address: identity.address, ledger, options };
+      if (finding?.type === "consent.opt_out") return optOut(context, finding);
+      if (current === "opted_out") {
+        if (finding?.type === "consent.opt_in") return optIn(context, finding);
+        return; // opted out: stored, never answered
+      }
+      if (finding?.type === "consent.help") return reply(context, options.config.helpText, "help");
+      return inner.run(job);
+    },
+  };
+}
+
+function consentFinding(text: string): Finding | undefined {
+  return consentGuard.check({ direction: "inbound", channel: "any", text }).findings[0];
+}
+
+interface GateContext {
+  conversation: Conversation;
+  inbound: Message;
+  address: string;
+  ledger: ConsentLedger;
+  options: ConsentGateOptions;
+}
+
+async function optOut(ctx: GateContext, finding: Finding) {
+  const { conversation, options } = ctx;
+  const confirm = options.config.confirmOptOutOn.includes(conversation.channelType);
+  await record(ctx, "opted_out", finding, confirm ? options.config.optOutConfirmation : undefined);
+}
+
+async function optIn(ctx: GateContext, finding: Finding) {
+  await record(ctx, "opted_in", finding, ctx.options.config.optInConfirmation);
+}
+
+/** Record the change with its evidence, and queue the confirmation, in one transaction. */
+async function record(
+  ctx: GateContext,
+  state: "opted_out" | "opted_in",
+  finding: Finding,
+  confirmation: string | undefined,
+) {
+  const { conversation, inbound, address, ledger, options } = ctx;
+  const now = options.clock.now();
+  const evidence = {
+    messageId: inbound.id,
+    detected: finding.type,
+    span: inbound.text.slice(finding.start, finding.end),
+    ...finding.evidence,
+  };
+  await options.service.transact(async (tx) => {
+    await ledger.record(
+      tx.db,
+      {
+        channelId: conversation.channelId,
+        address,
+        contactId: conversation.contactId,
+        state,
+        evidence,
+      },
+      now,
+    );
+    await tx.events.append(conversation.id, `consent.${state}`, { address, ...evidence }, now);
+    if (confirmation) {
+      await options.service.queueOutbound(tx, conversation, {
+        text: confirmation,
+        author: "system",
+        meta: { inReplyTo: inbound.id, compliance: `${state}_confirmation` },
+      });
+    }
+  });
+}
+
+async function reply(ctx: GateContext, text: string, kind: string) {
+  const { conversation, inbound, options } = ctx;
+  await options.service.transact((tx) =>
+    options.service.queueOutbound(tx, conversation, {
+      text,
+      author: "system",
+      meta: { inReplyTo: inbound.id, compliance: kind },
+    }),
+  );
+}

@@ -1,0 +1,82 @@
+import type { ConversationService, DeliverJobPayload } from "../conversations/index.ts";
+import { smsSegments } from "../guardrails/index.ts";
+import type { JobHandler } from "../jobs/index.ts";
+import type { Clock } from "../shared/clock.ts";
+import type { Message } from "../store/index.ts";
+import type { ComplianceConfig } from "./compliance-config.ts";
+import { consentLedger } from "./consent-ledger.ts";
+
+export interface DeliveryGateOptions {
+  service: ConversationService;
+  config: ComplianceConfig;
+  clock: Clock;
+}
+
+/** Channel types that deliver as SMS, where segments cost money and carriers cap length. */
+const SMS_CHANNELS = new Set(["twilio", "sinch"]);
+const HOUR = 3_600_000;
+
+/**
+ * Wraps the `deliver` job with the rules checked at the moment of sending, so they also
+ * hold for messages queued before the rule applied (an opt-out arriving after a reply was
+ * queued stops that reply). A refused message is marked failed with the reason and an
+ * event; it is never sent.
+ */
+export function deliveryGate(inner: JobHandler, options: DeliveryGateOptions): JobHandler {
+  const { service, config, clock } = options;
+  const store = service.store;
+  const ledger = consentLedger(store.db);
+  return {
+    ...inner,
+    async run(job) {
+      const { messageId } = job.payload as unknown as DeliverJobPayload;
+      const message = await store.messages.get(messageId);
+      if (message?.status !== "queued") return inner.run(job);
+      const conversation = (await store.conversations.get(message.conversationId))!;
+      const identity = (await store.contacts.getIdentity(conversation.identityId))!;
+      const refusal = await refusalReason(message, conversation.channelType, identity.address);
+      if (refusal) return refuse(message, refusal);
+      return inner.run(job);
+    },
+  };
+
+  async function refusalReason(message: Message, channelType: string, address: string) {
+    const confirmation = String(message.meta["compliance"] ?? "").endsWith("_confirmation");
+    if (!confirmation && (await ledger.state(message.channelId, address)) === "opted_out") {
+      return { code: "MS_OPTED_OUT", text: "the recipient opted out on this channel" };
+    }
+    if (channelType === "whatsapp" && !message.meta["template"]) {
+      const last = await store.messages.latestInbound(message.conversationId);
+      if (!last || clock.now() - last.createdAt > config.whatsappWindowHours * HOUR) {
+        return {
+          code: "MS_WHATSAPP_WINDOW_CLOSED",
+          text: `the customer last wrote over ${config.whatsappWindowHours} h ago; WhatsApp only allows an approved template (meta.template) now`,
+        };
+      }
+    }
+    if (SMS_CHANNELS.has(channelType)) {
+      const { segments, encoding } = smsSegments(message.text);
+      if (segments > config.smsMaxSegments) {
+        return {
+          code: "MS_SMS_TOO_LONG",
+          text: `${segments} ${encoding} segments is over the budget of ${config.smsMaxSegments}`,
+        };
+      }
+    }
+    return undefined;
+  }
+
+  async function refuse(message: Message, reason: { code: string; text: string }) {
+    const now = clock.now();
+    const error = `${reason.code}: ${reason.text}`;
+    await store.transaction(async (tx) => {
+      await tx.messages.advanceStatus(message.id, "failed", now, { error });
+      await tx.events.append(
+        message.conversationId,
+        "message.refused",
+        { messageId: message.id, code: reason.code, reason: reason.text },
+        now,
+      );
+    });
+  }
+}

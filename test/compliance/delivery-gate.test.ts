@@ -1,0 +1,94 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { complianceConfigSchema, deliveryGate } from "../../src/compliance/index.ts";
+import { ConversationService, DELIVER_JOB } from "../../src/conversations/index.ts";
+import { type Job, jobQueue } from "../../src/jobs/index.ts";
+import { ManualClock } from "../../src/shared/clock.ts";
+import { openStore, type Store } from "../../src/store/index.ts";
+
+describe("delivery gate: channel rules at send time", () => {
+  const dir = mkdtempSync(join(tmpdir(), "mainstay-gate-"));
+  const clock = new ManualClock(Date.UTC(2026, 5, 1, 12));
+  let store: Store;
+  let service: ConversationService;
+  const sent: string[] = [];
+  let gate: ReturnType<typeof deliveryGate>;
+
+  before(async () => {
+    store = await openStore({ kind: "sqlite", file: join(dir, "db.sqlite") });
+    service = new ConversationService({
+      store,
+      queue: jobQueue(store.db),
+      clock,
+      agent: { id: "a", version: "1" },
+      maxAttempts: 3,
+    });
+    const config = complianceConfigSchema.parse({ smsMaxSegments: 2 });
+    gate = deliveryGate(
+      { run: async (job) => void sent.push(String(job.payload["messageId"])) },
+      {
+        service,
+        config,
+        clock,
+      },
+    );
+  });
+  after(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A customer message on a channel of this type, then our reply, as a deliver job. */
+  async function reply(channelType: string, text: string, meta: Record<string, unknown> = {}) {
+    const { conversationId } = await service.receive(
+      { id: channelType, type: channelType },
+      {
+        providerMessageId: `${channelType}-${sent.length}-${text.length}`,
+        from: "+15550100",
+        text: "hi",
+      },
+    );
+    const conversation = (await store.conversations.get(conversationId))!;
+    const message = await store.transaction((tx) =>
+      service.queueOutbound(tx, conversation, { text, author: "agent", meta }),
+    );
+    const job = { kind: DELIVER_JOB, payload: { messageId: message.id } } as unknown as Job;
+    return { message, run: () => gate.run(job) };
+  }
+
+  const statusOf = async (id: string) => (await store.messages.get(id))!;
+
+  it("refuses free text on WhatsApp more than 24 hours after the customer's last message", async () => {
+    const inside = await reply("whatsapp", "Your order shipped.");
+    await inside.run();
+    assert.ok(sent.includes(inside.message.id));
+
+    const late = await reply("whatsapp", "Still there?");
+    clock.advance(25 * 3_600_000);
+    await late.run();
+    const refused = await statusOf(late.message.id);
+    assert.equal(refused.status, "failed");
+    assert.match(refused.error ?? "", /^MS_WHATSAPP_WINDOW_CLOSED/);
+    assert.ok(!sent.includes(late.message.id));
+
+    const template = await reply("whatsapp", "", {
+      template: { name: "order_update", language: "en" },
+    });
+    clock.advance(25 * 3_600_000);
+    await template.run();
+    assert.ok(sent.includes(template.message.id), "templates may go out after the window");
+  });
+
+  it("refuses SMS over the segment budget, counting UCS-2 when needed", async () => {
+    const short = await reply("twilio", "a".repeat(306)); // 2 GSM-7 segments
+    await short.run();
+    assert.ok(sent.includes(short.message.id));
+    const unicode = await reply("twilio", "é🙂".repeat(50)); // UCS-2: 150 units = 3 segments
+    await unicode.run();
+    const refused = await statusOf(unicode.message.id);
+    assert.match(refused.error ?? "", /^MS_SMS_TOO_LONG: 3 UCS-2 segments/);
+  });
+});
