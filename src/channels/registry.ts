@@ -1,10 +1,19 @@
 import { z } from "zod";
 import type { Channel, ChannelDefinition, ChannelDeps } from "./channel.ts";
 import { genericChannel } from "./generic/generic-channel.ts";
+import { sinchChannel } from "./sinch/sinch-channel.ts";
+import { twilioChannel } from "./twilio/twilio-channel.ts";
 import { webchatChannel } from "./webchat/webchat-channel.ts";
+import { whatsappChannel } from "./whatsapp/whatsapp-channel.ts";
 
 /** Every channel type; adding one is a folder plus a line here. */
-const definitions = [genericChannel, webchatChannel] as const;
+const definitions = [
+  genericChannel,
+  webchatChannel,
+  twilioChannel,
+  whatsappChannel,
+  sinchChannel,
+] as const;
 
 export const channelConfigSchema = z.discriminatedUnion(
   "type",

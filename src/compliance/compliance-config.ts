@@ -1,5 +1,16 @@
 import { z } from "zod";
 
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "local time as HH:MM (24 h)");
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** `compliance:` in mainstay.yaml: what the gateway enforces whatever the agent says. */
 export const complianceConfigSchema = z
   .object({
@@ -28,6 +39,21 @@ export const complianceConfigSchema = z
     smsMaxSegments: z.number().int().min(1).max(20).default(4),
     /** Hours after the customer's last message during which WhatsApp allows free-form text. */
     whatsappWindowHours: z.number().positive().default(24),
+    /**
+     * No proactive outbound between `start` and `end` in the contact's local time: such
+     * messages are held and sent when the window opens.
+     */
+    quietHours: z
+      .object({
+        start: hhmm,
+        end: hhmm,
+        /** Hold replies in a live conversation too (by default they go out). */
+        replies: z.boolean().default(false),
+        /** Zone for contacts whose phone number does not tell one (e.g. web chat). */
+        defaultTimeZone: z.string().refine(isTimeZone, "not an IANA time zone").default("UTC"),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -1,10 +1,11 @@
 import type { ConversationService, DeliverJobPayload } from "../conversations/index.ts";
 import { smsSegments } from "../guardrails/index.ts";
-import type { JobHandler } from "../jobs/index.ts";
+import { DeferJobError, type JobHandler } from "../jobs/index.ts";
 import type { Clock } from "../shared/clock.ts";
 import type { Message } from "../store/index.ts";
 import type { ComplianceConfig } from "./compliance-config.ts";
 import { consentLedger } from "./consent-ledger.ts";
+import { quietUntil, zoneForAddress } from "./quiet-hours.ts";
 
 export interface DeliveryGateOptions {
   service: ConversationService;
@@ -36,6 +37,7 @@ export function deliveryGate(inner: JobHandler, options: DeliveryGateOptions): J
       const identity = (await store.contacts.getIdentity(conversation.identityId))!;
       const refusal = await refusalReason(message, conversation.channelType, identity.address);
       if (refusal) return refuse(message, refusal);
+      holdForQuietHours(message, identity.address);
       return inner.run(job);
     },
   };
@@ -64,6 +66,19 @@ export function deliveryGate(inner: JobHandler, options: DeliveryGateOptions): J
       }
     }
     return undefined;
+  }
+
+  /** Throws DeferJobError while the contact's quiet hours hold for this message. */
+  function holdForQuietHours(message: Message, address: string) {
+    const quiet = config.quietHours;
+    const compliance = message.meta["compliance"] !== undefined;
+    const reply = message.meta["inReplyTo"] !== undefined;
+    if (!quiet || compliance || (reply && !quiet.replies)) return;
+    const zone = zoneForAddress(address) ?? quiet.defaultTimeZone;
+    const until = quietUntil(clock.now(), zone, quiet);
+    if (until !== undefined) {
+      throw new DeferJobError(`held for quiet hours in ${zone}`, until);
+    }
   }
 
   async function refuse(message: Message, reason: { code: string; text: string }) {

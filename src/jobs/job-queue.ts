@@ -130,6 +130,16 @@ export function jobQueue(db: Executor) {
       );
     },
 
+    /** Run it again at `runAt`, giving back the attempt this run took. */
+    async defer(job: Job, workerId: string, runAt: number, now: number) {
+      await db.run(
+        `UPDATE jobs SET status = 'ready', run_at = ?, attempts = attempts - 1,
+           locked_until = NULL, locked_by = NULL, updated_at = ?
+         WHERE id = ? AND locked_by = ? AND status = 'running'`,
+        [runAt, now, job.id, workerId],
+      );
+    },
+
     async bury(job: Job, workerId: string, error: string, now: number): Promise<void> {
       await db.run(
         `UPDATE jobs SET status = 'dead', last_error = ?, locked_until = NULL, updated_at = ?

@@ -16,6 +16,19 @@ export interface JobHandler {
 /** Throw this from a handler to dead-letter at once: retrying cannot help. */
 export class PermanentJobError extends Error {}
 
+/**
+ * Throw this when the job may not run yet (a message held for quiet hours): it runs again
+ * at `runAt` without spending an attempt.
+ */
+export class DeferJobError extends Error {
+  constructor(
+    message: string,
+    readonly runAt: number,
+  ) {
+    super(message);
+  }
+}
+
 /** Throw this to retry no sooner than `delayMs` (a vendor's `Retry-After`). */
 export class RetryLaterError extends Error {
   constructor(
@@ -143,7 +156,10 @@ export class JobWorker {
     } catch (e) {
       const error = describeError(e);
       try {
-        if (e instanceof PermanentJobError || job.attempts >= job.maxAttempts) {
+        if (e instanceof DeferJobError) {
+          log.info({ runAt: new Date(e.runAt).toISOString() }, e.message);
+          await queue.defer(job, this.id, e.runAt, clock.now());
+        } else if (e instanceof PermanentJobError || job.attempts >= job.maxAttempts) {
           log.error({ err: e }, "job dead-lettered");
           await queue.bury(job, this.id, error, clock.now());
           await handler?.onDead?.(job, error);

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { complianceConfigSchema, deliveryGate } from "../../src/compliance/index.ts";
 import { ConversationService, DELIVER_JOB } from "../../src/conversations/index.ts";
-import { type Job, jobQueue } from "../../src/jobs/index.ts";
+import { DeferJobError, type Job, jobQueue } from "../../src/jobs/index.ts";
 import { ManualClock } from "../../src/shared/clock.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
 
@@ -26,7 +26,10 @@ describe("delivery gate: channel rules at send time", () => {
       agent: { id: "a", version: "1" },
       maxAttempts: 3,
     });
-    const config = complianceConfigSchema.parse({ smsMaxSegments: 2 });
+    const config = complianceConfigSchema.parse({
+      smsMaxSegments: 2,
+      quietHours: { start: "21:00", end: "08:00", defaultTimeZone: "Europe/Paris" },
+    });
     gate = deliveryGate(
       { run: async (job) => void sent.push(String(job.payload["messageId"])) },
       {
@@ -47,7 +50,7 @@ describe("delivery gate: channel rules at send time", () => {
       { id: channelType, type: channelType },
       {
         providerMessageId: `${channelType}-${sent.length}-${text.length}`,
-        from: "+15550100",
+        from: "+12125550123",
         text: "hi",
       },
     );
@@ -56,6 +59,10 @@ describe("delivery gate: channel rules at send time", () => {
       service.queueOutbound(tx, conversation, { text, author: "agent", meta }),
     );
     const job = { kind: DELIVER_JOB, payload: { messageId: message.id } } as unknown as Job;
+    if (meta["proactive"]) {
+      // Not an answer to the customer: drop the inReplyTo that queueOutbound callers set.
+      await store.db.run("UPDATE messages SET meta = '{}' WHERE id = ?", [message.id]);
+    }
     return { message, run: () => gate.run(job) };
   }
 
@@ -90,5 +97,27 @@ describe("delivery gate: channel rules at send time", () => {
     await unicode.run();
     const refused = await statusOf(unicode.message.id);
     assert.match(refused.error ?? "", /^MS_SMS_TOO_LONG: 3 UCS-2 segments/);
+  });
+
+  it("holds proactive messages during the contact's quiet hours, until they end", async () => {
+    // 23:30 in New York (a +1 212 number): quiet until 08:00 local, 8.5 hours later.
+    clock.set(Date.UTC(2026, 5, 2, 3, 30));
+    const held = await reply("twilio", "Your repair is ready.", { proactive: true });
+    await assert.rejects(held.run(), (e: unknown) => {
+      assert.ok(e instanceof DeferJobError);
+      assert.equal(e.runAt, Date.UTC(2026, 5, 2, 12, 0));
+      return true;
+    });
+    assert.ok(!sent.includes(held.message.id));
+    clock.set(Date.UTC(2026, 5, 2, 12, 0));
+    await held.run();
+    assert.ok(sent.includes(held.message.id), "sent once the window opens");
+  });
+
+  it("lets replies in a live conversation through quiet hours by default", async () => {
+    clock.set(Date.UTC(2026, 5, 2, 3, 30));
+    const answer = await reply("twilio", "We open at 9.", { inReplyTo: "msg_x" });
+    await answer.run();
+    assert.ok(sent.includes(answer.message.id));
   });
 });
