@@ -43,6 +43,11 @@ export interface OutboundMessage {
   meta: Record<string, unknown>;
   /** Vendor id of the customer's latest message in the conversation (threading, replies). */
   inReplyTo: string | null;
+  /**
+   * That message's channel facts (`meta` as its channel parsed it: email subject, the Sinch
+   * channel the customer used...), `{}` when there is none.
+   */
+  inReplyToMeta: Record<string, unknown>;
 }
 
 export interface SendResult {

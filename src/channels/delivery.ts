@@ -43,6 +43,7 @@ export function deliveryHandler(options: DeliveryOptions): JobHandler {
             createdAt: message.createdAt,
             meta: message.meta,
             inReplyTo: latestInbound?.providerMessageId ?? null,
+            inReplyToMeta: latestInbound?.meta ?? {},
           },
           AbortSignal.timeout(options.sendTimeoutMs ?? 30_000),
         );

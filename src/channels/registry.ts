@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Channel, ChannelDefinition, ChannelDeps } from "./channel.ts";
+import { emailChannel } from "./email/email-channel.ts";
 import { genericChannel } from "./generic/generic-channel.ts";
 import { sinchChannel } from "./sinch/sinch-channel.ts";
 import { twilioChannel } from "./twilio/twilio-channel.ts";
@@ -13,6 +14,7 @@ const definitions = [
   twilioChannel,
   whatsappChannel,
   sinchChannel,
+  emailChannel,
 ] as const;
 
 export const channelConfigSchema = z.discriminatedUnion(

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { MainstayError } from "../../shared/errors.ts";
-import { hmacSha256Hex, safeEqual } from "../../shared/hmac.ts";
+import { signSha256Body, verifySha256Body } from "../body-signature.ts";
 import type { Channel, ChannelDefinition, OutboundMessage, WebhookRequest } from "../channel.ts";
 import { vendorRequest } from "../vendor-request.ts";
 
@@ -30,23 +30,15 @@ const inboundSchema = z
   .strict();
 
 /** `sha256=<hex HMAC-SHA256 of the raw body>`, the header value for a body. */
-export function signGenericBody(secret: string, body: string | Buffer): string {
-  return `sha256=${hmacSha256Hex(secret, body)}`;
-}
+export const signGenericBody = signSha256Body;
 
 function verify(config: GenericChannelConfig, request: WebhookRequest): void {
-  const header = request.headers[SIGNATURE_HEADER];
-  const given = Array.isArray(header) ? header[0] : header;
-  if (!given) {
-    throw new MainstayError("MS_SIGNATURE_MISSING", "X-Mainstay-Signature header is missing", 401);
-  }
-  if (!safeEqual(given, signGenericBody(config.secret, request.rawBody))) {
-    throw new MainstayError(
-      "MS_SIGNATURE_INVALID",
-      "X-Mainstay-Signature does not match the body: sign the raw body with the channel secret",
-      401,
-    );
-  }
+  verifySha256Body(request, {
+    header: SIGNATURE_HEADER,
+    label: "X-Mainstay-Signature",
+    secret: config.secret,
+    hint: "sign the raw body with the channel secret",
+  });
 }
 
 function parse(request: WebhookRequest) {

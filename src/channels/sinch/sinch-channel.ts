@@ -7,7 +7,12 @@ import {
 } from "../channel.ts";
 import { vendorRequest } from "../vendor-request.ts";
 import { parseSinchCallback } from "./parse-sinch-callback.ts";
-import { type SinchChannelConfig, sinchConfigSchema, sinchEndpoints } from "./sinch-config.ts";
+import {
+  SINCH_CHANNELS,
+  type SinchChannelConfig,
+  sinchConfigSchema,
+  sinchEndpoints,
+} from "./sinch-config.ts";
 import { verifySinchSignature } from "./sinch-signature.ts";
 import { createSinchTokenSource } from "./sinch-token.ts";
 
@@ -56,6 +61,13 @@ export const sinchChannel: ChannelDefinition<typeof sinchConfigSchema> = {
       clock: deps.clock,
     });
     const logger = deps.logger.child({ channel: config.id });
+    /** Answer on the channel the customer last wrote on; `channel` when it is unknown. */
+    const replyChannel = (message: OutboundMessage) => {
+      const used = message.inReplyToMeta["channel"];
+      return typeof used === "string" && (SINCH_CHANNELS as readonly string[]).includes(used)
+        ? used
+        : config.channel;
+    };
 
     return {
       id: config.id,
@@ -80,7 +92,7 @@ export const sinchChannel: ChannelDefinition<typeof sinchConfigSchema> = {
           app_id: config.appId,
           recipient: {
             identified_by: {
-              channel_identities: [{ channel: config.channel, identity: message.to }],
+              channel_identities: [{ channel: replyChannel(message), identity: message.to }],
             },
           },
           message: sinchAppMessage(message),

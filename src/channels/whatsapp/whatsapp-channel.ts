@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { MainstayError } from "../../shared/errors.ts";
-import { hmacSha256Hex, safeEqual } from "../../shared/hmac.ts";
+import { safeEqual } from "../../shared/hmac.ts";
+import { signSha256Body, verifySha256Body } from "../body-signature.ts";
 import {
   type Channel,
   type ChannelDefinition,
@@ -41,23 +42,15 @@ const configSchema = z
 export type WhatsappChannelConfig = z.infer<typeof configSchema>;
 
 /** `sha256=<hex HMAC-SHA256 of the raw body, keyed with the app secret>`, as Meta signs. */
-export function signWhatsappBody(appSecret: string, body: string | Buffer): string {
-  return `sha256=${hmacSha256Hex(appSecret, body)}`;
-}
+export const signWhatsappBody = signSha256Body;
 
 function verifySignature(config: WhatsappChannelConfig, request: WebhookRequest): void {
-  const header = request.headers[WHATSAPP_SIGNATURE_HEADER];
-  const given = Array.isArray(header) ? header[0] : header;
-  if (!given) {
-    throw new MainstayError("MS_SIGNATURE_MISSING", "X-Hub-Signature-256 header is missing", 401);
-  }
-  if (!safeEqual(given, signWhatsappBody(config.appSecret, request.rawBody))) {
-    throw new MainstayError(
-      "MS_SIGNATURE_INVALID",
-      "X-Hub-Signature-256 does not match the body: check appSecret is the Meta app's secret",
-      401,
-    );
-  }
+  verifySha256Body(request, {
+    header: WHATSAPP_SIGNATURE_HEADER,
+    label: "X-Hub-Signature-256",
+    secret: config.appSecret,
+    hint: "check appSecret is the Meta app's secret",
+  });
 }
 
 /** Meta's GET handshake when the callback URL is saved in the app's webhook settings. */
