@@ -83,6 +83,47 @@ describe("config loading", () => {
     assert.match(problems("- just\n- a list\n"), /expected a YAML mapping/);
   });
 
+  it("loads the all-channels example from the documented environment variables", () => {
+    const file = resolve(import.meta.dirname, "../../examples/all-channels.yaml");
+    const env = {
+      MAINSTAY_PUBLIC_URL: "https://support.example.com",
+      TWILIO_ACCOUNT_SID: "AC0123456789abcdef0123456789abcdef",
+      TWILIO_AUTH_TOKEN: "token",
+      TWILIO_FROM: "+15005550006",
+      WHATSAPP_APP_SECRET: "secret",
+      WHATSAPP_VERIFY_TOKEN: "verify",
+      WHATSAPP_ACCESS_TOKEN: "access",
+      WHATSAPP_PHONE_NUMBER_ID: "106540352242922",
+      SINCH_PROJECT_ID: "p",
+      SINCH_APP_ID: "a",
+      SINCH_KEY_ID: "k",
+      SINCH_KEY_SECRET: "s",
+      SINCH_WEBHOOK_SECRET: "w",
+      SMTP_URL: "smtp://user:pass@127.0.0.1:2525",
+      EMAIL_FROM: "Support <support@example.com>",
+      EMAIL_INBOUND_SECRET: "inbound-secret-0123456789",
+      MAINSTAY_API_CHANNEL_SECRET: "api-secret-0123456789",
+    };
+    const { config } = loadConfigFile(file, env);
+    assert.deepEqual(
+      config.channels.map((c) => `${c.id}:${c.type}`),
+      [
+        "twilio:twilio",
+        "whatsapp:whatsapp",
+        "sinch:sinch",
+        "email:email",
+        "web:webchat",
+        "api:generic",
+      ],
+    );
+    assert.equal(config.server.publicUrl, "https://support.example.com");
+    const { TWILIO_AUTH_TOKEN: _, ...missing } = env;
+    assert.throws(
+      () => loadConfigFile(file, missing),
+      /all-channels\.yaml:\d+:\d+: channels\[0\]\.authToken: environment variable TWILIO_AUTH_TOKEN is not set/,
+    );
+  });
+
   it("reports a missing file with its own code", () => {
     assert.throws(
       () => loadConfigFile("/nonexistent/mainstay.yaml"),
