@@ -128,6 +128,7 @@ export async function startMainstay(
       channels,
       adminKey,
       logger,
+      clock,
       bodyLimit: config.server.bodyLimit,
       publicUrl: config.server.publicUrl,
       workerRunning: () => worker.isRunning,

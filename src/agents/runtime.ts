@@ -55,16 +55,22 @@ export function agentRuntime(options: AgentRuntimeOptions): JobHandler {
     async run(job) {
       const { conversationId, messageId } = job.payload as unknown as ProcessJobPayload;
       const conversation = await store.conversations.get(conversationId);
-      if (!conversation || conversation.state !== "bot") return;
-      const history = await store.messages.recent(conversationId, options.historyLimit ?? 20);
+      if (conversation?.state !== "bot") return;
+      const historyLimit = options.historyLimit ?? 20;
+      const history = await store.messages.recent(conversationId, historyLimit);
       // A retried job whose answer was already stored must not answer twice.
       if (history.some((m) => m.meta["inReplyTo"] === messageId)) return;
       const inbound =
         history.find((m) => m.id === messageId) ?? (await store.messages.get(messageId));
       if (!inbound) return;
+      // The agent sees the customer across channels: what they wrote on WhatsApp yesterday
+      // is context for today's email. Only turns before this message, each bounded.
+      const turns = (
+        await store.messages.recentForContact(conversation.contactId, historyLimit, inbound.id)
+      ).map((m) => ({ role: ROLE[m.author], text: boundTurn(m.text) }));
       const outcome =
         inboundVerdict(inbound, options) ??
-        (await askAgent(conversation, inbound, history, options));
+        (await askAgent(conversation, inbound, { history, turns }, options));
       await service.transact(async (tx) => {
         const current = await tx.conversations.get(conversationId);
         if (current?.state !== "bot") {
@@ -134,12 +140,21 @@ function inboundVerdict(inbound: Message, options: AgentRuntimeOptions): Outcome
   return undefined;
 }
 
+/** Longest turn text given to the agent; a longer one is cut, ending in an ellipsis. */
+const MAX_TURN_CHARS = 500;
+
+function boundTurn(text: string): string {
+  const chars = Array.from(text); // code points, so an emoji is never cut in half
+  return chars.length <= MAX_TURN_CHARS ? text : `${chars.slice(0, MAX_TURN_CHARS - 1).join("")}…`;
+}
+
 async function askAgent(
   conversation: Conversation,
   inbound: Message,
-  history: Message[],
+  context: { history: Message[]; turns: AgentTurn[] },
   options: AgentRuntimeOptions,
 ): Promise<Outcome> {
+  const { history, turns } = context;
   const { agent, clock } = options;
   const started = clock.now();
   const reply = await agent.respond(
@@ -147,9 +162,7 @@ async function askAgent(
       conversationId: conversation.id,
       contactId: conversation.contactId,
       channel: conversation.channelType,
-      history: history
-        .filter((m) => m.id < inbound.id)
-        .map((m) => ({ role: ROLE[m.author], text: m.text })),
+      history: turns,
       text: inbound.text,
     },
     AbortSignal.timeout(options.timeoutMs ?? 30_000),

@@ -4,9 +4,11 @@ import type { Logger } from "pino";
 import type { Channel } from "../channels/index.ts";
 import type { ConversationService } from "../conversations/index.ts";
 import type { JobQueue } from "../jobs/index.ts";
+import type { Clock } from "../shared/clock.ts";
 import type { Store } from "../store/index.ts";
 import { requireAdminKey } from "./admin-auth.ts";
 import { registerErrorHandling } from "./error-handler.ts";
+import { contactRoutes } from "./routes/contacts.ts";
 import { conversationRoutes } from "./routes/conversations.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { outboxRoutes } from "./routes/outbox.ts";
@@ -20,6 +22,7 @@ export interface AppOptions {
   channels: ReadonlyMap<string, Channel>;
   adminKey: string;
   logger: Logger;
+  clock: Clock;
   bodyLimit: number;
   publicUrl?: string;
   workerRunning: () => boolean;
@@ -50,6 +53,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(async (api) => {
     api.addHook("onRequest", requireAdminKey(options.adminKey));
     await api.register(conversationRoutes, { store });
+    await api.register(contactRoutes, { store, clock: options.clock });
     await api.register(outboxRoutes, { queue });
     if (options.adminRoutes) await options.adminRoutes(api);
   });

@@ -1,5 +1,13 @@
 import type { Job } from "../jobs/index.ts";
-import type { Conversation, ConversationEvent, Message } from "../store/index.ts";
+import type {
+  ConsentChange,
+  Contact,
+  ContactMerge,
+  Conversation,
+  ConversationEvent,
+  Identity,
+  Message,
+} from "../store/index.ts";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -58,5 +66,48 @@ export function deadJobView(j: Job) {
     lastError: j.lastError,
     createdAt: iso(j.createdAt),
     deadAt: iso(j.updatedAt),
+  };
+}
+
+export function contactView(c: Contact) {
+  return {
+    id: c.id,
+    displayName: c.displayName,
+    createdAt: iso(c.createdAt),
+    updatedAt: iso(c.updatedAt),
+  };
+}
+
+export function identityView(i: Identity) {
+  return {
+    id: i.id,
+    channelType: i.channelType,
+    address: i.address,
+    phone: i.phone,
+    createdAt: iso(i.createdAt),
+  };
+}
+
+export function consentChangeView(c: ConsentChange) {
+  return {
+    seq: c.seq,
+    channelId: c.channelId,
+    address: c.address,
+    state: c.state,
+    evidence: c.evidence,
+    createdAt: iso(c.createdAt),
+  };
+}
+
+export function contactMergeView(m: ContactMerge) {
+  return {
+    id: m.id,
+    targetContactId: m.targetContactId,
+    sourceContactId: m.sourceContactId,
+    identityIds: m.identityIds,
+    conversationIds: m.conversationIds,
+    reason: m.reason,
+    createdAt: iso(m.createdAt),
+    undoneAt: iso(m.undoneAt),
   };
 }

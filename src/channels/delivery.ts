@@ -1,6 +1,11 @@
 import type { Logger } from "pino";
 import type { ConversationService, DeliverJobPayload } from "../conversations/index.ts";
-import { type JobHandler, PermanentJobError, RetryLaterError } from "../jobs/index.ts";
+import {
+  DeferJobError,
+  type JobHandler,
+  PermanentJobError,
+  RetryLaterError,
+} from "../jobs/index.ts";
 import type { Clock } from "../shared/clock.ts";
 import { type Channel, ChannelSendError } from "./channel.ts";
 
@@ -21,6 +26,9 @@ export interface DeliveryOptions {
 export function deliveryHandler(options: DeliveryOptions): JobHandler {
   const { service, channels, clock } = options;
   const store = service.store;
+  // A vendor that answered 429 is rate-limiting the whole account, not one message: hold
+  // every send on that channel until its Retry-After passes (per process).
+  const pausedUntil = new Map<string, number>();
   return {
     async run(job) {
       const { messageId } = job.payload as unknown as DeliverJobPayload;
@@ -28,6 +36,10 @@ export function deliveryHandler(options: DeliveryOptions): JobHandler {
       if (message?.status !== "queued") return; // already sent, or gone
       const channel = channels.get(message.channelId);
       if (!channel) throw new PermanentJobError(`channel "${message.channelId}" is not configured`);
+      const paused = pausedUntil.get(channel.id) ?? 0;
+      if (paused > clock.now()) {
+        throw new DeferJobError(`channel ${channel.id} is rate-limited by its vendor`, paused);
+      }
       const conversation = (await store.conversations.get(message.conversationId))!;
       const identity = (await store.contacts.getIdentity(conversation.identityId))!;
       const latestInbound = await store.messages.latestInbound(message.conversationId);
@@ -52,7 +64,10 @@ export function deliveryHandler(options: DeliveryOptions): JobHandler {
         if (!(e instanceof ChannelSendError)) throw e;
         const vendor = e.options.vendorCode ? ` (vendor code ${e.options.vendorCode})` : "";
         if (!e.retryable) throw new PermanentJobError(`${e.message}${vendor}`);
-        if (e.options.retryAfterMs) throw new RetryLaterError(e.message, e.options.retryAfterMs);
+        if (e.options.retryAfterMs) {
+          pausedUntil.set(channel.id, clock.now() + e.options.retryAfterMs);
+          throw new RetryLaterError(e.message, e.options.retryAfterMs);
+        }
         throw e;
       }
       const now = clock.now();

@@ -4,7 +4,6 @@ import type { JobHandler } from "../jobs/index.ts";
 import type { Clock } from "../shared/clock.ts";
 import type { Conversation, Message } from "../store/index.ts";
 import type { ComplianceConfig } from "./compliance-config.ts";
-import { type ConsentLedger, consentLedger } from "./consent-ledger.ts";
 
 // Consent is detected here, independently of the configured guardrails policy: a policy
 // edit must never be able to switch opt-out handling off.
@@ -27,7 +26,6 @@ export interface ConsentGateOptions {
  */
 export function consentGate(inner: JobHandler, options: ConsentGateOptions): JobHandler {
   const { service } = options;
-  const ledger = consentLedger(service.store.db);
   return {
     ...inner,
     async run(job) {
@@ -42,9 +40,11 @@ export function consentGate(inner: JobHandler, options: ConsentGateOptions): Job
       if (recent.some((m) => m.meta["inReplyTo"] === messageId)) return;
       const identity = await service.store.contacts.getIdentity(conversation.identityId);
       if (!identity) return inner.run(job);
-      const current = await ledger.state(conversation.channelId, identity.address);
+      const current = (
+        await service.store.contacts.consentState(conversation.channelId, identity.address)
+      )?.state;
       const finding = consentFinding(inbound.text);
-      const context = { conversation, inbound, address: identity.address, ledger, options };
+      const context = { conversation, inbound, address: identity.address, options };
       if (finding?.type === "consent.opt_out") return optOut(context, finding);
       if (current === "opted_out") {
         if (finding?.type === "consent.opt_in") return optIn(context, finding);
@@ -64,7 +64,6 @@ interface GateContext {
   conversation: Conversation;
   inbound: Message;
   address: string;
-  ledger: ConsentLedger;
   options: ConsentGateOptions;
 }
 
@@ -85,7 +84,7 @@ async function record(
   finding: Finding,
   confirmation: string | undefined,
 ) {
-  const { conversation, inbound, address, ledger, options } = ctx;
+  const { conversation, inbound, address, options } = ctx;
   const now = options.clock.now();
   const evidence = {
     messageId: inbound.id,
@@ -94,8 +93,7 @@ async function record(
     ...finding.evidence,
   };
   await options.service.transact(async (tx) => {
-    await ledger.record(
-      tx.db,
+    await tx.contacts.recordConsent(
       {
         channelId: conversation.channelId,
         address,

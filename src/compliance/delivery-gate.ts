@@ -4,7 +4,6 @@ import { DeferJobError, type JobHandler } from "../jobs/index.ts";
 import type { Clock } from "../shared/clock.ts";
 import type { Message } from "../store/index.ts";
 import type { ComplianceConfig } from "./compliance-config.ts";
-import { consentLedger } from "./consent-ledger.ts";
 import { quietUntil, zoneForAddress } from "./quiet-hours.ts";
 
 export interface DeliveryGateOptions {
@@ -26,7 +25,6 @@ const HOUR = 3_600_000;
 export function deliveryGate(inner: JobHandler, options: DeliveryGateOptions): JobHandler {
   const { service, config, clock } = options;
   const store = service.store;
-  const ledger = consentLedger(store.db);
   return {
     ...inner,
     async run(job) {
@@ -44,7 +42,10 @@ export function deliveryGate(inner: JobHandler, options: DeliveryGateOptions): J
 
   async function refusalReason(message: Message, channelType: string, address: string) {
     const confirmation = String(message.meta["compliance"] ?? "").endsWith("_confirmation");
-    if (!confirmation && (await ledger.state(message.channelId, address)) === "opted_out") {
+    if (
+      !confirmation &&
+      (await store.contacts.consentState(message.channelId, address))?.state === "opted_out"
+    ) {
       return { code: "MS_OPTED_OUT", text: "the recipient opted out on this channel" };
     }
     if (channelType === "whatsapp" && !message.meta["template"]) {

@@ -1,7 +1,15 @@
 import type { JobQueue, JobSpec } from "../jobs/index.ts";
 import type { Clock } from "../shared/clock.ts";
 import { newId } from "../shared/ids.ts";
-import type { Author, Conversation, Message, Repositories, Store } from "../store/index.ts";
+import {
+  type Author,
+  type Conversation,
+  type Identity,
+  type Message,
+  type Repositories,
+  type Store,
+  toE164,
+} from "../store/index.ts";
 import {
   type AcceptedMessage,
   type ChannelRef,
@@ -178,35 +186,90 @@ export class ConversationService {
     inbound: InboundMessage,
     now: number,
   ): Promise<Conversation> {
-    const identity = await tx.contacts.resolveIdentity(
-      channel.type,
-      inbound.from,
-      inbound.displayName ?? null,
-      now,
-    );
-    const threaded = await this.threadedConversation(tx, channel, inbound);
-    if (threaded) return threaded;
-    const open = await tx.conversations.findOpen(identity.id, channel.id);
-    if (open) return open;
-    const { agent } = this.options;
-    const created = await tx.conversations.create(
+    const { identity, linked } = await this.linkByPhone(tx, channel, inbound, now);
+    let conversation =
+      (await this.threadedConversation(tx, channel, inbound)) ??
+      (await tx.conversations.findOpen(identity.id, channel.id));
+    if (!conversation) {
+      const { agent } = this.options;
+      conversation = await tx.conversations.create(
+        {
+          contactId: identity.contactId,
+          identityId: identity.id,
+          channelId: channel.id,
+          channelType: channel.type,
+          agentId: agent.id,
+          agentVersion: agent.version,
+        },
+        now,
+      );
+      await tx.events.append(
+        conversation.id,
+        "conversation.started",
+        { channelId: channel.id, agentId: agent.id, agentVersion: agent.version },
+        now,
+      );
+    }
+    if (linked) {
+      await tx.events.append(
+        conversation.id,
+        "contact.linked",
+        { identityId: identity.id, contactId: identity.contactId, evidence: linked },
+        now,
+      );
+    }
+    return conversation;
+  }
+
+  /**
+   * The sender's identity, created the first time. A new identity whose verified phone
+   * another channel's identity already carries joins that identity's contact: only a number
+   * the channel vouches for links, never a name or anything the customer typed.
+   */
+  private async linkByPhone(
+    tx: Repositories,
+    channel: ChannelRef,
+    inbound: InboundMessage,
+    now: number,
+  ): Promise<{
+    identity: Identity;
+    linked?: { by: "verified_phone"; phone: string; otherIdentityId: string; mergeId: string };
+  }> {
+    const existing = await tx.contacts.findIdentity(channel.type, inbound.from);
+    if (existing) return { identity: existing };
+    const phone = inbound.phone === undefined ? undefined : toE164(inbound.phone);
+    const other = phone ? await tx.contacts.findByPhone(phone, channel.type) : undefined;
+    const created = await tx.contacts.createIdentity(
       {
-        contactId: identity.contactId,
-        identityId: identity.id,
-        channelId: channel.id,
         channelType: channel.type,
-        agentId: agent.id,
-        agentVersion: agent.version,
+        address: inbound.from,
+        phone: phone ?? null,
+        displayName: inbound.displayName ?? null,
       },
       now,
     );
-    await tx.events.append(
-      created.id,
-      "conversation.started",
-      { channelId: channel.id, agentId: agent.id, agentVersion: agent.version },
+    if (!created) {
+      // Another instance created it between our read and write: use theirs.
+      return { identity: (await tx.contacts.findIdentity(channel.type, inbound.from))! };
+    }
+    if (!other || !phone) return { identity: created };
+    // Linked as a recorded merge of the new contact into the existing one, so an operator
+    // can undo it through the API like any other merge.
+    await tx.contacts.moveIdentities([created.id], other.contactId, now);
+    const merge = await tx.contactMerges.create(
+      {
+        targetContactId: other.contactId,
+        sourceContactId: created.contactId,
+        identityIds: [created.id],
+        conversationIds: [],
+        reason: `automatic: verified phone ${phone} shared with identity ${other.id}`,
+      },
       now,
     );
-    return created;
+    return {
+      identity: { ...created, contactId: other.contactId },
+      linked: { by: "verified_phone", phone, otherIdentityId: other.id, mergeId: merge.id },
+    };
   }
 
   /** The open conversation an inbound message's `references` point into, if any. */

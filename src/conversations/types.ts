@@ -7,6 +7,11 @@ export interface InboundMessage {
   /** The customer's address on this channel (phone number, session id, user id). */
   from: string;
   displayName?: string;
+  /**
+   * A phone number the channel vouches for (Twilio's `From`, WhatsApp's user number), in any
+   * common notation. A new identity with one joins the contact already known by it.
+   */
+  phone?: string;
   text: string;
   attachments?: Attachment[];
   /** Channel-specific facts worth keeping on the stored message (subject, message type...). */

@@ -17,6 +17,8 @@ export interface Identity {
   contactId: string;
   channelType: string;
   address: string;
+  /** E.164 number the channel vouches for (carrier sender id, WhatsApp account); linking keys on it. */
+  phone: string | null;
   createdAt: number;
 }
 
@@ -68,5 +70,30 @@ export interface ConversationEvent {
   conversationId: string;
   type: string;
   data: Record<string, unknown>;
+  createdAt: number;
+}
+
+/** Two contacts made one; what moved is kept so the merge can be undone exactly. */
+export interface ContactMerge {
+  id: string;
+  targetContactId: string;
+  sourceContactId: string;
+  identityIds: string[];
+  conversationIds: string[];
+  reason: string;
+  createdAt: number;
+  undoneAt: number | null;
+}
+
+export type ConsentState = "opted_out" | "opted_in";
+
+/** One opt-out or opt-in of an address on a channel; the latest per (channel, address) holds. */
+export interface ConsentChange {
+  seq: number;
+  channelId: string;
+  address: string;
+  contactId: string;
+  state: ConsentState;
+  evidence: Record<string, unknown>;
   createdAt: number;
 }

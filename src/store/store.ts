@@ -1,6 +1,7 @@
 import type { Database, Dialect, Executor } from "./database.ts";
 import { currentMigration, latestMigration, migrate } from "./migrations.ts";
 import { openPostgresDatabase } from "./postgres/postgres-database.ts";
+import { contactMergesRepository } from "./repositories/contact-merges.ts";
 import { contactsRepository } from "./repositories/contacts.ts";
 import { conversationsRepository } from "./repositories/conversations.ts";
 import { eventsRepository } from "./repositories/events.ts";
@@ -12,6 +13,7 @@ export interface Repositories {
   /** Raw executor, for modules (jobs/) that keep their own SQL on the same transaction. */
   readonly db: Executor;
   readonly contacts: ReturnType<typeof contactsRepository>;
+  readonly contactMerges: ReturnType<typeof contactMergesRepository>;
   readonly conversations: ReturnType<typeof conversationsRepository>;
   readonly messages: ReturnType<typeof messagesRepository>;
   readonly events: ReturnType<typeof eventsRepository>;
@@ -33,6 +35,7 @@ export function repositoriesOn(db: Executor): Repositories {
   return {
     db,
     contacts: contactsRepository(db),
+    contactMerges: contactMergesRepository(db),
     conversations: conversationsRepository(db),
     messages: messagesRepository(db),
     events: eventsRepository(db),

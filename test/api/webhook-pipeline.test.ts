@@ -191,3 +191,48 @@ describe("HTTP errors", () => {
     assert.equal(stopped.json().checks.worker, "stopped");
   });
 });
+
+describe("dead letters", () => {
+  let app: TestApp;
+  let callback: Awaited<ReturnType<typeof startCallbackServer>>;
+  before(async () => {
+    // The customer's system rejects every reply for good.
+    callback = await startCallbackServer((_req, res) => {
+      res.writeHead(422, { "content-type": "application/json" });
+      res.end('{"code":"unknown_customer"}');
+    });
+    app = await startTestApp({ callbackUrl: callback.url });
+  });
+  after(async () => {
+    await app?.dispose();
+    await callback?.close();
+  });
+
+  it("lists a rejected reply in /api/v1/outbox/dead and marks the message failed", async () => {
+    const res = await app.app.inject(
+      signedWebhook({ id: "dead-1", from: "+15550400", text: "How long does shipping take?" }),
+    );
+    const { conversationId } = res.json();
+    const dead = await eventually(async () => {
+      const r = await app.app.inject({ url: "/api/v1/outbox/dead", headers: auth });
+      return r.json().data[0];
+    }, "a dead letter");
+    assert.equal(dead.kind, "message.deliver");
+    assert.equal(dead.attempts, 1);
+    assert.match(dead.lastError, /HTTP 422 \(vendor code unknown_customer\)/);
+    const messages = (
+      await app.app.inject({
+        url: `/api/v1/conversations/${conversationId}/messages`,
+        headers: auth,
+      })
+    ).json().data;
+    const reply = messages.find((m: { direction: string }) => m.direction === "outbound");
+    assert.equal(reply.status, "failed");
+    assert.equal(dead.payload.messageId, reply.id);
+    const page = await app.app.inject({
+      url: "/api/v1/outbox/dead?limit=1&cursor=bad",
+      headers: auth,
+    });
+    assert.equal(page.json().error.code, "MS_BAD_REQUEST");
+  });
+});

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { consentLedger } from "../../src/compliance/index.ts";
 import {
   auth,
   eventually,
@@ -89,8 +88,7 @@ describe("consent is enforced at the gateway", () => {
     const queued = (await messages(conversationId)).at(-1)!;
     assert.equal(queued.status, "queued");
     const conversation = await app.store.conversations.get(conversationId);
-    await consentLedger(app.store.db).record(
-      app.store.db,
+    await app.store.contacts.recordConsent(
       {
         channelId: "api",
         address: from,

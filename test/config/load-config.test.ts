@@ -45,7 +45,7 @@ describe("config loading", () => {
     );
   });
 
-  it("uses ${VAR:-default} when the variable is unset", () => {
+  it("uses the default after :- when the variable is unset", () => {
     const { config } = loadConfigFile(EXAMPLE, {});
     const api = config.channels.find((c) => c.id === "api");
     assert.equal(api?.type === "generic" && api.secret, "local-dev-secret-change-me");

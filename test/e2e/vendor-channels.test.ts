@@ -208,4 +208,32 @@ outbox: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50, pollIntervalMs: 20 }
     assert.equal(body.to, "16505551234");
     assert.equal(body.type, "text");
   });
+
+  it("links the SMS customer's WhatsApp account to the same contact by verified phone", async () => {
+    const sms = await onlyConversation("twilio");
+    const res = await app.app.inject(whatsappRequest("14155552671", "wamid.in2", "hello again"));
+    assert.equal(res.statusCode, 200);
+    const list = await app.app.inject({
+      url: "/api/v1/conversations?channel=whatsapp",
+      headers: auth,
+    });
+    const whatsapp = list.json().data.find((c: { id: string }) => c.id !== sms);
+    const smsDetail = (
+      await app.app.inject({ url: `/api/v1/conversations/${sms}`, headers: auth })
+    ).json();
+    assert.equal(whatsapp.contactId, smsDetail.contactId);
+    const contact = await app.app.inject({
+      url: `/api/v1/contacts/${smsDetail.contactId}`,
+      headers: auth,
+    });
+    assert.deepEqual(
+      contact
+        .json()
+        .identities.map((i: { channelType: string; phone: string }) => [i.channelType, i.phone]),
+      [
+        ["twilio", "+14155552671"],
+        ["whatsapp", "+14155552671"],
+      ],
+    );
+  });
 });

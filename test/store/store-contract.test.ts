@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { newId } from "../../src/shared/ids.ts";
-import { latestMigration, openStore, type Store } from "../../src/store/index.ts";
+import { latestMigration, openStore, type Store, toE164 } from "../../src/store/index.ts";
 import { backends } from "../support/backends.ts";
 
 // One suite, every storage engine (STYLE.md habit 5).
@@ -151,6 +151,174 @@ for (const backend of backends) {
       );
       const open = await store.conversations.findOpen(created[0]!.identityId, "api");
       assert.equal(open?.id, created[0]!.id);
+    });
+
+    it("normalises verified phones to E.164 and refuses what is not one", () => {
+      assert.equal(toE164("15551234567"), "+15551234567");
+      assert.equal(toE164("+1 (555) 123-4567"), "+15551234567");
+      assert.equal(toE164("+44 20 7946 0958"), "+442079460958");
+      for (const bad of ["", "+", "0155512345", "555-CALL", "+1234567890123456", "abc@x.io"]) {
+        assert.equal(toE164(bad), undefined, bad);
+      }
+    });
+
+    it("finds another channel's identity by verified phone, and moves identities", async () => {
+      const phone = `+1555${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
+      const whatsapp = await store.contacts.createIdentity(
+        { channelType: "whatsapp", address: phone.slice(1), phone, displayName: "Ada" },
+        now,
+      );
+      assert.ok(whatsapp);
+      assert.equal(whatsapp.phone, phone);
+      // Only another channel type's identity is a match.
+      assert.equal(await store.contacts.findByPhone(phone, "whatsapp"), undefined);
+      const other = await store.contacts.findByPhone(phone, "sms");
+      assert.equal(other?.id, whatsapp.id);
+      const sms = await store.contacts.createIdentity(
+        { channelType: "sms", address: phone, phone, displayName: null },
+        now,
+      );
+      await store.contacts.moveIdentities([sms!.id], other!.contactId, now);
+      assert.deepEqual(
+        (await store.contacts.identitiesOf(whatsapp.contactId)).map((i) => i.id).sort(),
+        [whatsapp.id, sms!.id].sort(),
+      );
+      // A second create of the same (channel type, address) creates nothing.
+      const again = await store.contacts.createIdentity(
+        { channelType: "sms", address: phone, phone, displayName: null },
+        now,
+      );
+      assert.equal(again, undefined);
+    });
+
+    it("finds contacts by address, exactly or as a normalised phone", async () => {
+      const digits = String(Math.floor(Math.random() * 1e7)).padStart(7, "0");
+      const phoneIdentity = await store.contacts.createIdentity(
+        {
+          channelType: "whatsapp",
+          address: `1444${digits}`,
+          phone: `+1444${digits}`,
+          displayName: null,
+        },
+        now,
+      );
+      const email = await store.contacts.resolveIdentity(
+        "email",
+        `${digits}@example.com`,
+        null,
+        now,
+      );
+      const byPhone = await store.contacts.list({ address: `+1 444 ${digits}`, limit: 10 });
+      assert.deepEqual(
+        byPhone.map((c) => c.id),
+        [phoneIdentity!.contactId],
+      );
+      const byEmail = await store.contacts.list({ address: `${digits}@example.com`, limit: 10 });
+      assert.deepEqual(
+        byEmail.map((c) => c.id),
+        [email.contactId],
+      );
+      assert.deepEqual(await store.contacts.list({ address: "nobody@example.com", limit: 10 }), []);
+      const newest = await store.contacts.list({ limit: 2 });
+      assert.equal(newest[0]?.id, email.contactId);
+      const older = await store.contacts.list({ limit: 1, before: newest[0]!.id });
+      assert.deepEqual(older, [newest[1]]);
+    });
+
+    it("moves identities with their conversations to another contact", async () => {
+      const a = await newConversation();
+      const b = await newConversation();
+      const moved = await store.transaction((tx) =>
+        tx.contacts.moveIdentities([b.identityId], a.contactId, now + 1),
+      );
+      assert.deepEqual(moved.conversationIds, [b.id]);
+      assert.equal((await store.contacts.getIdentity(b.identityId))?.contactId, a.contactId);
+      assert.equal((await store.conversations.get(b.id))?.contactId, a.contactId);
+      const ofA = await store.conversations.list({ contactId: a.contactId, limit: 10 });
+      assert.deepEqual(
+        ofA.map((c) => c.id),
+        [b.id, a.id],
+      );
+      assert.deepEqual(await store.contacts.identitiesOf(b.contactId), []);
+    });
+
+    it("records a merge and marks it undone once", async () => {
+      const a = await newConversation();
+      const b = await newConversation();
+      const merge = await store.contactMerges.create(
+        {
+          targetContactId: a.contactId,
+          sourceContactId: b.contactId,
+          identityIds: [b.identityId],
+          conversationIds: [b.id],
+          reason: "same customer",
+        },
+        now,
+      );
+      assert.deepEqual(await store.contactMerges.get(merge.id), merge);
+      assert.deepEqual(await store.contactMerges.listFor(a.contactId), [merge]);
+      assert.deepEqual(await store.contactMerges.listFor(b.contactId), [merge]);
+      assert.equal(await store.contactMerges.markUndone(merge.id, now + 5), true);
+      assert.equal(await store.contactMerges.markUndone(merge.id, now + 6), false);
+      assert.equal((await store.contactMerges.get(merge.id))?.undoneAt, now + 5);
+    });
+
+    it("reads consent per (channel, address): latest state and the contact's history", async () => {
+      const conversation = await newConversation();
+      const identity = (await store.contacts.getIdentity(conversation.identityId))!;
+      const record = (state: string, at: number) =>
+        store.db.run(
+          `INSERT INTO consent_changes (channel_id, address, contact_id, state, evidence, created_at)
+           VALUES (?, ?, ?, ?, ?, ?)`,
+          ["api", identity.address, identity.contactId, state, JSON.stringify({ text: state }), at],
+        );
+      await record("opted_out", now + 1);
+      await record("opted_in", now + 2);
+      const state = await store.contacts.consentState("api", identity.address);
+      assert.equal(state?.state, "opted_in");
+      assert.deepEqual(state?.evidence, { text: "opted_in" });
+      assert.equal(await store.contacts.consentState("other", identity.address), undefined);
+      const history = await store.contacts.consentHistory(identity.contactId);
+      assert.deepEqual(
+        history.map((c) => [c.channelId, c.state, c.createdAt]),
+        [
+          ["api", "opted_out", now + 1],
+          ["api", "opted_in", now + 2],
+        ],
+      );
+    });
+
+    it("gives a contact's latest messages over all its conversations, oldest first", async () => {
+      const a = await newConversation();
+      const b = await newConversation();
+      await store.contacts.moveIdentities([b.identityId], a.contactId, now);
+      const ids: string[] = [];
+      for (const [conversation, text] of [
+        [a, "one"],
+        [b, "two"],
+        [a, "three"],
+        [b, "four"],
+      ] as const) {
+        const id = newId("msg");
+        ids.push(id);
+        await store.messages.insert(
+          {
+            id,
+            conversationId: conversation.id,
+            channelId: "api",
+            direction: "inbound",
+            author: "customer",
+            text,
+            status: "received",
+          },
+          now,
+        );
+      }
+      const texts = async (limit: number, before?: string) =>
+        (await store.messages.recentForContact(a.contactId, limit, before)).map((m) => m.text);
+      assert.deepEqual(await texts(10), ["one", "two", "three", "four"]);
+      assert.deepEqual(await texts(2), ["three", "four"]);
+      assert.deepEqual(await texts(2, ids[3]), ["two", "three"]);
     });
   });
 }

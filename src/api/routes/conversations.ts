@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { MainstayError } from "../../shared/errors.ts";
 import type { Store } from "../../store/index.ts";
+import { cursorPage, decodeCursor } from "../cursor-page.ts";
 import { parseInput } from "../parse-input.ts";
 import { conversationView, eventView, messageView } from "../views.ts";
 
@@ -18,17 +19,6 @@ const listQuery = z.object({
 const messagesQuery = z.object({ limit, cursor: z.string().optional() });
 const idParams = z.object({ id: z.string().min(1).max(100) });
 
-/** Cursors are opaque to clients: the last id seen, base64url-encoded. */
-const encodeCursor = (id: string) => Buffer.from(id).toString("base64url");
-function decodeCursor(cursor: string | undefined): string | undefined {
-  if (cursor === undefined) return undefined;
-  const id = Buffer.from(cursor, "base64url").toString("utf8");
-  if (!/^[a-z]+_[0-9a-z]+$/.test(id)) {
-    throw new MainstayError("MS_BAD_REQUEST", "query.cursor: not a cursor this API returned", 400);
-  }
-  return id;
-}
-
 export async function conversationRoutes(app: FastifyInstance, opts: { store: Store }) {
   const { store } = opts;
 
@@ -41,11 +31,7 @@ export async function conversationRoutes(app: FastifyInstance, opts: { store: St
       before: decodeCursor(q.cursor),
       limit: q.limit + 1,
     });
-    const page = rows.slice(0, q.limit);
-    return {
-      data: page.map(conversationView),
-      nextCursor: rows.length > q.limit ? encodeCursor(page.at(-1)!.id) : null,
-    };
+    return cursorPage(rows, q.limit, conversationView, (row) => row.id);
   });
 
   app.get("/api/v1/conversations/:id", async (request) => {
@@ -72,10 +58,6 @@ export async function conversationRoutes(app: FastifyInstance, opts: { store: St
       throw new MainstayError("MS_NOT_FOUND", `conversation ${id} not found`, 404);
     }
     const rows = await store.messages.list(id, decodeCursor(q.cursor), q.limit + 1);
-    const page = rows.slice(0, q.limit);
-    return {
-      data: page.map(messageView),
-      nextCursor: rows.length > q.limit ? encodeCursor(page.at(-1)!.id) : null,
-    };
+    return cursorPage(rows, q.limit, messageView, (row) => row.id);
   });
 }

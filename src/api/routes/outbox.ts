@@ -1,12 +1,13 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { JobQueue } from "../../jobs/index.ts";
+import { cursorPage, decodeCursor } from "../cursor-page.ts";
 import { parseInput } from "../parse-input.ts";
 import { deadJobView } from "../views.ts";
 
 const deadQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.coerce.number().int().positive().optional(),
+  cursor: z.string().optional(),
 });
 
 export async function outboxRoutes(app: FastifyInstance, opts: { queue: JobQueue }) {
@@ -15,11 +16,11 @@ export async function outboxRoutes(app: FastifyInstance, opts: { queue: JobQueue
   /** Jobs that used up their attempts (newest first), with the last error. */
   app.get("/api/v1/outbox/dead", async (request) => {
     const q = parseInput(deadQuery, request.query, "query");
-    const rows = await queue.listDead(q.limit + 1, q.cursor);
-    const page = rows.slice(0, q.limit);
-    return {
-      data: page.map(deadJobView),
-      nextCursor: rows.length > q.limit ? String(page.at(-1)!.id) : null,
-    };
+    const before = decodeCursor(q.cursor, /^\d+$/);
+    const rows = await queue.listDead(
+      q.limit + 1,
+      before === undefined ? undefined : Number(before),
+    );
+    return cursorPage(rows, q.limit, deadJobView, (row) => row.id);
   });
 }

@@ -74,6 +74,8 @@ function parseInbound(fields: Record<string, string>): InboundMessage {
   return {
     providerMessageId: body.MessageSid,
     from: body.From,
+    // The carrier's sender id: the number Twilio vouches the message came from.
+    phone: body.From,
     displayName: body.ProfileName,
     text: body.Body,
     attachments: attachmentsOf(fields, body.NumMedia),

@@ -143,6 +143,9 @@ function inbound(message: WhatsappMessage, value: NotificationValue): InboundMes
   return {
     providerMessageId: message.id,
     from,
+    // `from` is the account's phone number (digits, no +), which WhatsApp verified at sign-up;
+    // a username-only user (`from_user_id`) has none to vouch for.
+    ...(message.from ? { phone: message.from } : {}),
     displayName: contact?.profile?.name,
     ...content(message),
     meta: {

@@ -1,22 +1,85 @@
 import { newId } from "../../shared/ids.ts";
-import type { Executor } from "../database.ts";
-import type { Contact, Identity } from "../model.ts";
+import type { Executor, SqlValue } from "../database.ts";
+import type { ConsentChange, ConsentState, Contact, Identity } from "../model.ts";
+
+interface ContactRow {
+  id: string;
+  display_name: string | null;
+  created_at: number;
+  updated_at: number;
+}
 
 interface IdentityRow {
   id: string;
   contact_id: string;
   channel_type: string;
   address: string;
+  phone: string | null;
   created_at: number;
 }
+
+interface ConsentRow {
+  seq: number;
+  channel_id: string;
+  address: string;
+  contact_id: string;
+  state: ConsentState;
+  evidence: string;
+  created_at: number;
+}
+
+const toContact = (r: ContactRow): Contact => ({
+  id: r.id,
+  displayName: r.display_name,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
 
 const toIdentity = (r: IdentityRow): Identity => ({
   id: r.id,
   contactId: r.contact_id,
   channelType: r.channel_type,
   address: r.address,
+  phone: r.phone,
   createdAt: r.created_at,
 });
+
+const toConsentChange = (r: ConsentRow): ConsentChange => ({
+  seq: r.seq,
+  channelId: r.channel_id,
+  address: r.address,
+  contactId: r.contact_id,
+  state: r.state,
+  evidence: JSON.parse(r.evidence) as Record<string, unknown>,
+  createdAt: r.created_at,
+});
+
+/**
+ * A phone number as E.164 (`+` and 7 to 15 digits, country code not starting with 0, per
+ * ITU-T E.164), or undefined when it is not one. Spaces, dots, dashes and parentheses are
+ * dropped and a missing `+` is added: `15551234567` and `+1 (555) 123-4567` agree.
+ */
+export function toE164(raw: string): string | undefined {
+  const compact = raw.trim().replace(/[\s.()-]/g, "");
+  const digits = compact.startsWith("+") ? compact.slice(1) : compact;
+  return /^[1-9][0-9]{6,14}$/.test(digits) ? `+${digits}` : undefined;
+}
+
+export interface NewIdentity {
+  channelType: string;
+  address: string;
+  /** Verified E.164 number, already normalised. */
+  phone: string | null;
+  displayName: string | null;
+}
+
+export interface ContactFilter {
+  /** Contacts with an identity at this address, or whose verified phone it is. */
+  address?: string;
+  /** Return contacts created before this id (newest first). */
+  before?: string;
+  limit: number;
+}
 
 export function contactsRepository(db: Executor) {
   return {
@@ -28,6 +91,44 @@ export function contactsRepository(db: Executor) {
       return row && toIdentity(row);
     },
 
+    /** The oldest identity on another channel type that carries this verified phone. */
+    async findByPhone(phone: string, otherThan: string): Promise<Identity | undefined> {
+      const row = await db.get<IdentityRow>(
+        `SELECT * FROM identities WHERE phone = ? AND channel_type <> ?
+         ORDER BY created_at, id LIMIT 1`,
+        [phone, otherThan],
+      );
+      return row && toIdentity(row);
+    },
+
+    /**
+     * Create an identity and a contact for it. Returns undefined, creating nothing, when
+     * another instance created the same identity meanwhile.
+     */
+    async createIdentity(input: NewIdentity, now: number): Promise<Identity | undefined> {
+      const contactId = newId("ct", now);
+      await db.run(
+        "INSERT INTO contacts (id, display_name, created_at, updated_at) VALUES (?, ?, ?, ?)",
+        [contactId, input.displayName, now, now],
+      );
+      const identity: Identity = {
+        id: newId("id", now),
+        contactId,
+        channelType: input.channelType,
+        address: input.address,
+        phone: input.phone,
+        createdAt: now,
+      };
+      const inserted = await db.run(
+        `INSERT INTO identities (id, contact_id, channel_type, address, phone, created_at)
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        [identity.id, contactId, identity.channelType, identity.address, identity.phone, now],
+      );
+      if (inserted.changes === 1) return identity;
+      await db.run("DELETE FROM contacts WHERE id = ?", [contactId]);
+      return undefined;
+    },
+
     /** The identity for (channel type, address), creating it and a new contact the first time. */
     async resolveIdentity(
       channelType: string,
@@ -37,32 +138,12 @@ export function contactsRepository(db: Executor) {
     ): Promise<Identity> {
       const found = await this.findIdentity(channelType, address);
       if (found) return found;
-      const contact: Contact = {
-        id: newId("ct", now),
-        displayName,
-        createdAt: now,
-        updatedAt: now,
-      };
-      await db.run(
-        "INSERT INTO contacts (id, display_name, created_at, updated_at) VALUES (?, ?, ?, ?)",
-        [contact.id, contact.displayName, now, now],
+      const created = await this.createIdentity(
+        { channelType, address, phone: null, displayName },
+        now,
       );
-      const identity: Identity = {
-        id: newId("id", now),
-        contactId: contact.id,
-        channelType,
-        address,
-        createdAt: now,
-      };
-      const inserted = await db.run(
-        `INSERT INTO identities (id, contact_id, channel_type, address, created_at)
-         VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-        [identity.id, identity.contactId, channelType, address, now],
-      );
-      if (inserted.changes === 1) return identity;
-      // Another instance created it between our read and write: use theirs.
-      await db.run("DELETE FROM contacts WHERE id = ?", [contact.id]);
-      return (await this.findIdentity(channelType, address))!;
+      // Undefined: another instance created it between our read and write; use theirs.
+      return created ?? (await this.findIdentity(channelType, address))!;
     },
 
     async getIdentity(id: string): Promise<Identity | undefined> {
@@ -70,21 +151,110 @@ export function contactsRepository(db: Executor) {
       return row && toIdentity(row);
     },
 
-    async getContact(id: string): Promise<Contact | undefined> {
-      const row = await db.get<{
-        id: string;
-        display_name: string | null;
-        created_at: number;
-        updated_at: number;
-      }>("SELECT * FROM contacts WHERE id = ?", [id]);
-      return (
-        row && {
-          id: row.id,
-          displayName: row.display_name,
-          createdAt: row.created_at,
-          updatedAt: row.updated_at,
-        }
+    async identitiesOf(contactId: string): Promise<Identity[]> {
+      const rows = await db.all<IdentityRow>(
+        "SELECT * FROM identities WHERE contact_id = ? ORDER BY id",
+        [contactId],
       );
+      return rows.map(toIdentity);
+    },
+
+    async getContact(id: string): Promise<Contact | undefined> {
+      const row = await db.get<ContactRow>("SELECT * FROM contacts WHERE id = ?", [id]);
+      return row && toContact(row);
+    },
+
+    async list(filter: ContactFilter): Promise<Contact[]> {
+      const where: string[] = [];
+      const params: SqlValue[] = [];
+      if (filter.address !== undefined) {
+        // A number typed any way finds the identity whose address or verified phone it is.
+        const phone = toE164(filter.address) ?? null;
+        where.push(
+          "id IN (SELECT contact_id FROM identities WHERE address = ? OR address = ? OR phone = ?)",
+        );
+        params.push(filter.address, phone, phone);
+      }
+      if (filter.before !== undefined) {
+        where.push("id < ?");
+        params.push(filter.before);
+      }
+      params.push(filter.limit);
+      const rows = await db.all<ContactRow>(
+        `SELECT * FROM contacts ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+         ORDER BY id DESC LIMIT ?`,
+        params,
+      );
+      return rows.map(toContact);
+    },
+
+    /**
+     * Move identities, and every conversation they started, to another contact: a
+     * conversation always belongs to its identity's contact. Returns the moved conversations.
+     */
+    async moveIdentities(identityIds: string[], toContactId: string, now: number) {
+      if (identityIds.length === 0) return { conversationIds: [] as string[] };
+      const marks = identityIds.map(() => "?").join(", ");
+      const conversations = await db.all<{ id: string }>(
+        `SELECT id FROM conversations WHERE identity_id IN (${marks}) ORDER BY id`,
+        identityIds,
+      );
+      await db.run(`UPDATE identities SET contact_id = ? WHERE id IN (${marks})`, [
+        toContactId,
+        ...identityIds,
+      ]);
+      await db.run(
+        `UPDATE conversations SET contact_id = ?, updated_at = ? WHERE identity_id IN (${marks})`,
+        [toContactId, now, ...identityIds],
+      );
+      await db.run("UPDATE contacts SET updated_at = ? WHERE id = ?", [now, toContactId]);
+      return { conversationIds: conversations.map((c) => c.id) };
+    },
+
+    /**
+     * Every opt-out and opt-in, oldest first, of the (channel, address) pairs this contact's
+     * identities talk on. Consent follows the address, so it moves with a merged identity.
+     */
+    async consentHistory(contactId: string): Promise<ConsentChange[]> {
+      const rows = await db.all<ConsentRow>(
+        `SELECT cc.* FROM consent_changes cc
+         JOIN (SELECT DISTINCT c.channel_id, i.address FROM identities i
+               JOIN conversations c ON c.identity_id = i.id WHERE i.contact_id = ?) k
+           ON cc.channel_id = k.channel_id AND cc.address = k.address
+         ORDER BY cc.seq`,
+        [contactId],
+      );
+      return rows.map(toConsentChange);
+    },
+
+    /** The latest consent change of an address on a channel, if it ever changed. */
+    /** Append an opt-out or opt-in for (channel, address), with its evidence. */
+    async recordConsent(
+      change: Omit<ConsentChange, "seq" | "createdAt">,
+      now: number,
+    ): Promise<void> {
+      await db.run(
+        `INSERT INTO consent_changes (channel_id, address, contact_id, state, evidence, created_at)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+        [
+          change.channelId,
+          change.address,
+          change.contactId,
+          change.state,
+          JSON.stringify(change.evidence),
+          now,
+        ],
+      );
+    },
+
+    /** The change in force for (channel, address): the latest one. */
+    async consentState(channelId: string, address: string): Promise<ConsentChange | undefined> {
+      const row = await db.get<ConsentRow>(
+        `SELECT * FROM consent_changes WHERE channel_id = ? AND address = ?
+         ORDER BY seq DESC LIMIT 1`,
+        [channelId, address],
+      );
+      return row && toConsentChange(row);
     },
   };
 }

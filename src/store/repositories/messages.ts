@@ -156,6 +156,20 @@ export function messagesRepository(db: Executor) {
     },
 
     /**
+     * The last `limit` messages of a contact over all its conversations (every channel),
+     * oldest first, optionally only those before a message id (agent context).
+     */
+    async recentForContact(contactId: string, limit: number, before?: string): Promise<Message[]> {
+      const rows = await db.all<MessageRow>(
+        `SELECT m.* FROM messages m JOIN conversations c ON c.id = m.conversation_id
+         WHERE c.contact_id = ? ${before === undefined ? "" : "AND m.id < ?"}
+         ORDER BY m.id DESC LIMIT ?`,
+        before === undefined ? [contactId, limit] : [contactId, before, limit],
+      );
+      return rows.map(toMessage).reverse();
+    },
+
+    /**
      * Move an outbound message to a later status, stamping its time. Returns false when the
      * message is already at or past that status.
      */
