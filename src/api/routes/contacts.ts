@@ -2,9 +2,9 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Clock } from "../../shared/clock.ts";
 import { MainstayError } from "../../shared/errors.ts";
+import { parseInput } from "../../shared/parse-input.ts";
 import type { ConsentChange, Repositories, Store } from "../../store/index.ts";
 import { cursorPage, decodeCursor } from "../cursor-page.ts";
-import { parseInput } from "../parse-input.ts";
 import { consentChangeView, contactMergeView, contactView, identityView } from "../views.ts";
 
 const listQuery = z.object({

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { MainstayError } from "../../shared/errors.ts";
+import { parseInput } from "../../shared/parse-input.ts";
 import type { Store } from "../../store/index.ts";
 import { cursorPage, decodeCursor } from "../cursor-page.ts";
-import { parseInput } from "../parse-input.ts";
 import { conversationView, eventView, messageView } from "../views.ts";
 
 const limit = z.coerce.number().int().min(1).max(200).default(50);

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { JobQueue } from "../../jobs/index.ts";
+import { parseInput } from "../../shared/parse-input.ts";
 import { cursorPage, decodeCursor } from "../cursor-page.ts";
-import { parseInput } from "../parse-input.ts";
 import { deadJobView } from "../views.ts";
 
 const deadQuery = z.object({

@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { MainstayError } from "../../shared/errors.ts";
+import { parseInput } from "../../shared/parse-input.ts";
 import { signSha256Body, verifySha256Body } from "../body-signature.ts";
 import type { Channel, ChannelDefinition, OutboundMessage, WebhookRequest } from "../channel.ts";
+import { jsonBody } from "../json-body.ts";
 import { vendorRequest } from "../vendor-request.ts";
 
 export const SIGNATURE_HEADER = "x-mainstay-signature";
@@ -42,19 +43,7 @@ function verify(config: GenericChannelConfig, request: WebhookRequest): void {
 }
 
 function parse(request: WebhookRequest) {
-  let json: unknown;
-  try {
-    json = JSON.parse(request.rawBody.toString("utf8"));
-  } catch {
-    throw new MainstayError("MS_JSON_INVALID", "request body is not valid JSON", 400);
-  }
-  const parsed = inboundSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const field = issue.path.join(".") || "body";
-    throw new MainstayError("MS_BAD_REQUEST", `${field}: ${issue.message}`, 400);
-  }
-  return parsed.data;
+  return parseInput(inboundSchema, jsonBody(request.rawBody));
 }
 
 async function postCallback(

@@ -1,8 +1,9 @@
 import type { Logger } from "pino";
 import { z } from "zod";
 import type { InboundMessage, StatusUpdate } from "../../conversations/index.ts";
-import { MainstayError } from "../../shared/errors.ts";
+import { parseInput } from "../../shared/parse-input.ts";
 import type { WebhookResult } from "../channel.ts";
+import { jsonBody } from "../json-body.ts";
 
 // Shapes from Sinch's Conversation API callback docs; objects stay open (not strict)
 // because Sinch adds fields over time.
@@ -46,14 +47,14 @@ const STATUS: Record<string, StatusUpdate["status"]> = {
  * `message_delivery_report` is MESSAGE_DELIVERY; any other trigger is acknowledged and ignored.
  */
 export function parseSinchCallback(rawBody: Buffer, logger: Logger): WebhookResult {
-  const json = parseJson(rawBody);
+  const json = parseInput(z.object({}).loose(), jsonBody(rawBody));
   if ("message" in json) return { messages: inboundMessages(json, logger), statuses: [] };
   if ("message_delivery_report" in json) return { messages: [], statuses: statusUpdates(json) };
   return { messages: [], statuses: [] };
 }
 
 function inboundMessages(json: object, logger: Logger): InboundMessage[] {
-  const { message } = validate(inboundSchema, json);
+  const { message } = parseInput(inboundSchema, json);
   const content = message.contact_message;
   const base = {
     providerMessageId: message.id,
@@ -80,7 +81,7 @@ function inboundMessages(json: object, logger: Logger): InboundMessage[] {
 }
 
 function statusUpdates(json: object): StatusUpdate[] {
-  const report = validate(deliverySchema, json).message_delivery_report;
+  const report = parseInput(deliverySchema, json).message_delivery_report;
   const status = STATUS[report.status];
   // SWITCHING_CHANNEL (failover in progress) and unknown states are not a final word.
   if (!status) return [];
@@ -90,27 +91,4 @@ function statusUpdates(json: object): StatusUpdate[] {
     update.error = `sinch ${code} ${description}`.trim();
   }
   return [update];
-}
-
-function parseJson(rawBody: Buffer): object {
-  let json: unknown;
-  try {
-    json = JSON.parse(rawBody.toString("utf8"));
-  } catch {
-    throw new MainstayError("MS_JSON_INVALID", "request body is not valid JSON", 400);
-  }
-  if (typeof json !== "object" || json === null) {
-    throw new MainstayError("MS_BAD_REQUEST", "body: expected a JSON object", 400);
-  }
-  return json;
-}
-
-function validate<T>(schema: z.ZodType<T>, json: object): T {
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const field = issue.path.join(".") || "body";
-    throw new MainstayError("MS_BAD_REQUEST", `${field}: ${issue.message}`, 400);
-  }
-  return parsed.data;
 }

@@ -1,7 +1,8 @@
 import type { Logger } from "pino";
-import { type ZodType, z } from "zod";
+import { z } from "zod";
 import type { InboundMessage, StatusUpdate } from "../../conversations/index.ts";
 import { MainstayError } from "../../shared/errors.ts";
+import { parseInput } from "../../shared/parse-input.ts";
 import type { Attachment } from "../../store/index.ts";
 import type { WebhookRequest, WebhookResult } from "../channel.ts";
 import type { FormParams } from "./twilio-signature.ts";
@@ -70,7 +71,7 @@ export function parseTwilioWebhook(params: FormParams, logger: Logger): WebhookR
 }
 
 function parseInbound(fields: Record<string, string>): InboundMessage {
-  const body = validate(inboundSchema, fields);
+  const body = parseInput(inboundSchema, fields);
   return {
     providerMessageId: body.MessageSid,
     from: body.From,
@@ -101,7 +102,7 @@ function attachmentsOf(fields: Record<string, string>, count: number): Attachmen
 }
 
 function parseStatus(fields: Record<string, string>, logger: Logger): StatusUpdate[] {
-  const body = validate(statusSchema, fields);
+  const body = parseInput(statusSchema, fields);
   const status = STATUS_UPDATES.get(body.MessageStatus);
   if (status === undefined) {
     logger.warn(
@@ -117,11 +118,4 @@ function parseStatus(fields: Record<string, string>, logger: Logger): StatusUpda
       ...(status === "failed" && body.ErrorCode ? { error: `twilio ${body.ErrorCode}` } : {}),
     },
   ];
-}
-
-function validate<T>(schema: ZodType<T>, fields: Record<string, string>): T {
-  const parsed = schema.safeParse(fields);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  throw new MainstayError("MS_BAD_REQUEST", `${issue.path.join(".")}: ${issue.message}`, 400);
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { InboundMessage, StatusUpdate } from "../../conversations/index.ts";
 import { MainstayError } from "../../shared/errors.ts";
+import { parseInput } from "../../shared/parse-input.ts";
 
 /*
  * The `messages` webhook of the WhatsApp Cloud API:
@@ -103,16 +104,9 @@ export function parseWhatsappNotification(
   json: unknown,
   phoneNumberId: string,
 ): ParsedNotification {
-  const parsed = notificationSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new MainstayError(
-      "MS_BAD_REQUEST",
-      `${issue.path.join(".") || "body"}: ${issue.message}`,
-    );
-  }
+  const notification = parseInput(notificationSchema, json);
   const result: ParsedNotification = { messages: [], statuses: [], skipped: [] };
-  for (const { changes } of parsed.data.entry) {
+  for (const { changes } of notification.entry) {
     for (const { value } of changes) {
       const number = value.metadata?.phone_number_id;
       if (number !== undefined && number !== phoneNumberId) {

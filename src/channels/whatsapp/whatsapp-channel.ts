@@ -10,6 +10,7 @@ import {
   type VerificationRequest,
   type WebhookRequest,
 } from "../channel.ts";
+import { jsonBody } from "../json-body.ts";
 import { vendorRequest } from "../vendor-request.ts";
 import { parseWhatsappNotification } from "./parse-whatsapp-notification.ts";
 import { whatsappMessageBody } from "./whatsapp-message-body.ts";
@@ -64,14 +65,6 @@ function verifySubscription(config: WhatsappChannelConfig, { query }: Verificati
     );
   }
   return { status: 200, body: query["hub.challenge"] ?? "", contentType: "text/plain" };
-}
-
-function parseJson(rawBody: Buffer): unknown {
-  try {
-    return JSON.parse(rawBody.toString("utf8"));
-  } catch {
-    throw new MainstayError("MS_JSON_INVALID", "request body is not valid JSON", 400);
-  }
 }
 
 /**
@@ -131,7 +124,7 @@ export const whatsappChannel: ChannelDefinition<typeof configSchema> = {
       handleVerification: (request) => verifySubscription(config, request),
       handleWebhook(request) {
         verifySignature(config, request);
-        const parsed = parseWhatsappNotification(parseJson(request.rawBody), config.phoneNumberId);
+        const parsed = parseWhatsappNotification(jsonBody(request.rawBody), config.phoneNumberId);
         if (parsed.skipped.length > 0) {
           logger.info({ skipped: parsed.skipped }, "whatsapp notification parts skipped");
         }
