@@ -3,12 +3,13 @@ import { after, before, describe, it } from "node:test";
 import pino from "pino";
 import type { Agent, AgentContext } from "../../src/agents/index.ts";
 import { agentRuntime } from "../../src/agents/index.ts";
-import { ConversationService, PROCESS_JOB } from "../../src/conversations/index.ts";
-import { type Job, jobQueue } from "../../src/jobs/index.ts";
+import { type ConversationService, PROCESS_JOB } from "../../src/conversations/index.ts";
+import type { Job } from "../../src/jobs/index.ts";
 import { ManualClock } from "../../src/shared/clock.ts";
-import { openStore, type Store } from "../../src/store/index.ts";
+import type { Store } from "../../src/store/index.ts";
 import { backends } from "../support/backends.ts";
 import { auth, signedWebhook, startTestApp, type TestApp } from "../support/test-app.ts";
+import { openTestService } from "../support/test-service.ts";
 
 for (const backend of backends) {
   describe(`contacts API: ${backend.name}`, () => {
@@ -196,14 +197,7 @@ for (const backend of backends) {
     before(async () => {
       const created = await backend.create();
       cleanup = created.cleanup;
-      store = await openStore(created.options, clock.now());
-      service = new ConversationService({
-        store,
-        queue: jobQueue(store.db),
-        clock,
-        agent: { id: "support", version: "1" },
-        maxAttempts: 3,
-      });
+      ({ store, service } = await openTestService(clock, created.options));
     });
     after(async () => {
       await store?.close();

@@ -1,24 +1,21 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import pino from "pino";
 import { type Channel, ChannelSendError, deliveryHandler } from "../../src/channels/index.ts";
-import { ConversationService, DELIVER_JOB } from "../../src/conversations/index.ts";
+import { type ConversationService, DELIVER_JOB } from "../../src/conversations/index.ts";
 import {
   DeferJobError,
   type Job,
-  jobQueue,
   PermanentJobError,
   RetryLaterError,
 } from "../../src/jobs/index.ts";
 import { ManualClock } from "../../src/shared/clock.ts";
-import { openStore, type Store } from "../../src/store/index.ts";
+import type { Store } from "../../src/store/index.ts";
+import { openTestService } from "../support/test-service.ts";
 
 describe("delivery handler", () => {
-  const dir = mkdtempSync(join(tmpdir(), "mainstay-delivery-"));
   const clock = new ManualClock();
+  let testService: Awaited<ReturnType<typeof openTestService>>;
   let store: Store;
   let service: ConversationService;
   let failure: ChannelSendError | undefined;
@@ -35,14 +32,8 @@ describe("delivery handler", () => {
   let handler: ReturnType<typeof deliveryHandler>;
 
   before(async () => {
-    store = await openStore({ kind: "sqlite", file: join(dir, "db.sqlite") });
-    service = new ConversationService({
-      store,
-      queue: jobQueue(store.db),
-      clock,
-      agent: { id: "a", version: "1" },
-      maxAttempts: 3,
-    });
+    testService = await openTestService(clock);
+    ({ store, service } = testService);
     handler = deliveryHandler({
       service,
       channels: new Map([["sms", channel]]),
@@ -50,10 +41,7 @@ describe("delivery handler", () => {
       logger: pino({ level: "silent" }),
     });
   });
-  after(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => testService?.close());
 
   let n = 0;
   async function queued() {

@@ -1,31 +1,23 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { complianceConfigSchema, deliveryGate } from "../../src/compliance/index.ts";
-import { ConversationService, DELIVER_JOB } from "../../src/conversations/index.ts";
-import { DeferJobError, type Job, jobQueue } from "../../src/jobs/index.ts";
+import { type ConversationService, DELIVER_JOB } from "../../src/conversations/index.ts";
+import { DeferJobError, type Job } from "../../src/jobs/index.ts";
 import { ManualClock } from "../../src/shared/clock.ts";
-import { openStore, type Store } from "../../src/store/index.ts";
+import type { Store } from "../../src/store/index.ts";
+import { openTestService } from "../support/test-service.ts";
 
 describe("delivery gate: channel rules at send time", () => {
-  const dir = mkdtempSync(join(tmpdir(), "mainstay-gate-"));
   const clock = new ManualClock(Date.UTC(2026, 5, 1, 12));
+  let testService: Awaited<ReturnType<typeof openTestService>>;
   let store: Store;
   let service: ConversationService;
   const sent: string[] = [];
   let gate: ReturnType<typeof deliveryGate>;
 
   before(async () => {
-    store = await openStore({ kind: "sqlite", file: join(dir, "db.sqlite") });
-    service = new ConversationService({
-      store,
-      queue: jobQueue(store.db),
-      clock,
-      agent: { id: "a", version: "1" },
-      maxAttempts: 3,
-    });
+    testService = await openTestService(clock);
+    ({ store, service } = testService);
     const config = complianceConfigSchema.parse({
       smsMaxSegments: 2,
       quietHours: { start: "21:00", end: "08:00", defaultTimeZone: "Europe/Paris" },
@@ -39,10 +31,7 @@ describe("delivery gate: channel rules at send time", () => {
       },
     );
   });
-  after(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => testService?.close());
 
   /** A customer message on a channel of this type, then our reply, as a deliver job. */
   async function reply(channelType: string, text: string, meta: Record<string, unknown> = {}) {

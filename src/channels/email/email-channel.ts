@@ -1,5 +1,6 @@
 import nodemailer from "nodemailer";
 import { z } from "zod";
+import { acceptedResponse } from "../accepted-response.ts";
 import { verifySha256Body } from "../body-signature.ts";
 import type { Channel, ChannelDefinition, OutboundMessage, WebhookRequest } from "../channel.ts";
 import { SIGNATURE_HEADER } from "../generic/generic-channel.ts";
@@ -75,19 +76,8 @@ export const emailChannel: ChannelDefinition<typeof configSchema> = {
         const message = await parseInboundEmail(request.rawBody);
         return { messages: message ? [message] : [], statuses: [] };
       },
-      webhookResponse(accepted) {
-        const first = accepted[0];
-        // No message: an automatic email (out-of-office, bounce) that is not answered.
-        if (!first) return { status: 202, body: { ignored: true } };
-        return {
-          status: 202,
-          body: {
-            conversationId: first.conversationId,
-            messageId: first.messageId,
-            ...(first.duplicate ? { duplicate: true } : {}),
-          },
-        };
-      },
+      // No message: an automatic email (out-of-office, bounce) that is not answered.
+      webhookResponse: acceptedResponse,
       async send(message, signal) {
         // Derived from our message id, so a send retried after a crash carries the same
         // Message-ID (RFC 5322 section 3.6.4); written with the angle brackets mailparser

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseInput } from "../../shared/parse-input.ts";
+import { acceptedResponse } from "../accepted-response.ts";
 import { signSha256Body, verifySha256Body } from "../body-signature.ts";
 import type { Channel, ChannelDefinition, OutboundMessage, WebhookRequest } from "../channel.ts";
 import { jsonBody } from "../json-body.ts";
@@ -94,17 +95,7 @@ export const genericChannel: ChannelDefinition<typeof configSchema> = {
           statuses: [],
         };
       },
-      webhookResponse(accepted) {
-        const first = accepted[0]!;
-        return {
-          status: 202,
-          body: {
-            conversationId: first.conversationId,
-            messageId: first.messageId,
-            ...(first.duplicate ? { duplicate: true } : {}),
-          },
-        };
-      },
+      webhookResponse: acceptedResponse,
       async send(message, signal) {
         if (config.callbackUrl) await postCallback(config, message, signal);
         return {};
