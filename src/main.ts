@@ -2,13 +2,18 @@ import { join, resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
 import { createBuiltinAgent, loadKnowledgeBase } from "./agents/builtin/index.ts";
-import { agentRuntime } from "./agents/index.ts";
+import { agentRuntime, handoffNotifier } from "./agents/index.ts";
 import { guardRoutes } from "./api/guard-route.ts";
 import { buildApp, resolveAdminKey } from "./api/index.ts";
 import { type Channel, createChannel, deliveryHandler } from "./channels/index.ts";
 import { consentGate, deliveryGate } from "./compliance/index.ts";
 import { type LoadedConfig, resolveFromConfig } from "./config/index.ts";
-import { ConversationService, DELIVER_JOB, PROCESS_JOB } from "./conversations/index.ts";
+import {
+  ConversationService,
+  DELIVER_JOB,
+  HANDOFF_NOTIFY_JOB,
+  PROCESS_JOB,
+} from "./conversations/index.ts";
 import {
   createGuard,
   defaultPolicy,
@@ -99,6 +104,7 @@ export async function startMainstay(
       maxAttempts: config.outbox.maxAttempts,
       onEnqueued: () => worker?.wake(),
       screen: guard.check,
+      notifyHandoffs: config.handoff.webhook !== undefined,
     });
     // A live worker must finish (or give up on) a job before its lease runs out.
     const timeoutMs = Math.min(30_000, config.outbox.leaseMs / 2);
@@ -111,9 +117,21 @@ export async function startMainstay(
       handlers: {
         // Compliance wraps the agent and the sender: it is enforced here, not by the agent.
         [PROCESS_JOB]: consentGate(
-          agentRuntime({ service, agent, clock, logger, timeoutMs, screen: guard.check }),
+          agentRuntime({
+            service,
+            agent,
+            clock,
+            logger,
+            timeoutMs,
+            screen: guard.check,
+            handoffText: config.handoff.message,
+            negativeSentimentStreak: config.handoff.negativeSentimentStreak,
+          }),
           { service, config: config.compliance, clock },
         ),
+        ...(config.handoff.webhook && {
+          [HANDOFF_NOTIFY_JOB]: handoffNotifier(store, config.handoff.webhook),
+        }),
         [DELIVER_JOB]: deliveryGate(
           deliveryHandler({ service, channels, clock, logger, sendTimeoutMs: timeoutMs }),
           { service, config: config.compliance, clock },
@@ -129,6 +147,7 @@ export async function startMainstay(
       adminKey,
       logger,
       clock,
+      screen: guard.check,
       bodyLimit: config.server.bodyLimit,
       publicUrl: config.server.publicUrl,
       workerRunning: () => worker.isRunning,

@@ -1,2 +1,4 @@
 export type { Agent, AgentContext, AgentReply, AgentTurn, ToolCall, TurnRole } from "./agent.ts";
-export { type AgentRuntimeOptions, agentRuntime } from "./runtime.ts";
+export { type HandoffWebhook, handoffNotifier, handoffSummary } from "./handoff/handoff-notifier.ts";
+export { negativeStreak, sentimentScore } from "./handoff/sentiment.ts";
+export { type AgentRuntimeOptions, agentRuntime, DEFAULT_HANDOFF_TEXT } from "./runtime.ts";

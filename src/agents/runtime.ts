@@ -10,6 +10,7 @@ import type { JobHandler } from "../jobs/index.ts";
 import type { Clock } from "../shared/clock.ts";
 import type { Conversation, Message } from "../store/index.ts";
 import type { Agent, AgentTurn } from "./agent.ts";
+import { negativeStreak } from "./handoff/sentiment.ts";
 
 export interface AgentRuntimeOptions {
   service: ConversationService;
@@ -18,14 +19,16 @@ export interface AgentRuntimeOptions {
   logger: Logger;
   /** The outbound guardrail policy: every reply passes it before it is queued. */
   screen?: ScreenMessage;
-  /** Told to the customer when a guardrail hands the conversation to a person. */
+  /** Told to the customer when Mainstay (not the agent) hands the conversation to a person. */
   handoffText?: string;
+  /** Hand off after this many negative customer messages in a row; 0 turns it off. */
+  negativeSentimentStreak?: number;
   /** Earlier messages given to the agent as context. */
   historyLimit?: number;
   timeoutMs?: number;
 }
 
-export const DEFAULT_GUARDRAIL_HANDOFF_TEXT =
+export const DEFAULT_HANDOFF_TEXT =
   "Let me bring in a person from our team to help with this. They'll reply here shortly.";
 
 const ROLE: Record<Message["author"], AgentTurn["role"]> = {
@@ -70,6 +73,7 @@ export function agentRuntime(options: AgentRuntimeOptions): JobHandler {
       ).map((m) => ({ role: ROLE[m.author], text: boundTurn(m.text) }));
       const outcome =
         inboundVerdict(inbound, options) ??
+        frustration(history, inbound, options) ??
         (await askAgent(conversation, inbound, { history, turns }, options));
       await service.transact(async (tx) => {
         const current = await tx.conversations.get(conversationId);
@@ -96,28 +100,56 @@ export function agentRuntime(options: AgentRuntimeOptions): JobHandler {
           );
         }
         if (outcome.handoff) {
-          await tx.conversations.setState(conversationId, "human", now);
-          await tx.events.append(
-            conversationId,
-            "conversation.handoff",
-            { reason: outcome.handoff, messageId: message.id },
-            now,
-          );
+          await service.handOff(tx, conversationId, outcome.handoff, { messageId: message.id });
         }
       });
     },
 
     async onDead(job, error) {
-      // The customer's message stays unanswered: say so on the conversation's record.
+      // The agent failed on every attempt: a person takes over rather than leave the
+      // customer unanswered.
       const { conversationId, messageId } = job.payload as unknown as ProcessJobPayload;
-      if (!(await store.conversations.get(conversationId))) return;
-      await store.events.append(
-        conversationId,
-        "agent.failed",
-        { messageId, error, attempts: job.attempts },
-        clock.now(),
-      );
+      await service.transact(async (tx) => {
+        const conversation = await tx.conversations.get(conversationId);
+        if (!conversation) return;
+        await tx.events.append(
+          conversationId,
+          "agent.failed",
+          { messageId, error, attempts: job.attempts },
+          clock.now(),
+        );
+        if (conversation.state !== "bot") return;
+        const message = await service.queueOutbound(tx, conversation, {
+          text: options.handoffText ?? DEFAULT_HANDOFF_TEXT,
+          author: "system",
+          meta: { inReplyTo: messageId },
+        });
+        await service.handOff(tx, conversationId, "agent_failure", { messageId: message.id });
+      });
     },
+  };
+}
+
+/** A customer negative several messages in a row wants a person, not another answer. */
+function frustration(
+  history: Message[],
+  inbound: Message,
+  options: AgentRuntimeOptions,
+): Outcome | undefined {
+  const streak = options.negativeSentimentStreak ?? 3;
+  const said = history.filter((m) => m.direction === "inbound" && m.id <= inbound.id);
+  if (
+    !negativeStreak(
+      said.map((m) => m.text),
+      streak,
+    )
+  )
+    return undefined;
+  return {
+    text: options.handoffText ?? DEFAULT_HANDOFF_TEXT,
+    author: "system",
+    handoff: "negative_sentiment",
+    meta: {},
   };
 }
 
@@ -128,7 +160,7 @@ function inboundVerdict(inbound: Message, options: AgentRuntimeOptions): Outcome
   const rule = record.rule ?? "policy";
   if (record.action === "escalate") {
     return {
-      text: options.handoffText ?? DEFAULT_GUARDRAIL_HANDOFF_TEXT,
+      text: options.handoffText ?? DEFAULT_HANDOFF_TEXT,
       author: "system",
       handoff: `guardrail:${rule}`,
       meta: { guardrail: rule },
@@ -189,7 +221,7 @@ async function askAgent(
       return { text: screening.reply ?? "", author: "agent", handoff, meta };
     case "escalate":
       return {
-        text: options.handoffText ?? DEFAULT_GUARDRAIL_HANDOFF_TEXT,
+        text: options.handoffText ?? DEFAULT_HANDOFF_TEXT,
         author: "agent",
         handoff: `guardrail:${screening.rule ?? "policy"}`,
         meta,

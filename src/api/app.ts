@@ -2,7 +2,7 @@ import websocket from "@fastify/websocket";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
 import type { Channel } from "../channels/index.ts";
-import type { ConversationService } from "../conversations/index.ts";
+import type { ConversationService, ScreenMessage } from "../conversations/index.ts";
 import type { JobQueue } from "../jobs/index.ts";
 import type { Clock } from "../shared/clock.ts";
 import type { Store } from "../store/index.ts";
@@ -11,6 +11,7 @@ import { registerErrorHandling } from "./error-handler.ts";
 import { contactRoutes } from "./routes/contacts.ts";
 import { conversationRoutes } from "./routes/conversations.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { humanReplyRoutes } from "./routes/human-replies.ts";
 import { outboxRoutes } from "./routes/outbox.ts";
 import { webchatRoutes } from "./routes/webchat.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
@@ -23,6 +24,8 @@ export interface AppOptions {
   adminKey: string;
   logger: Logger;
   clock: Clock;
+  /** The outbound policy human replies pass. */
+  screen?: ScreenMessage;
   bodyLimit: number;
   publicUrl?: string;
   workerRunning: () => boolean;
@@ -53,6 +56,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(async (api) => {
     api.addHook("onRequest", requireAdminKey(options.adminKey));
     await api.register(conversationRoutes, { store });
+    await api.register(humanReplyRoutes, { service, screen: options.screen });
     await api.register(contactRoutes, { store, clock: options.clock });
     await api.register(outboxRoutes, { queue });
     if (options.adminRoutes) await options.adminRoutes(api);

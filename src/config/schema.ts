@@ -65,6 +65,24 @@ const outboxSchema = z
   })
   .strict();
 
+const handoffSchema = z
+  .object({
+    /** Where the team hears about each handoff (signed like the generic channel). */
+    webhook: z
+      .object({
+        url: z.url(),
+        secret: z.string().min(16, "use at least 16 characters"),
+        timeoutMs: num(z.number().int().positive()).default(10_000),
+      })
+      .strict()
+      .optional(),
+    /** Hand off after this many negative customer messages in a row; 0 turns it off. */
+    negativeSentimentStreak: num(z.number().int().min(0).max(20)).default(3),
+    /** Told to the customer when Mainstay hands off (agent failure, frustration, policy). */
+    message: z.string().min(1).optional(),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     server: serverSchema.prefault({}),
@@ -73,6 +91,7 @@ export const configSchema = z
     channels: z.array(channelConfigSchema).min(1),
     outbox: outboxSchema.prefault({}),
     compliance: complianceConfigSchema.prefault({}),
+    handoff: handoffSchema.prefault({}),
     /**
      * The guardrails policy every message passes: a path to a policy file (relative to
      * the config file), an inline policy, or `default` for the built-in one.

@@ -14,6 +14,7 @@ import {
   type AcceptedMessage,
   type ChannelRef,
   DELIVER_JOB,
+  HANDOFF_NOTIFY_JOB,
   type InboundMessage,
   PROCESS_JOB,
   type ScreenMessage,
@@ -33,6 +34,8 @@ export interface ConversationServiceOptions {
   onEnqueued?: () => void;
   /** The inbound guardrail policy; it runs before the message is stored. */
   screen?: ScreenMessage;
+  /** Whether a handoff also queues a notification to the team (a webhook is configured). */
+  notifyHandoffs?: boolean;
 }
 
 export interface OutboundDraft {
@@ -146,6 +149,31 @@ export class ConversationService {
       payload: { messageId: id },
     });
     return (await tx.messages.get(id))!;
+  }
+
+  /**
+   * Give the conversation to a person, in the caller's transaction: the bot answers nothing
+   * more in it (the runtime re-checks the state before storing any reply), and the team is
+   * notified through a durable job when a handoff webhook is configured.
+   */
+  async handOff(tx: Repositories, conversationId: string, reason: string, detail = {}) {
+    const now = this.options.clock.now();
+    await tx.conversations.setState(conversationId, "human", now);
+    await tx.events.append(conversationId, "conversation.handoff", { reason, ...detail }, now);
+    if (this.options.notifyHandoffs) {
+      await this.enqueue(tx, {
+        kind: HANDOFF_NOTIFY_JOB,
+        queueKey: `notify:${conversationId}`,
+        payload: { conversationId, reason },
+      });
+    }
+  }
+
+  /** Return a conversation from a person to the bot. */
+  async handBack(tx: Repositories, conversationId: string, by: string) {
+    const now = this.options.clock.now();
+    await tx.conversations.setState(conversationId, "bot", now);
+    await tx.events.append(conversationId, "conversation.handback", { by }, now);
   }
 
   /** Run `fn` in a transaction and wake the worker after it commits. */

@@ -47,6 +47,12 @@ export interface ChannelRef {
 /** Job kinds the conversation pipeline enqueues. */
 export const PROCESS_JOB = "conversation.process";
 export const DELIVER_JOB = "message.deliver";
+export const HANDOFF_NOTIFY_JOB = "handoff.notify";
+
+export interface HandoffNotifyPayload {
+  conversationId: string;
+  reason: string;
+}
 
 export interface ProcessJobPayload {
   conversationId: string;

@@ -16,6 +16,8 @@ export function testConfigYaml(extra: {
   dataDir: string;
   outbox?: string;
   knowledgeDir?: string;
+  /** Extra top-level YAML appended to the config. */
+  extraYaml?: string;
 }) {
   return `
 server: { host: 127.0.0.1, port: 0 }
@@ -27,7 +29,7 @@ channels:
     type: generic
     secret: ${API_SECRET}
 ${extra.callbackUrl ? `    callbackUrl: ${extra.callbackUrl}\n` : ""}outbox: ${extra.outbox ?? "{ maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50, pollIntervalMs: 20 }"}
-`;
+${extra.extraYaml ?? ""}`;
 }
 
 export interface TestApp extends Mainstay {
@@ -42,6 +44,7 @@ export async function startTestApp(
     dataDir?: string;
     outbox?: string;
     knowledgeDir?: string;
+    extraYaml?: string;
   } & StartOptions = {},
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "mainstay-app-"));
