@@ -1,4 +1,8 @@
 export type { Agent, AgentContext, AgentReply, AgentTurn, ToolCall, TurnRole } from "./agent.ts";
-export { type HandoffWebhook, handoffNotifier, handoffSummary } from "./handoff/handoff-notifier.ts";
+export {
+  type HandoffWebhook,
+  handoffNotifier,
+  handoffSummary,
+} from "./handoff/handoff-notifier.ts";
 export { negativeStreak, sentimentScore } from "./handoff/sentiment.ts";
 export { type AgentRuntimeOptions, agentRuntime, DEFAULT_HANDOFF_TEXT } from "./runtime.ts";
