@@ -7,20 +7,14 @@ import { guardRoutes } from "./api/guard-route.ts";
 import { buildApp, resolveAdminKey } from "./api/index.ts";
 import { type Channel, createChannel, deliveryHandler } from "./channels/index.ts";
 import { consentGate, deliveryGate } from "./compliance/index.ts";
-import { type LoadedConfig, resolveFromConfig } from "./config/index.ts";
+import { type LoadedConfig, loadPolicy, resolveFromConfig } from "./config/index.ts";
 import {
   ConversationService,
   DELIVER_JOB,
   HANDOFF_NOTIFY_JOB,
   PROCESS_JOB,
 } from "./conversations/index.ts";
-import {
-  createGuard,
-  defaultPolicy,
-  loadPolicyFile,
-  type Policy,
-  policySchema,
-} from "./guardrails/index.ts";
+import { createGuard } from "./guardrails/index.ts";
 import { JobWorker, jobQueue } from "./jobs/index.ts";
 import { type Clock, systemClock } from "./shared/clock.ts";
 import { type Random, systemRandom } from "./shared/random.ts";
@@ -67,6 +61,18 @@ export async function startMainstay(
     (databaseUrl
       ? { kind: "postgres", url: databaseUrl }
       : { kind: "sqlite", file: join(dataDir, "mainstay.db") });
+  // Files the config names are read first: a bad policy or knowledge base stops the start
+  // before anything is created.
+  const agentConfig = config.agent;
+  const agent = createBuiltinAgent({
+    id: agentConfig.id,
+    version: agentConfig.version,
+    knowledge: loadKnowledgeBase(resolveFromConfig(loaded, agentConfig.knowledgeDir)),
+    threshold: agentConfig.threshold,
+    handoffText: agentConfig.handoffText,
+    greetingText: agentConfig.greetingText,
+  });
+  const guard = createGuard(loadPolicy(loaded));
   const store = await openStore(storeOptions, clock.now());
 
   try {
@@ -75,16 +81,6 @@ export async function startMainstay(
       dataDir,
       options.announce ?? ((m) => process.stdout.write(`${m}\n`)),
     );
-    const agentConfig = config.agent;
-    const agent = createBuiltinAgent({
-      id: agentConfig.id,
-      version: agentConfig.version,
-      knowledge: loadKnowledgeBase(resolveFromConfig(loaded, agentConfig.knowledgeDir)),
-      threshold: agentConfig.threshold,
-      handoffText: agentConfig.handoffText,
-      greetingText: agentConfig.greetingText,
-    });
-    const guard = createGuard(loadPolicy(loaded));
     const channels = new Map<string, Channel>(
       config.channels.map((c) => [
         c.id,
@@ -180,12 +176,4 @@ export async function startMainstay(
     await store.close();
     throw e;
   }
-}
-
-/** The `policies` setting: the built-in policy, a policy file, or an inline policy. */
-function loadPolicy(loaded: LoadedConfig): Policy {
-  const source = loaded.config.policies;
-  if (source === "default") return defaultPolicy();
-  if (typeof source === "string") return loadPolicyFile(resolveFromConfig(loaded, source));
-  return policySchema.parse(source);
 }

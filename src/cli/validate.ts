@@ -1,4 +1,5 @@
-import { loadConfigFile } from "../config/index.ts";
+import { loadKnowledgeBase } from "../agents/builtin/index.ts";
+import { loadConfigFile, loadPolicy, resolveFromConfig } from "../config/index.ts";
 import { type Command, parseCommandArgs } from "./command.ts";
 
 export const validateCommand: Command = {
@@ -7,8 +8,9 @@ export const validateCommand: Command = {
   usage: `
 Usage: mainstay validate [--config FILE]
 
-Checks the configuration without starting anything. Exits 0 when it is valid,
-1 with one line per problem (file:line:column: field: what is wrong) otherwise.
+Checks the configuration, and the policy file and knowledge base it names, without
+starting anything. Exits 0 when all are valid, 1 with one line per problem
+(file:line:column: field: what is wrong) otherwise.
 
 Options:
   -c, --config FILE   configuration file (default: mainstay.yaml)
@@ -17,9 +19,13 @@ Options:
     const args = parseCommandArgs(this, argv, { config: { type: "string", short: "c" } }, io);
     if (!args) return 0;
     const file = (args.values.config as string | undefined) ?? "mainstay.yaml";
-    const { config } = loadConfigFile(file, io.env);
+    const loaded = loadConfigFile(file, io.env);
+    const { config } = loaded;
+    // The files the config names are checked too, as `start` would read them.
+    const policy = loadPolicy(loaded);
+    const knowledge = loadKnowledgeBase(resolveFromConfig(loaded, config.agent.knowledgeDir));
     io.stdout.write(
-      `${file}: valid (agent ${config.agent.id}@${config.agent.version}, ${config.channels.length} channel(s))\n`,
+      `${file}: valid (agent ${config.agent.id}@${config.agent.version} with ${knowledge.entries.length} knowledge entries, ${config.channels.length} channel(s), policy with ${policy.rules.length} rules)\n`,
     );
     return 0;
   },

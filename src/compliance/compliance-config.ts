@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { configNumber } from "../shared/config-number.ts";
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "local time as HH:MM (24 h)");
 
@@ -36,9 +37,9 @@ export const complianceConfigSchema = z
      */
     confirmOptOutOn: z.array(z.string()).default(["twilio", "sinch"]),
     /** SMS replies longer than this many segments are refused (GSM-7 160/153, UCS-2 70/67). */
-    smsMaxSegments: z.number().int().min(1).max(20).default(4),
+    smsMaxSegments: configNumber(z.number().int().min(1).max(20)).default(4),
     /** Hours after the customer's last message during which WhatsApp allows free-form text. */
-    whatsappWindowHours: z.number().positive().default(24),
+    whatsappWindowHours: configNumber(z.number().positive()).default(24),
     /**
      * No proactive outbound between `start` and `end` in the contact's local time: such
      * messages are held and sent when the window opens.

@@ -12,3 +12,4 @@ export {
   type OutboxConfig,
   type ServerConfig,
 } from "./schema.ts";
+export { loadPolicy } from "./load-policy.ts";

@@ -2,25 +2,16 @@ import { z } from "zod";
 import { channelConfigSchema } from "../channels/registry.ts";
 import { complianceConfigSchema } from "../compliance/index.ts";
 import { policySchema } from "../guardrails/index.ts";
-
-/**
- * A number that may also come from `${VAR}` interpolation, which yields text: "8080"
- * becomes 8080, anything that is not a number stays as it is and fails validation.
- */
-const num = (schema: z.ZodNumber) =>
-  z.preprocess(
-    (v) => (typeof v === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v),
-    schema,
-  );
+import { configNumber } from "../shared/config-number.ts";
 
 const serverSchema = z
   .object({
     host: z.string().default("127.0.0.1"),
-    port: num(z.number().int().min(0).max(65535)).default(3000),
+    port: configNumber(z.number().int().min(0).max(65535)).default(3000),
     /** The URL customers and vendors reach this server at (behind a proxy it differs). */
     publicUrl: z.url().optional(),
     /** Largest request body accepted, in bytes. */
-    bodyLimit: num(z.number().int().positive()).default(256 * 1024),
+    bodyLimit: configNumber(z.number().int().positive()).default(256 * 1024),
   })
   .strict();
 
@@ -41,7 +32,7 @@ const agentSchema = z
     /** Folder of markdown FAQ files, relative to the config file. */
     knowledgeDir: z.string(),
     /** Retrieval confidence (0..1) below which the agent hands off to a person. */
-    threshold: num(z.number().min(0).max(1)).optional(),
+    threshold: configNumber(z.number().min(0).max(1)).optional(),
     handoffText: z.string().min(1).optional(),
     greetingText: z.string().min(1).optional(),
   })
@@ -50,18 +41,18 @@ const agentSchema = z
 const outboxSchema = z
   .object({
     /** With the delays below, 12 attempts span about 20 minutes of retrying. */
-    maxAttempts: num(z.number().int().min(1).max(100)).default(12),
+    maxAttempts: configNumber(z.number().int().min(1).max(100)).default(12),
     /** First retry delay; each later one doubles, with jitter, up to maxDelayMs. */
-    baseDelayMs: num(z.number().int().min(0)).default(2000),
-    maxDelayMs: num(z.number().int().min(0)).default(5 * 60 * 1000),
+    baseDelayMs: configNumber(z.number().int().min(0)).default(2000),
+    maxDelayMs: configNumber(z.number().int().min(0)).default(5 * 60 * 1000),
     /** Jobs a worker runs at once. */
-    concurrency: num(z.number().int().min(1).max(256)).default(8),
+    concurrency: configNumber(z.number().int().min(1).max(256)).default(8),
     /**
      * A claimed job not finished within this time is taken again (crashed worker). Agent
      * calls and sends time out at half of it, so a live worker always finishes first.
      */
-    leaseMs: num(z.number().int().min(10_000)).default(60_000),
-    pollIntervalMs: num(z.number().int().min(10)).default(500),
+    leaseMs: configNumber(z.number().int().min(10_000)).default(60_000),
+    pollIntervalMs: configNumber(z.number().int().min(10)).default(500),
   })
   .strict();
 
@@ -72,12 +63,12 @@ const handoffSchema = z
       .object({
         url: z.url(),
         secret: z.string().min(16, "use at least 16 characters"),
-        timeoutMs: num(z.number().int().positive()).default(10_000),
+        timeoutMs: configNumber(z.number().int().positive()).default(10_000),
       })
       .strict()
       .optional(),
     /** Hand off after this many negative customer messages in a row; 0 turns it off. */
-    negativeSentimentStreak: num(z.number().int().min(0).max(20)).default(3),
+    negativeSentimentStreak: configNumber(z.number().int().min(0).max(20)).default(3),
     /** Told to the customer when Mainstay hands off (agent failure, frustration, policy). */
     message: z.string().min(1).optional(),
   })

@@ -216,7 +216,7 @@ export class ConversationService {
   ): Promise<Conversation> {
     const { identity, linked } = await this.linkByPhone(tx, channel, inbound, now);
     let conversation =
-      (await this.threadedConversation(tx, channel, inbound)) ??
+      (await this.threadedConversation(tx, channel, inbound, identity.id)) ??
       (await tx.conversations.findOpen(identity.id, channel.id));
     if (!conversation) {
       const { agent } = this.options;
@@ -300,17 +300,24 @@ export class ConversationService {
     };
   }
 
-  /** The open conversation an inbound message's `references` point into, if any. */
+  /**
+   * The open conversation an inbound message's `references` point into, if any, and only
+   * when it is the same customer's: someone copied on a thread starts their own
+   * conversation, so answers never go to another person.
+   */
   private async threadedConversation(
     tx: Repositories,
     channel: ChannelRef,
     inbound: InboundMessage,
+    identityId: string,
   ): Promise<Conversation | undefined> {
     for (const ref of inbound.references ?? []) {
       const earlier = await tx.messages.findOutboundByProviderId(channel.id, ref);
       if (!earlier) continue;
       const conversation = await tx.conversations.get(earlier.conversationId);
-      if (conversation && conversation.state !== "closed") return conversation;
+      if (conversation?.identityId === identityId && conversation.state !== "closed") {
+        return conversation;
+      }
     }
     return undefined;
   }

@@ -46,10 +46,26 @@ describe("mainstay CLI", () => {
     assert.match(flag.err, /--nope/);
   });
 
+  it("reports a bad policy file named by the config", async () => {
+    const policy = join(dir, "policy.yaml");
+    writeFileSync(policy, "rules:\n  - id: x\n    detector: pii\n    action: shout\n");
+    const file = join(dir, "with-policy.yaml");
+    writeFileSync(
+      file,
+      `policies: ./policy.yaml\nagent: { id: a, type: builtin, knowledgeDir: ${resolve("examples/knowledge")} }\nchannels: [{ id: web, type: webchat }]\n`,
+    );
+    const bad = await run(["validate", "-c", file]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /^MS_POLICY_INVALID: .*policy\.yaml:4:13: rules\.0\.action/);
+  });
+
   it("validates the example and reports problems with file, line and field", async () => {
     const ok = await run(["validate", "--config", resolve("examples/mainstay.yaml")]);
     assert.equal(ok.code, 0, ok.err);
-    assert.match(ok.out, /valid \(agent northwind-support@1, 2 channel\(s\)\)/);
+    assert.match(
+      ok.out,
+      /valid \(agent northwind-support@1 with 32 knowledge entries, 2 channel\(s\), policy with \d+ rules\)/,
+    );
 
     const file = join(dir, "bad.yaml");
     writeFileSync(

@@ -1,5 +1,6 @@
 import nodemailer from "nodemailer";
 import { z } from "zod";
+import { configNumber } from "../../shared/config-number.ts";
 import { acceptedResponse } from "../accepted-response.ts";
 import { verifySha256Body } from "../body-signature.ts";
 import type { Channel, ChannelDefinition, OutboundMessage, WebhookRequest } from "../channel.ts";
@@ -21,7 +22,7 @@ const configSchema = z
     inboundSecret: z.string().min(16, "use at least 16 characters"),
     /** Subject of a reply when the thread's subject is not known. */
     subject: z.string().min(1).default("Re: your message"),
-    sendTimeoutMs: z.number().int().positive().default(15_000),
+    sendTimeoutMs: configNumber(z.number().int().positive()).default(15_000),
   })
   .strict();
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { configNumber } from "../../shared/config-number.ts";
 import { parseInput } from "../../shared/parse-input.ts";
 import { acceptedResponse } from "../accepted-response.ts";
 import { signSha256Body, verifySha256Body } from "../body-signature.ts";
@@ -16,7 +17,7 @@ const configSchema = z
     secret: z.string().min(16, "use at least 16 characters"),
     /** Where replies are POSTed; without it they are only read through the API. */
     callbackUrl: z.url().optional(),
-    callbackTimeoutMs: z.number().int().positive().default(10_000),
+    callbackTimeoutMs: configNumber(z.number().int().positive()).default(10_000),
   })
   .strict();
 

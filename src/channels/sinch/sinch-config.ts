@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { configNumber } from "../../shared/config-number.ts";
 
 /** Conversation API channels a reply can go out on (`ConversationChannel` in Sinch's API). */
 export const SINCH_CHANNELS = [
@@ -35,7 +36,7 @@ export const sinchConfigSchema = z
     authBase: z.url().default("https://auth.sinch.com"),
     /** The Sinch channel replies go out on. */
     channel: z.enum(SINCH_CHANNELS).default("SMS"),
-    maxClockSkewSeconds: z.number().int().positive().default(300),
+    maxClockSkewSeconds: configNumber(z.number().int().positive()).default(300),
   })
   .strict();
 

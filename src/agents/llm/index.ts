@@ -1,0 +1,1 @@
+export { createLlmAgent, DEFAULT_MAX_TOOL_ROUNDS, type LlmAgentOptions } from "./llm-agent.ts";
