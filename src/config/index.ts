@@ -5,6 +5,7 @@ export {
   parseConfigText,
   resolveFromConfig,
 } from "./load-config.ts";
+export { loadPolicy } from "./load-policy.ts";
 export {
   type AgentConfig,
   type Config,
@@ -12,4 +13,3 @@ export {
   type OutboxConfig,
   type ServerConfig,
 } from "./schema.ts";
-export { loadPolicy } from "./load-policy.ts";
