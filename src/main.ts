@@ -1,13 +1,18 @@
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
-import { createBuiltinAgent, loadKnowledgeBase } from "./agents/builtin/index.ts";
-import { agentRuntime, handoffNotifier } from "./agents/index.ts";
+import {
+  agentRuntime,
+  costOf,
+  handoffNotifier,
+  openAgentCatalog,
+  readAgentSource,
+} from "./agents/index.ts";
 import { guardRoutes } from "./api/guard-route.ts";
 import { buildApp, resolveAdminKey } from "./api/index.ts";
 import { type Channel, createChannel, deliveryHandler } from "./channels/index.ts";
 import { consentGate, deliveryGate } from "./compliance/index.ts";
-import { type LoadedConfig, loadPolicy, resolveFromConfig } from "./config/index.ts";
+import { type LoadedConfig, loadPolicy, storeOptionsFor } from "./config/index.ts";
 import {
   ConversationService,
   DELIVER_JOB,
@@ -55,24 +60,12 @@ export async function startMainstay(
     options.logger ?? pino({ level: env["MAINSTAY_LOG_LEVEL"] ?? "info", base: undefined });
   // Runtime state lives where Mainstay runs; files the config refers to, next to it.
   const dataDir = resolve(config.storage.dataDir);
-  const databaseUrl = env["DATABASE_URL"] || config.storage.databaseUrl;
-  const storeOptions: StoreOptions =
-    options.store ??
-    (databaseUrl
-      ? { kind: "postgres", url: databaseUrl }
-      : { kind: "sqlite", file: join(dataDir, "mainstay.db") });
+  const storeOptions = options.store ?? storeOptionsFor(config, env);
   // Files the config names are read first: a bad policy or knowledge base stops the start
   // before anything is created.
-  const agentConfig = config.agent;
-  const agent = createBuiltinAgent({
-    id: agentConfig.id,
-    version: agentConfig.version,
-    knowledge: loadKnowledgeBase(resolveFromConfig(loaded, agentConfig.knowledgeDir)),
-    threshold: agentConfig.threshold,
-    handoffText: agentConfig.handoffText,
-    greetingText: agentConfig.greetingText,
-  });
+  const agentSource = readAgentSource(loaded);
   const guard = createGuard(loadPolicy(loaded));
+  const random = options.random ?? systemRandom;
   const store = await openStore(storeOptions, clock.now());
 
   try {
@@ -88,6 +81,16 @@ export async function startMainstay(
       ]),
     );
 
+    const agents = await openAgentCatalog(agentSource, store, {
+      env,
+      clock,
+      random,
+      baseDir: loaded.baseDir,
+      lookupContact: async (contactId) => {
+        const contact = await store.contacts.getContact(contactId);
+        return contact && { ...contact, identities: await store.contacts.identitiesOf(contactId) };
+      },
+    });
     const queue = jobQueue(store.db);
     // The embedded database has one process: a job still marked running was left by a crash.
     if (store.dialect === "sqlite") await queue.releaseAbandoned(clock.now());
@@ -96,7 +99,7 @@ export async function startMainstay(
       store,
       queue,
       clock,
-      agent: { id: agent.id, version: agent.version },
+      currentAgent: agents.current,
       maxAttempts: config.outbox.maxAttempts,
       onEnqueued: () => worker?.wake(),
       screen: guard.check,
@@ -108,14 +111,15 @@ export async function startMainstay(
       ...config.outbox,
       queue,
       clock,
-      random: options.random ?? systemRandom,
+      random,
       logger: logger.child({ module: "jobs" }),
       handlers: {
         // Compliance wraps the agent and the sender: it is enforced here, not by the agent.
         [PROCESS_JOB]: consentGate(
           agentRuntime({
             service,
-            agent,
+            agentFor: agents.forConversation,
+            costOf: (usage, provider, model) => costOf(usage, provider, model, config.prices),
             clock,
             logger,
             timeoutMs,

@@ -1,8 +1,17 @@
 export type { Agent, AgentContext, AgentReply, AgentTurn, ToolCall, TurnRole } from "./agent.ts";
 export {
+  type AgentCatalog,
+  type AgentRef,
+  type AgentSource,
+  openAgentCatalog,
+  readAgentSource,
+} from "./agent-catalog.ts";
+export { type BuildAgentDeps, buildAgent } from "./build-agent.ts";
+export {
   type HandoffWebhook,
   handoffNotifier,
   handoffSummary,
 } from "./handoff/handoff-notifier.ts";
 export { negativeStreak, sentimentScore } from "./handoff/sentiment.ts";
 export { type AgentRuntimeOptions, agentRuntime, DEFAULT_HANDOFF_TEXT } from "./runtime.ts";
+export * from "./versions/index.ts";

@@ -9,12 +9,15 @@ import {
 import type { JobHandler } from "../jobs/index.ts";
 import type { Clock } from "../shared/clock.ts";
 import type { Conversation, Message } from "../store/index.ts";
-import type { Agent, AgentTurn } from "./agent.ts";
+import type { Agent, AgentReply, AgentTurn } from "./agent.ts";
 import { negativeStreak } from "./handoff/sentiment.ts";
 
 export interface AgentRuntimeOptions {
   service: ConversationService;
-  agent: Agent;
+  /** The agent version serving a conversation (the one pinned on it when it started). */
+  agentFor: (conversation: Conversation) => Promise<Agent>;
+  /** USD cost of a reply's tokens, or null when the price is unknown. */
+  costOf?: (usage: AgentUsage, provider: string, model: string) => number | null;
   clock: Clock;
   logger: Logger;
   /** The outbound guardrail policy: every reply passes it before it is queued. */
@@ -31,6 +34,8 @@ export interface AgentRuntimeOptions {
 export const DEFAULT_HANDOFF_TEXT =
   "Let me bring in a person from our team to help with this. They'll reply here shortly.";
 
+type AgentUsage = NonNullable<AgentReply["usage"]>;
+
 const ROLE: Record<Message["author"], AgentTurn["role"]> = {
   customer: "customer",
   agent: "agent",
@@ -42,6 +47,8 @@ const ROLE: Record<Message["author"], AgentTurn["role"]> = {
 interface Outcome {
   text: string;
   author: "agent" | "system";
+  /** The agent version that wrote it (absent for Mainstay's own messages). */
+  agent?: { id: string; version: string };
   handoff?: string;
   meta: Record<string, unknown>;
 }
@@ -81,12 +88,12 @@ export function agentRuntime(options: AgentRuntimeOptions): JobHandler {
           logger.info({ conversationId }, "answer dropped: conversation left the bot meanwhile");
           return;
         }
-        const fromAgent = outcome.author === "agent";
+        const fromAgent = outcome.agent;
         const message = await service.queueOutbound(tx, current, {
           text: outcome.text,
           author: outcome.author,
-          agentId: fromAgent ? options.agent.id : null,
-          agentVersion: fromAgent ? options.agent.version : null,
+          agentId: fromAgent?.id ?? null,
+          agentVersion: fromAgent?.version ?? null,
           meta: { inReplyTo: messageId, ...outcome.meta },
         });
         const guardrails = outcome.meta["guardrails"] as ScreeningRecord | undefined;
@@ -187,7 +194,8 @@ async function askAgent(
   options: AgentRuntimeOptions,
 ): Promise<Outcome> {
   const { history, turns } = context;
-  const { agent, clock } = options;
+  const { clock } = options;
+  const agent = await options.agentFor(conversation);
   const started = clock.now();
   const reply = await agent.respond(
     {
@@ -203,7 +211,9 @@ async function askAgent(
     latencyMs: clock.now() - started,
     ...(reply.confidence !== undefined ? { confidence: reply.confidence } : {}),
     ...reply.meta,
+    ...usageRecord(reply.usage, reply.meta, options),
   };
+  const by = { id: agent.id, version: agent.version };
   const screening = options.screen?.({
     direction: "outbound",
     channel: conversation.channelType,
@@ -211,22 +221,35 @@ async function askAgent(
     context: { firstOutbound: !history.some((m) => m.direction === "outbound") },
   });
   const handoff = reply.handoff?.reason;
-  if (!screening) return { text: reply.text, author: "agent", handoff, meta };
+  if (!screening) return { text: reply.text, author: "agent", agent: by, handoff, meta };
   meta["guardrails"] = screeningRecord(screening);
   switch (screening.action) {
     // The agent's words are not stored either (they may hold the secret that blocked
     // them); the findings on the reply record which rule fired on which span.
     case "block":
     case "fallback":
-      return { text: screening.reply ?? "", author: "agent", handoff, meta };
+      return { text: screening.reply ?? "", author: "agent", agent: by, handoff, meta };
     case "escalate":
       return {
         text: options.handoffText ?? DEFAULT_HANDOFF_TEXT,
         author: "agent",
+        agent: by,
         handoff: `guardrail:${screening.rule ?? "policy"}`,
         meta,
       };
     default:
-      return { text: screening.text, author: "agent", handoff, meta };
+      return { text: screening.text, author: "agent", agent: by, handoff, meta };
   }
+}
+
+/** Tokens and their cost, kept on every reply an LLM wrote (the price table may not know it). */
+function usageRecord(
+  usage: AgentUsage | undefined,
+  meta: Record<string, unknown> | undefined,
+  options: AgentRuntimeOptions,
+) {
+  if (!usage) return {};
+  const provider = String(meta?.["provider"] ?? "");
+  const model = String(meta?.["model"] ?? "");
+  return { usage, cost: options.costOf?.(usage, provider, model) ?? null };
 }

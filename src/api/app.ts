@@ -8,6 +8,7 @@ import type { Clock } from "../shared/clock.ts";
 import type { Store } from "../store/index.ts";
 import { requireAdminKey } from "./admin-auth.ts";
 import { registerErrorHandling } from "./error-handler.ts";
+import { agentRoutes } from "./routes/agents.ts";
 import { contactRoutes } from "./routes/contacts.ts";
 import { conversationRoutes } from "./routes/conversations.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -58,6 +59,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await api.register(conversationRoutes, { store });
     await api.register(humanReplyRoutes, { service, screen: options.screen });
     await api.register(contactRoutes, { store, clock: options.clock });
+    await api.register(agentRoutes, { store, clock: options.clock });
     await api.register(outboxRoutes, { queue });
     if (options.adminRoutes) await options.adminRoutes(api);
   });

@@ -1,11 +1,18 @@
 import { describeError, isMainstayError } from "../shared/errors.ts";
+import { agentsCommand } from "./agents.ts";
 import type { Command, CommandIo } from "./command.ts";
 import { guardCommand } from "./guard.ts";
 import { policyCommand } from "./policy-test.ts";
 import { startCommand } from "./start.ts";
 import { validateCommand } from "./validate.ts";
 
-const commands: Command[] = [startCommand, validateCommand, guardCommand, policyCommand];
+const commands: Command[] = [
+  startCommand,
+  validateCommand,
+  guardCommand,
+  policyCommand,
+  agentsCommand,
+];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -1,5 +1,5 @@
-import { loadKnowledgeBase } from "../agents/builtin/index.ts";
-import { loadConfigFile, loadPolicy, resolveFromConfig } from "../config/index.ts";
+import { readAgentSource } from "../agents/index.ts";
+import { loadConfigFile, loadPolicy } from "../config/index.ts";
 import { type Command, parseCommandArgs } from "./command.ts";
 
 export const validateCommand: Command = {
@@ -23,9 +23,13 @@ Options:
     const { config } = loaded;
     // The files the config names are checked too, as `start` would read them.
     const policy = loadPolicy(loaded);
-    const knowledge = loadKnowledgeBase(resolveFromConfig(loaded, config.agent.knowledgeDir));
+    const agent = readAgentSource(loaded);
+    const name =
+      agent.type === "builtin"
+        ? `agent ${agent.agent.id}@${agent.agent.version}`
+        : `agent ${agent.document.id} (${agent.document.provider.type})`;
     io.stdout.write(
-      `${file}: valid (agent ${config.agent.id}@${config.agent.version} with ${knowledge.entries.length} knowledge entries, ${config.channels.length} channel(s), policy with ${policy.rules.length} rules)\n`,
+      `${file}: valid (${name}, ${config.channels.length} channel(s), policy with ${policy.rules.length} rules)\n`,
     );
     return 0;
   },

@@ -13,3 +13,4 @@ export {
   type OutboxConfig,
   type ServerConfig,
 } from "./schema.ts";
+export { storeOptionsFor } from "./store-options.ts";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { priceTableSchema } from "../agents/versions/index.ts";
 import { channelConfigSchema } from "../channels/registry.ts";
 import { complianceConfigSchema } from "../compliance/index.ts";
 import { policySchema } from "../guardrails/index.ts";
@@ -24,7 +25,7 @@ const storageSchema = z
   })
   .strict();
 
-const agentSchema = z
+const builtinAgentSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "lowercase letters, digits, - and _"),
     version: z.string().min(1).default("1"),
@@ -37,6 +38,21 @@ const agentSchema = z
     greetingText: z.string().min(1).optional(),
   })
   .strict();
+
+/**
+ * An agent document (docs/agents.md): pushed as a content-hashed version and activated at
+ * start, so the file is the desired state; versions pushed later through the API take over
+ * for new conversations until the next start.
+ */
+const documentAgentSchema = z
+  .object({
+    type: z.literal("document"),
+    /** The agent YAML, relative to the config file. */
+    file: z.string().min(1),
+  })
+  .strict();
+
+const agentSchema = z.discriminatedUnion("type", [builtinAgentSchema, documentAgentSchema]);
 
 const outboxSchema = z
   .object({
@@ -83,6 +99,8 @@ export const configSchema = z
     outbox: outboxSchema.prefault({}),
     compliance: complianceConfigSchema.prefault({}),
     handoff: handoffSchema.prefault({}),
+    /** USD per million tokens per `provider/model`, for the cost kept on each reply. */
+    prices: priceTableSchema.default({}),
     /**
      * The guardrails policy every message passes: a path to a policy file (relative to
      * the config file), an inline policy, or `default` for the built-in one.

@@ -26,8 +26,8 @@ export interface ConversationServiceOptions {
   store: Store;
   queue: JobQueue;
   clock: Clock;
-  /** Agent new conversations are served by. */
-  agent: { id: string; version: string };
+  /** The agent version new conversations are served by (it may change while running). */
+  currentAgent: () => Promise<{ id: string; version: string }>;
   /** Attempts before a job is dead-lettered. */
   maxAttempts: number;
   /** Called after a transaction that enqueued jobs commits, to wake the local worker. */
@@ -71,8 +71,10 @@ export class ConversationService {
       channel: channel.type,
       text: inbound.text,
     });
+    // Read before the transaction: on SQLite a read inside it would wait for it to end.
+    const agent = await this.options.currentAgent();
     const result = await store.transaction(async (tx) => {
-      const conversation = await this.openConversation(tx, channel, inbound, now);
+      const conversation = await this.openConversation(tx, channel, inbound, now, agent);
       const messageId = newId("msg", now);
       const inserted = await tx.messages.insert(
         {
@@ -213,13 +215,13 @@ export class ConversationService {
     channel: ChannelRef,
     inbound: InboundMessage,
     now: number,
+    agent: { id: string; version: string },
   ): Promise<Conversation> {
     const { identity, linked } = await this.linkByPhone(tx, channel, inbound, now);
     let conversation =
       (await this.threadedConversation(tx, channel, inbound, identity.id)) ??
       (await tx.conversations.findOpen(identity.id, channel.id));
     if (!conversation) {
-      const { agent } = this.options;
       conversation = await tx.conversations.create(
         {
           contactId: identity.contactId,

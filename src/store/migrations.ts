@@ -149,6 +149,26 @@ export const migrations: Migration[] = [
       "CREATE INDEX identities_phone ON identities (phone)",
     ],
   },
+  {
+    version: 4,
+    name: "agent versions",
+    statements: [
+      // Immutable: a version is its content hash, so a row is written once, never updated.
+      `CREATE TABLE agent_versions (
+        agent_id TEXT NOT NULL,
+        version TEXT NOT NULL,
+        document TEXT NOT NULL,
+        source TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (agent_id, version))`,
+      // The version new conversations of an agent start on.
+      `CREATE TABLE agent_active (
+        agent_id TEXT PRIMARY KEY,
+        version TEXT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        FOREIGN KEY (agent_id, version) REFERENCES agent_versions (agent_id, version))`,
+    ],
+  },
 ];
 
 export const latestMigration = migrations.at(-1)?.version ?? 0;

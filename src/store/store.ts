@@ -1,6 +1,7 @@
 import type { Database, Dialect, Executor } from "./database.ts";
 import { currentMigration, latestMigration, migrate } from "./migrations.ts";
 import { openPostgresDatabase } from "./postgres/postgres-database.ts";
+import { agentVersionsRepository } from "./repositories/agent-versions.ts";
 import { contactMergesRepository } from "./repositories/contact-merges.ts";
 import { contactsRepository } from "./repositories/contacts.ts";
 import { conversationsRepository } from "./repositories/conversations.ts";
@@ -17,6 +18,7 @@ export interface Repositories {
   readonly conversations: ReturnType<typeof conversationsRepository>;
   readonly messages: ReturnType<typeof messagesRepository>;
   readonly events: ReturnType<typeof eventsRepository>;
+  readonly agentVersions: ReturnType<typeof agentVersionsRepository>;
 }
 
 export interface Store extends Repositories {
@@ -39,6 +41,7 @@ export function repositoriesOn(db: Executor): Repositories {
     conversations: conversationsRepository(db),
     messages: messagesRepository(db),
     events: eventsRepository(db),
+    agentVersions: agentVersionsRepository(db),
   };
 }
 

@@ -263,7 +263,12 @@ for (const backend of backends) {
           return { text: "Checking" };
         },
       };
-      const runtime = agentRuntime({ service, agent, clock, logger: pino({ level: "silent" }) });
+      const runtime = agentRuntime({
+        service,
+        agentFor: async () => agent,
+        clock,
+        logger: pino({ level: "silent" }),
+      });
       const payload = { conversationId: sms.conversationId, messageId: sms.messageId };
       await runtime.run({ kind: PROCESS_JOB, payload } as unknown as Job);
 

@@ -164,13 +164,13 @@ describe("agent failure", () => {
         service,
         clock,
         logger: pino({ level: "silent" }),
-        agent: {
+        agentFor: async () => ({
           id: "broken",
           version: "1",
           respond: async () => {
             throw new Error("provider down");
           },
-        },
+        }),
       });
       const job = { kind: PROCESS_JOB, payload: { conversationId, messageId }, attempts: 3 };
       await assert.rejects(runtime.run(job as unknown as Job), /provider down/);

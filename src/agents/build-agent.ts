@@ -1,0 +1,181 @@
+import { isAbsolute, resolve } from "node:path";
+import type { Clock } from "../shared/clock.ts";
+import { MainstayError } from "../shared/errors.ts";
+import type { Random } from "../shared/random.ts";
+import type { Agent } from "./agent.ts";
+import { createBuiltinAgent, type KnowledgeBase, loadKnowledgeBase } from "./builtin/index.ts";
+import { createLlmAgent } from "./llm/index.ts";
+import {
+  cannedReply,
+  withCircuitBreaker,
+  withFallback,
+  withRetry,
+  withTimeout,
+} from "./middleware/index.ts";
+import {
+  type ChatProvider,
+  type ChatResponse,
+  createAnthropic,
+  createOpenAICompatible,
+} from "./providers/index.ts";
+import {
+  createHttpTool,
+  createToolSet,
+  handoffTool,
+  type LookupContact,
+  lookupContactTool,
+  searchKnowledgeBaseTool,
+  type Tool,
+} from "./tools/index.ts";
+import type { AgentDocument, AgentProvider, AgentTool } from "./versions/index.ts";
+import { renderPrompt } from "./versions/index.ts";
+
+export interface BuildAgentDeps {
+  env: NodeJS.ProcessEnv;
+  clock: Clock;
+  random: Random;
+  /** Folder relative `knowledgeDir` paths in a document are resolved against. */
+  baseDir: string;
+  lookupContact: LookupContact;
+}
+
+export const DEFAULT_UNAVAILABLE_TEXT =
+  "Sorry, I can't answer right now. A person from our team will reply here shortly.";
+
+/**
+ * Build the running agent of one stored version. The provider chain is composed from
+ * middleware, primary first: each provider gets a timeout, retries and its own circuit
+ * breaker, then the fallbacks in order, and last a canned reply, so a customer always
+ * gets an answer. The canned reply also hands the conversation to a person.
+ */
+export function buildAgent(doc: AgentDocument, version: string, deps: BuildAgentDeps): Agent {
+  const knowledge = doc.knowledgeDir
+    ? loadKnowledgeBase(pathFrom(deps.baseDir, doc.knowledgeDir))
+    : undefined;
+  const handoffText = doc.handoff.message ?? DEFAULT_UNAVAILABLE_TEXT;
+  if (doc.provider.type === "builtin") {
+    return createBuiltinAgent({
+      id: doc.id,
+      version,
+      knowledge: knowledge!,
+      threshold: doc.handoff.onLowConfidence,
+      handoffText: doc.handoff.message,
+    });
+  }
+  const link = (p: AgentProvider) =>
+    resilient(providerFor(p, doc, version, deps, knowledge), doc, deps);
+  const chain = withFallback([
+    link(doc.provider),
+    ...(doc.fallbacks ?? []).map(link),
+    cannedReply(handoffText),
+  ]);
+  const agent = createLlmAgent({
+    id: doc.id,
+    version,
+    provider: chain,
+    model: doc.provider.model!,
+    systemPrompt: renderPrompt(doc),
+    tools: createToolSet(doc.tools.map((t) => toolFor(t, deps, knowledge))),
+    maxToolRounds: doc.limits.maxToolRounds,
+    maxTokens: doc.limits.maxTokens,
+    temperature: doc.limits.temperature,
+    handoffText,
+  });
+  return {
+    ...agent,
+    async respond(context, signal) {
+      const reply = await agent.respond(context, signal);
+      // Every provider failed: the canned text went out, and a person takes over.
+      if (reply.meta?.["provider"] === "canned" && !reply.handoff) {
+        return { ...reply, handoff: { reason: "provider_unavailable" } };
+      }
+      return reply;
+    },
+  };
+}
+
+function resilient(provider: ChatProvider, doc: AgentDocument, deps: BuildAgentDeps) {
+  return withCircuitBreaker(
+    withRetry(withTimeout(provider, { timeoutMs: doc.limits.timeoutMs }), { random: deps.random }),
+    { clock: deps.clock },
+  );
+}
+
+function providerFor(
+  p: AgentProvider,
+  doc: AgentDocument,
+  version: string,
+  deps: BuildAgentDeps,
+  knowledge: KnowledgeBase | undefined,
+): ChatProvider {
+  const apiKey = p.apiKeyEnv ? deps.env[p.apiKeyEnv] : undefined;
+  if (p.apiKeyEnv && !apiKey) {
+    throw new MainstayError(
+      "MS_AGENT_INVALID",
+      `agent ${doc.id}: environment variable ${p.apiKeyEnv} (provider ${p.type}) is not set`,
+    );
+  }
+  switch (p.type) {
+    case "openai-compatible":
+      return createOpenAICompatible({
+        baseUrl: p.baseUrl ?? "https://api.openai.com/v1",
+        apiKey,
+      });
+    case "anthropic":
+      return createAnthropic({ baseUrl: p.baseUrl, apiKey: apiKey ?? "" });
+    case "builtin": {
+      if (!knowledge) {
+        throw new MainstayError("MS_AGENT_INVALID", `agent ${doc.id}: builtin needs knowledgeDir`);
+      }
+      return agentAsProvider(createBuiltinAgent({ id: doc.id, version, knowledge }));
+    }
+  }
+}
+
+/** The offline agent as a link in a fallback chain: it answers the last customer message. */
+function agentAsProvider(agent: Agent): ChatProvider {
+  return {
+    name: "builtin",
+    async chat(request): Promise<ChatResponse> {
+      const last = request.messages.findLast((m) => m.role === "user")?.content ?? "";
+      const reply = await agent.respond(
+        { conversationId: "", contactId: "", channel: "", history: [], text: last },
+        request.signal,
+      );
+      return {
+        provider: "builtin",
+        model: "builtin",
+        text: reply.text,
+        toolCalls: [],
+        usage: { inputTokens: 0, outputTokens: 0 },
+        finishReason: "stop",
+      };
+    },
+  };
+}
+
+function toolFor(tool: AgentTool, deps: BuildAgentDeps, knowledge?: KnowledgeBase): Tool {
+  if (tool.type === "http") {
+    const secret = tool.authHeaderEnv ? deps.env[tool.authHeaderEnv] : undefined;
+    return createHttpTool({
+      name: tool.name,
+      description: tool.description,
+      method: tool.method,
+      url: tool.url,
+      parameters: tool.parameters,
+      timeoutMs: tool.timeoutMs,
+      // The document names the variable; its value is the bearer token.
+      ...(secret ? { authHeader: { name: "Authorization", value: `Bearer ${secret}` } } : {}),
+    });
+  }
+  switch (tool.name) {
+    case "handoff_to_human":
+      return handoffTool();
+    case "lookup_contact":
+      return lookupContactTool(deps.lookupContact);
+    case "search_knowledge_base":
+      return searchKnowledgeBaseTool(knowledge!);
+  }
+}
+
+const pathFrom = (base: string, path: string) => (isAbsolute(path) ? path : resolve(base, path));

@@ -1,0 +1,31 @@
+import type { ChatProvider } from "../chat-provider.ts";
+import { createHttpChatProvider } from "../http-chat-provider.ts";
+import { readAnthropicStream } from "./anthropic-stream.ts";
+import { type AnthropicAnswer, fromAnthropicAnswer, toAnthropicBody } from "./anthropic-wire.ts";
+
+export interface AnthropicOptions {
+  apiKey: string;
+  /** Default `https://api.anthropic.com`; the provider appends `/v1/messages`. */
+  baseUrl?: string;
+  /** The `anthropic-version` header; default `2023-06-01`. */
+  version?: string;
+  /** Anthropic requires `max_tokens`; used when a request sets none. Default 1024. */
+  maxTokensDefault?: number;
+  timeoutMs?: number;
+}
+
+/** A provider for Anthropic's Messages API. */
+export function createAnthropic(options: AnthropicOptions): ChatProvider {
+  const baseUrl = (options.baseUrl ?? "https://api.anthropic.com").replace(/\/+$/, "");
+  const maxTokensDefault = options.maxTokensDefault ?? 1024;
+  return createHttpChatProvider<AnthropicAnswer>({
+    name: "anthropic",
+    url: `${baseUrl}/v1/messages`,
+    headers: { "x-api-key": options.apiKey, "anthropic-version": options.version ?? "2023-06-01" },
+    timeoutMs: options.timeoutMs,
+    toBody: (request) => toAnthropicBody(request, maxTokensDefault),
+    streamFields: { stream: true },
+    fromAnswer: fromAnthropicAnswer,
+    readStream: readAnthropicStream,
+  });
+}

@@ -1,0 +1,19 @@
+export {
+  type AgentDocument,
+  type AgentProvider,
+  type AgentTool,
+  agentDocumentSchema,
+  parseAgentDocument,
+} from "./agent-document.ts";
+export {
+  activateAgentVersion,
+  getAgentVersion,
+  listAgentVersions,
+  pushAgentVersion,
+  type StoredAgentVersion,
+} from "./agent-versions.ts";
+export { canonicalJson, versionOf } from "./content-hash.ts";
+export { type DocumentChange, diffDocuments, formatDiff } from "./diff-documents.ts";
+export type { LineChange } from "./diff-lines.ts";
+export { placeholdersIn, renderPrompt } from "./placeholders.ts";
+export { costOf, type PriceTable, priceTableSchema } from "./price-table.ts";
