@@ -86,6 +86,7 @@ export async function startMainstay(
       clock,
       random,
       baseDir: loaded.baseDir,
+      screenFor: (policy) => createGuard(loadPolicy(loaded, policy)).check,
       lookupContact: async (contactId) => {
         const contact = await store.contacts.getContact(contactId);
         return contact && { ...contact, identities: await store.contacts.identitiesOf(contactId) };

@@ -1,11 +1,13 @@
 import { readFileSync } from "node:fs";
 import type { AgentConfig, LoadedConfig } from "../config/index.ts";
 import { resolveFromConfig } from "../config/index.ts";
+import type { ScreenMessage } from "../conversations/index.ts";
 import { describeError, MainstayError } from "../shared/errors.ts";
 import type { Conversation, Store } from "../store/index.ts";
 import type { Agent } from "./agent.ts";
 import { type BuildAgentDeps, buildAgent } from "./build-agent.ts";
 import { createBuiltinAgent, loadKnowledgeBase } from "./builtin/index.ts";
+import type { ServingAgent } from "./runtime.ts";
 import {
   type AgentDocument,
   activateAgentVersion,
@@ -22,7 +24,12 @@ export interface AgentRef {
 /** Which agent version serves what: new conversations get the active one, and stay on it. */
 export interface AgentCatalog {
   current(): Promise<AgentRef>;
-  forConversation(conversation: Conversation): Promise<Agent>;
+  forConversation(conversation: Conversation): Promise<ServingAgent>;
+}
+
+export interface CatalogDeps extends BuildAgentDeps {
+  /** The screen for a document's `policy` (`default` or a path relative to the config). */
+  screenFor(policy: string): ScreenMessage;
 }
 
 /** What the `agent` setting names, read and checked (`mainstay validate` stops here). */
@@ -64,15 +71,21 @@ export function readAgentSource(loaded: LoadedConfig): AgentSource {
 export async function openAgentCatalog(
   agentSource: AgentSource,
   store: Store,
-  deps: BuildAgentDeps,
+  deps: CatalogDeps,
 ): Promise<AgentCatalog> {
   if (agentSource.type === "builtin") {
-    const { agent } = agentSource;
+    const serving = { agent: agentSource.agent };
     return {
-      current: async () => ({ id: agent.id, version: agent.version }),
-      forConversation: async () => agent,
+      current: async () => ({ id: serving.agent.id, version: serving.agent.version }),
+      forConversation: async () => serving,
     };
   }
+  const serve = (document: AgentDocument, version: string): ServingAgent => ({
+    agent: buildAgent(document, version, deps),
+    screen: document.policy ? deps.screenFor(document.policy) : undefined,
+    handoffText: document.handoff.message,
+    negativeSentimentStreak: document.handoff.negativeSentimentStreak,
+  });
   const now = deps.clock.now();
   const pushed = await store.transaction(async (tx) => {
     const version = await pushAgentVersion(tx, agentSource, now);
@@ -80,8 +93,8 @@ export async function openAgentCatalog(
     return version;
   });
   // Built agents by version; a stored version never changes, so neither does its agent.
-  const built = new Map<string, Agent>([
-    [pushed.version, buildAgent(agentSource.document, pushed.version, deps)],
+  const built = new Map<string, ServingAgent>([
+    [pushed.version, serve(agentSource.document, pushed.version)],
   ]);
   const agentId = pushed.agentId;
   return {
@@ -91,13 +104,13 @@ export async function openAgentCatalog(
     },
     async forConversation(conversation) {
       const version = conversation.agentVersion ?? pushed.version;
-      let agent = built.get(version);
-      if (!agent) {
+      let serving = built.get(version);
+      if (!serving) {
         const stored = await getAgentVersion(store, agentId, version);
-        agent = buildAgent(stored.document, version, deps);
-        built.set(version, agent);
+        serving = serve(stored.document, version);
+        built.set(version, serving);
       }
-      return agent;
+      return serving;
     },
   };
 }

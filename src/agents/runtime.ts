@@ -15,7 +15,7 @@ import { negativeStreak } from "./handoff/sentiment.ts";
 export interface AgentRuntimeOptions {
   service: ConversationService;
   /** The agent version serving a conversation (the one pinned on it when it started). */
-  agentFor: (conversation: Conversation) => Promise<Agent>;
+  agentFor: (conversation: Conversation) => Promise<ServingAgent>;
   /** USD cost of a reply's tokens, or null when the price is unknown. */
   costOf?: (usage: AgentUsage, provider: string, model: string) => number | null;
   clock: Clock;
@@ -29,6 +29,15 @@ export interface AgentRuntimeOptions {
   /** Earlier messages given to the agent as context. */
   historyLimit?: number;
   timeoutMs?: number;
+}
+
+/** An agent with the settings its document overrides for the conversations it serves. */
+export interface ServingAgent {
+  agent: Agent;
+  /** The agent's own outbound policy (its document's `policy`). */
+  screen?: ScreenMessage;
+  handoffText?: string;
+  negativeSentimentStreak?: number;
 }
 
 export const DEFAULT_HANDOFF_TEXT =
@@ -78,10 +87,12 @@ export function agentRuntime(options: AgentRuntimeOptions): JobHandler {
       const turns = (
         await store.messages.recentForContact(conversation.contactId, historyLimit, inbound.id)
       ).map((m) => ({ role: ROLE[m.author], text: boundTurn(m.text) }));
+      const { agent, ...overrides } = await options.agentFor(conversation);
+      const settings = { ...options, ...definedOnly(overrides) };
       const outcome =
-        inboundVerdict(inbound, options) ??
-        frustration(history, inbound, options) ??
-        (await askAgent(conversation, inbound, { history, turns }, options));
+        inboundVerdict(inbound, settings) ??
+        frustration(history, inbound, settings) ??
+        (await askAgent(agent, conversation, inbound, { history, turns }, settings));
       await service.transact(async (tx) => {
         const current = await tx.conversations.get(conversationId);
         if (current?.state !== "bot") {
@@ -188,6 +199,7 @@ function boundTurn(text: string): string {
 }
 
 async function askAgent(
+  agent: Agent,
   conversation: Conversation,
   inbound: Message,
   context: { history: Message[]; turns: AgentTurn[] },
@@ -195,7 +207,6 @@ async function askAgent(
 ): Promise<Outcome> {
   const { history, turns } = context;
   const { clock } = options;
-  const agent = await options.agentFor(conversation);
   const started = clock.now();
   const reply = await agent.respond(
     {
@@ -252,4 +263,8 @@ function usageRecord(
   const provider = String(meta?.["provider"] ?? "");
   const model = String(meta?.["model"] ?? "");
   return { usage, cost: options.costOf?.(usage, provider, model) ?? null };
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -1,5 +1,6 @@
+import { loadKnowledgeBase } from "../agents/builtin/index.ts";
 import { readAgentSource } from "../agents/index.ts";
-import { loadConfigFile, loadPolicy } from "../config/index.ts";
+import { loadConfigFile, loadPolicy, resolveFromConfig } from "../config/index.ts";
 import { type Command, parseCommandArgs } from "./command.ts";
 
 export const validateCommand: Command = {
@@ -24,6 +25,13 @@ Options:
     // The files the config names are checked too, as `start` would read them.
     const policy = loadPolicy(loaded);
     const agent = readAgentSource(loaded);
+    if (agent.type === "document") {
+      // What the document refers to, resolved as `start` resolves it.
+      if (agent.document.policy) loadPolicy(loaded, agent.document.policy);
+      if (agent.document.knowledgeDir) {
+        loadKnowledgeBase(resolveFromConfig(loaded, agent.document.knowledgeDir));
+      }
+    }
     const name =
       agent.type === "builtin"
         ? `agent ${agent.agent.id}@${agent.agent.version}`

@@ -265,7 +265,7 @@ for (const backend of backends) {
       };
       const runtime = agentRuntime({
         service,
-        agentFor: async () => agent,
+        agentFor: async () => ({ agent }),
         clock,
         logger: pino({ level: "silent" }),
       });

@@ -165,10 +165,12 @@ describe("agent failure", () => {
         clock,
         logger: pino({ level: "silent" }),
         agentFor: async () => ({
-          id: "broken",
-          version: "1",
-          respond: async () => {
-            throw new Error("provider down");
+          agent: {
+            id: "broken",
+            version: "1",
+            respond: async () => {
+              throw new Error("provider down");
+            },
           },
         }),
       });

@@ -169,7 +169,9 @@ outbox: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20, pollIntervalMs: 20 }
       headers: auth,
     });
     assert.equal(detail.json().agent.version, oldVersion);
-    const prompt = (llm.requests.at(-1)?.body["messages"] as { content: string }[])[0]?.content;
+    const last = llm.requests.at(-1);
+    assert.ok(last);
+    const prompt = (last.body["messages"] as { content: string }[])[0]?.content;
     assert.equal(prompt, "You are Nora, now shorter.");
   });
 });

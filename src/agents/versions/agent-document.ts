@@ -98,8 +98,6 @@ const handoffSchema = z
   .object({
     /** Hand off when the reply's confidence (0..1) is below this. */
     onLowConfidence: z.number().min(0).max(1).optional(),
-    /** Consecutive failed turns (provider or tool errors) before handing off. */
-    afterFailures: z.number().int().min(1).default(2),
     /** Consecutive negative customer messages before handing off. */
     negativeSentimentStreak: z.number().int().min(1).default(3),
     /** What the customer is told when a person takes over. */

@@ -27,7 +27,7 @@ systemPrompt: You help {{name}}.
 provider:
   model: claude-sonnet-4-5
   type: anthropic
-handoff: { afterFailures: 2 }
+handoff: { negativeSentimentStreak: 3 }
 id: support
 `;
 
