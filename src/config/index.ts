@@ -1,5 +1,4 @@
 export {
-  type ConfigProblem,
   type LoadedConfig,
   loadConfigFile,
   parseConfigText,
@@ -14,3 +13,4 @@ export {
   type ServerConfig,
 } from "./schema.ts";
 export { storeOptionsFor } from "./store-options.ts";
+export { type ConfigProblem, parseYamlSource, problemsError, zodProblems } from "./yaml-source.ts";

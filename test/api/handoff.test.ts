@@ -9,7 +9,7 @@ import { ManualClock } from "../../src/shared/clock.ts";
 import { startCallbackServer } from "../support/callback-server.ts";
 import {
   auth,
-  eventually,
+  queueDrained,
   signedWebhook,
   startTestApp,
   type TestApp,
@@ -47,13 +47,7 @@ describe("human handoff", () => {
   const messages = async (id: string) =>
     (await app.app.inject({ url: `/api/v1/conversations/${id}/messages`, headers: auth })).json()
       .data as { author: string; text: string; direction: string }[];
-  const idle = () =>
-    eventually(async () => {
-      const row = await app.store.db.get<{ n: number }>(
-        "SELECT COUNT(*) AS n FROM jobs WHERE status IN ('ready', 'running')",
-      );
-      return row?.n === 0 ? true : undefined;
-    }, "the queue to drain");
+  const idle = () => queueDrained(app.store);
 
   it("hands off on request, tells the team with a signed summary, and the bot goes quiet", async () => {
     const id = await say("+15550901", "Can I talk to a real person please?");

@@ -2,24 +2,10 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { PassThrough } from "node:stream";
 import { after, describe, it } from "node:test";
-import { runCli } from "../../src/cli/main.ts";
+import { runCliCaptured } from "../support/run-cli.ts";
 
-async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (d) => {
-    out += d;
-  });
-  stderr.on("data", (d) => {
-    err += d;
-  });
-  const code = await runCli(argv, { stdin: new PassThrough(), stdout, stderr, env });
-  return { code, out, err };
-}
+const run = runCliCaptured;
 
 describe("mainstay CLI", () => {
   const dir = mkdtempSync(join(tmpdir(), "mainstay-cli-"));

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
   auth,
-  eventually,
+  queueDrained,
   signedWebhook,
   startTestApp,
   type TestApp,
@@ -41,13 +41,7 @@ describe("consent is enforced at the gateway", () => {
     (await app.app.inject({ url: `/api/v1/conversations/${conversationId}`, headers: auth })).json()
       .events as { type: string; data: Record<string, unknown> }[];
   /** Wait until no job is pending, so "no answer" is a fact, not a race. */
-  const settled = () =>
-    eventually(async () => {
-      const row = await app.store.db.get<{ n: number }>(
-        "SELECT COUNT(*) AS n FROM jobs WHERE status IN ('ready', 'running')",
-      );
-      return row?.n === 0 ? true : undefined;
-    }, "the queue to drain");
+  const settled = () => queueDrained(app.store);
 
   it("answers HELP with the help text, not the agent", async () => {
     const { conversationId } = await send("HELP");

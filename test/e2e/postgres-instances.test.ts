@@ -1,9 +1,14 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { jobQueue } from "../../src/jobs/index.ts";
 import { backends } from "../support/backends.ts";
 import { startCallbackServer } from "../support/callback-server.ts";
-import { eventually, signedWebhook, startTestApp, type TestApp } from "../support/test-app.ts";
+import {
+  eventually,
+  queueDrained,
+  signedWebhook,
+  startTestApp,
+  type TestApp,
+} from "../support/test-app.ts";
 
 const postgres = backends.find((b) => b.name === "postgres");
 
@@ -47,8 +52,7 @@ describe("several instances on one PostgreSQL", {
       20_000,
     );
     // Count only once no job is left anywhere, so a double send could not still be in flight.
-    const queue = jobQueue(apps[0]!.store.db);
-    await eventually(async () => ((await queue.pendingCount()) === 0 ? true : undefined), "drain");
+    await queueDrained(apps[0]!.store);
     const ids = callback.received.map((r) => JSON.parse(r.body).id as string);
     assert.equal(ids.length, total);
     assert.equal(new Set(ids).size, total);

@@ -7,10 +7,9 @@ import { after, before, describe, it } from "node:test";
 import pino from "pino";
 import twilio from "twilio";
 import { parseConfigText } from "../../src/config/index.ts";
-import { jobQueue } from "../../src/jobs/index.ts";
 import { type Mainstay, startMainstay } from "../../src/main.ts";
 import { type FakeVendor, startFakeVendor } from "../support/fake-vendor.ts";
-import { ADMIN_KEY, auth, eventually, KNOWLEDGE_DIR } from "../support/test-app.ts";
+import { ADMIN_KEY, auth, eventually, KNOWLEDGE_DIR, queueDrained } from "../support/test-app.ts";
 
 const PUBLIC_URL = "https://mainstay.example.com";
 const TWILIO = { sid: "AC0123456789abcdef0123456789abcdef", token: "twilio-auth-token-123" };
@@ -178,8 +177,7 @@ outbox: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50, pollIntervalMs: 20 }
     const before = vendor.requests.length;
     const question = { MessageSid: "SMin3", ...customer, Body: "What are your opening hours?" };
     assert.equal((await app.app.inject(twilioRequest(question))).statusCode, 200);
-    const queue = jobQueue(app.store.db);
-    await eventually(async () => ((await queue.pendingCount()) === 0 ? true : undefined), "idle");
+    await queueDrained(app.store);
     assert.equal((await conversationMessages(conversationId)).at(-1)?.direction, "inbound");
     assert.equal(vendor.requests.length, before);
   });

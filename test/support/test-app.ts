@@ -4,7 +4,9 @@ import { join, resolve } from "node:path";
 import pino from "pino";
 import { signGenericBody } from "../../src/channels/index.ts";
 import { parseConfigText } from "../../src/config/index.ts";
+import { jobQueue } from "../../src/jobs/index.ts";
 import { type Mainstay, type StartOptions, startMainstay } from "../../src/main.ts";
+import type { Store } from "../../src/store/index.ts";
 
 export const ADMIN_KEY = "test-admin-key-0123456789";
 export const API_SECRET = "test-channel-secret-0123456789";
@@ -95,4 +97,14 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** Wait until no job is ready or running: whatever the pipeline would do has been done. */
+export function queueDrained(store: Store, timeoutMs?: number): Promise<true> {
+  const queue = jobQueue(store.db);
+  return eventually(
+    async () => ((await queue.pendingCount()) === 0 ? true : undefined),
+    "the job queue to drain",
+    timeoutMs,
+  );
 }

@@ -1,10 +1,9 @@
 import { Ajv } from "ajv";
-import { type Document, isMap, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
-import type { ConfigProblem } from "../../config/index.ts";
-import { formatPath } from "../../config/interpolate.ts";
-import { MainstayError } from "../../shared/errors.ts";
+import { parseYamlSource, problemsError, zodProblems } from "../../config/yaml-source.ts";
 import { placeholdersIn } from "./placeholders.ts";
+
+const INVALID = "MS_AGENT_INVALID";
 
 const slug = z
   .string()
@@ -170,56 +169,8 @@ export type AgentProvider = AgentDocument["provider"];
  * interpolated: a version must mean the same thing wherever it runs.
  */
 export function parseAgentDocument(text: string, file: string): AgentDocument {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  const yamlError = doc.errors[0];
-  if (yamlError) {
-    const pos = lineCounter.linePos(yamlError.pos[0]);
-    throw agentError([
-      {
-        file,
-        line: pos.line,
-        column: pos.col,
-        path: "",
-        message: yamlError.message.split("\n")[0]!,
-      },
-    ]);
-  }
-  if (!isMap(doc.contents)) {
-    throw agentError([{ file, line: 1, column: 1, path: "", message: "expected a YAML mapping" }]);
-  }
+  const { doc, locate } = parseYamlSource(text, file, INVALID);
   const parsed = agentDocumentSchema.safeParse(doc.toJS());
   if (parsed.success) return parsed.data;
-  throw agentError(
-    parsed.error.issues.map((issue) => {
-      const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
-      // Point at the unknown key itself, not at the mapping that holds it.
-      if (issue.code === "unrecognized_keys" && issue.keys[0]) path.push(issue.keys[0]);
-      const pos = locate(doc, lineCounter, path);
-      return {
-        file,
-        line: pos?.line,
-        column: pos?.col,
-        path: formatPath(path),
-        message: issue.message,
-      };
-    }),
-  );
-}
-
-/** Position of the deepest node on `path` that exists in the YAML. */
-function locate(doc: Document, lineCounter: LineCounter, path: (string | number)[]) {
-  for (let n = path.length; n >= 0; n--) {
-    const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number] } | undefined;
-    if (node?.range) return lineCounter.linePos(node.range[0]);
-  }
-  return undefined;
-}
-
-function agentError(problems: ConfigProblem[]): MainstayError {
-  const lines = problems.map((p) => {
-    const where = p.line ? `${p.file}:${p.line}:${p.column ?? 1}` : p.file;
-    return p.path ? `${where}: ${p.path}: ${p.message}` : `${where}: ${p.message}`;
-  });
-  return new MainstayError("MS_AGENT_INVALID", lines.join("\n"), 400, problems);
+  throw problemsError(INVALID, zodProblems(parsed.error, file, locate));
 }

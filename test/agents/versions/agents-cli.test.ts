@@ -2,43 +2,22 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { PassThrough } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import Fastify, { type FastifyInstance } from "fastify";
 import { requireAdminKey } from "../../../src/api/admin-auth.ts";
 import { registerErrorHandling } from "../../../src/api/error-handler.ts";
 import { agentRoutes } from "../../../src/api/routes/agents.ts";
-import { agentsCommand } from "../../../src/cli/agents.ts";
 import { ManualClock } from "../../../src/shared/clock.ts";
-import { isMainstayError } from "../../../src/shared/errors.ts";
+import { runCliCaptured } from "../../support/run-cli.ts";
 import { ADMIN_KEY, testConfigYaml } from "../../support/test-app.ts";
 import { openTestService } from "../../support/test-service.ts";
 
 const OPENAI = resolve("examples/agents/support-openai.yaml");
 const ANTHROPIC = resolve("examples/agents/support-anthropic.yaml");
 
-/** `mainstay agents ...` in-process, errors printed as the dispatcher prints them. */
-async function agents(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (d) => {
-    out += d;
-  });
-  stderr.on("data", (d) => {
-    err += d;
-  });
-  let code: number;
-  try {
-    code = await agentsCommand.run(argv, { stdin: new PassThrough(), stdout, stderr, env });
-  } catch (e) {
-    if (!isMainstayError(e)) throw e;
-    err += `${e.code}: ${e.message}\n`;
-    code = 1;
-  }
-  return { code, out, err };
-}
+/** `mainstay agents ...` in-process, through the dispatcher. */
+const agents = (argv: string[], env: NodeJS.ProcessEnv = {}) =>
+  runCliCaptured(["agents", ...argv], env);
 
 describe("mainstay agents", () => {
   const dir = mkdtempSync(join(tmpdir(), "mainstay-agents-cli-"));
