@@ -116,6 +116,8 @@ colour: blue
   it("reports YAML syntax errors and documents that are not a mapping", () => {
     assert.deepEqual(problems("id: [unclosed\n"), [problems("id: [unclosed\n")[0]]);
     assert.match(problems("id: [unclosed\n")[0]!, /^agent\.yaml:\d+:\d+: /);
-    assert.deepEqual(problems("- a list\n"), ["agent.yaml:1:1: expected a YAML mapping at the top"]);
+    assert.deepEqual(problems("- a list\n"), [
+      "agent.yaml:1:1: expected a YAML mapping at the top",
+    ]);
   });
 });
