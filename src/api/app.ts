@@ -30,6 +30,8 @@ export interface AppOptions {
   bodyLimit: number;
   publicUrl?: string;
   workerRunning: () => boolean;
+  /** Routes outside /api with their own authentication (the OpenAI-compatible proxy). */
+  publicRoutes?: (app: FastifyInstance) => Promise<void>;
   /** Extra admin routes (behind the admin key), registered by later modules. */
   adminRoutes?: (api: FastifyInstance) => Promise<void>;
 }
@@ -54,6 +56,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     publicUrl: options.publicUrl,
     bodyLimit: options.bodyLimit,
   });
+  if (options.publicRoutes) await options.publicRoutes(app);
   await app.register(async (api) => {
     api.addHook("onRequest", requireAdminKey(options.adminKey));
     await api.register(conversationRoutes, { store });

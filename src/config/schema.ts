@@ -3,6 +3,7 @@ import { priceTableSchema } from "../agents/versions/index.ts";
 import { channelConfigSchema } from "../channels/registry.ts";
 import { complianceConfigSchema } from "../compliance/index.ts";
 import { policySchema } from "../guardrails/index.ts";
+import { proxyConfigSchema } from "../proxy/index.ts";
 import { configNumber } from "../shared/config-number.ts";
 
 const serverSchema = z
@@ -98,6 +99,8 @@ export const configSchema = z
     channels: z.array(channelConfigSchema).min(1),
     outbox: outboxSchema.prefault({}),
     compliance: complianceConfigSchema.prefault({}),
+    /** An OpenAI-compatible proxy at POST /v1/chat/completions (docs/proxy.md). */
+    proxy: proxyConfigSchema.optional(),
     handoff: handoffSchema.prefault({}),
     /** USD per million tokens per `provider/model`, for the cost kept on each reply. */
     prices: priceTableSchema.default({}),
@@ -121,12 +124,13 @@ export const configSchema = z
       }
     }
     const seen = new Set<string>();
+    if (config.proxy) seen.add(config.proxy.channelId);
     config.channels.forEach((channel, i) => {
       if (seen.has(channel.id)) {
         ctx.addIssue({
           code: "custom",
           path: ["channels", i, "id"],
-          message: `duplicate channel id "${channel.id}"`,
+          message: `duplicate channel id "${channel.id}" (the proxy's channelId counts too)`,
         });
       }
       seen.add(channel.id);

@@ -15,3 +15,4 @@ export {
   createOpenAICompatible,
   type OpenAICompatibleOptions,
 } from "./openai/openai-compatible.ts";
+export { readServerSentEvents } from "./server-sent-events.ts";

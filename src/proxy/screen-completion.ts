@@ -1,0 +1,37 @@
+import type { Screening } from "../conversations/index.ts";
+import { refuses } from "./openai-error.ts";
+
+export interface ChatCompletion {
+  model?: string;
+  usage?: unknown;
+  choices?: { message?: { content?: unknown }; finish_reason?: string | null }[];
+  [key: string]: unknown;
+}
+
+/**
+ * Apply the outbound policy to each choice's content. A refused answer is replaced by the
+ * policy's reply with `finish_reason: "content_filter"`, OpenAI's own signal for a filtered
+ * completion: the SDK returns it as a normal completion, so the application shows the safe
+ * reply instead of failing. Returns the completion to send and the first choice's screening.
+ */
+export function screenCompletion(
+  completion: ChatCompletion,
+  screen: (text: string) => Screening,
+): { completion: ChatCompletion; screening: Screening | undefined } {
+  let first: Screening | undefined;
+  const choices = completion.choices?.map((choice, i) => {
+    const content = choice.message?.content;
+    if (typeof content !== "string") return choice;
+    const screening = screen(content);
+    if (i === 0) first = screening;
+    if (!refuses(screening)) {
+      return { ...choice, message: { ...choice.message, content: screening.text } };
+    }
+    return {
+      ...choice,
+      message: { ...choice.message, content: screening.reply ?? "" },
+      finish_reason: "content_filter",
+    };
+  });
+  return { completion: { ...completion, choices }, screening: first };
+}
