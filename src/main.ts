@@ -8,9 +8,7 @@ import {
   openAgentCatalog,
   readAgentSource,
 } from "./agents/index.ts";
-import { guardRoutes } from "./api/guard-route.ts";
 import { buildApp, resolveAdminKey } from "./api/index.ts";
-import { openaiProxyRoutes } from "./api/routes/openai-proxy.ts";
 import { type Channel, createChannel, deliveryHandler } from "./channels/index.ts";
 import { consentGate, deliveryGate } from "./compliance/index.ts";
 import { type LoadedConfig, loadPolicy, storeOptionsFor } from "./config/index.ts";
@@ -149,25 +147,11 @@ export async function startMainstay(
       adminKey,
       logger,
       clock,
-      screen: guard.check,
+      guard,
+      proxy: config.proxy,
       bodyLimit: config.server.bodyLimit,
       publicUrl: config.server.publicUrl,
       workerRunning: () => worker.isRunning,
-      publicRoutes: async (server) => {
-        const proxy = config.proxy;
-        if (proxy) {
-          await server.register(openaiProxyRoutes, {
-            guard,
-            service,
-            config: proxy,
-            adminKey,
-            clock,
-          });
-        }
-      },
-      adminRoutes: async (api) => {
-        await api.register(guardRoutes, { guard });
-      },
     });
     const address = await app.listen({
       port: options.port ?? config.server.port,

@@ -2,17 +2,21 @@ import websocket from "@fastify/websocket";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
 import type { Channel } from "../channels/index.ts";
-import type { ConversationService, ScreenMessage } from "../conversations/index.ts";
+import type { ConversationService } from "../conversations/index.ts";
+import type { Guard } from "../guardrails/index.ts";
 import type { JobQueue } from "../jobs/index.ts";
+import type { ProxyConfig } from "../proxy/index.ts";
 import type { Clock } from "../shared/clock.ts";
 import type { Store } from "../store/index.ts";
 import { requireAdminKey } from "./admin-auth.ts";
 import { registerErrorHandling } from "./error-handler.ts";
+import { guardRoutes } from "./guard-route.ts";
 import { agentRoutes } from "./routes/agents.ts";
 import { contactRoutes } from "./routes/contacts.ts";
 import { conversationRoutes } from "./routes/conversations.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { humanReplyRoutes } from "./routes/human-replies.ts";
+import { openaiProxyRoutes } from "./routes/openai-proxy.ts";
 import { outboxRoutes } from "./routes/outbox.ts";
 import { webchatRoutes } from "./routes/webchat.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
@@ -25,15 +29,13 @@ export interface AppOptions {
   adminKey: string;
   logger: Logger;
   clock: Clock;
-  /** The outbound policy human replies pass. */
-  screen?: ScreenMessage;
+  /** The server's guardrails policy: `/api/v1/guard`, human replies and the proxy use it. */
+  guard: Guard;
+  /** The OpenAI-compatible proxy, when configured. */
+  proxy?: ProxyConfig;
   bodyLimit: number;
   publicUrl?: string;
   workerRunning: () => boolean;
-  /** Routes outside /api with their own authentication (the OpenAI-compatible proxy). */
-  publicRoutes?: (app: FastifyInstance) => Promise<void>;
-  /** Extra admin routes (behind the admin key), registered by later modules. */
-  adminRoutes?: (api: FastifyInstance) => Promise<void>;
 }
 
 /** The HTTP surface: public health, chat and webhooks; everything under /api behind the key. */
@@ -56,15 +58,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     publicUrl: options.publicUrl,
     bodyLimit: options.bodyLimit,
   });
-  if (options.publicRoutes) await options.publicRoutes(app);
+  if (options.proxy) {
+    // Outside /api: OpenAI clients authenticate the OpenAI way.
+    await app.register(openaiProxyRoutes, {
+      guard: options.guard,
+      service,
+      config: options.proxy,
+      adminKey: options.adminKey,
+      clock: options.clock,
+    });
+  }
   await app.register(async (api) => {
     api.addHook("onRequest", requireAdminKey(options.adminKey));
     await api.register(conversationRoutes, { store });
-    await api.register(humanReplyRoutes, { service, screen: options.screen });
+    await api.register(humanReplyRoutes, { service, screen: options.guard.check });
     await api.register(contactRoutes, { store, clock: options.clock });
     await api.register(agentRoutes, { store, clock: options.clock });
     await api.register(outboxRoutes, { queue });
-    if (options.adminRoutes) await options.adminRoutes(api);
+    await api.register(guardRoutes, { guard: options.guard });
   });
   return app;
 }
