@@ -150,6 +150,9 @@ agent: { id: support, version: "1", type: builtin, knowledgeDir: ${JSON.stringif
 channels:
   - { id: api, type: generic, secret: ${SECRET} }
 outbox: { concurrency: 8, pollIntervalMs: 10 }
+# Measured: the answering path. A frustration handoff would leave later questions of that
+# customer unanswered by design, so it is off here (the guardrails policy stays on).
+handoff: { negativeSentimentStreak: 0 }
 `;
 }
 
