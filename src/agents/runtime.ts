@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import {
   type ConversationService,
   type ProcessJobPayload,
+  recordDecision,
   type ScreeningRecord,
   type ScreenMessage,
   screeningRecord,
@@ -109,13 +110,13 @@ export function agentRuntime(options: AgentRuntimeOptions): JobHandler {
         });
         const guardrails = outcome.meta["guardrails"] as ScreeningRecord | undefined;
         const now = clock.now();
-        if (guardrails && guardrails.findings.length > 0) {
-          await tx.events.append(
-            conversationId,
-            "guardrail.decision",
-            { direction: "outbound", messageId: message.id, ...guardrails },
-            now,
-          );
+        if (guardrails) {
+          const decision = {
+            direction: "outbound" as const,
+            messageId: message.id,
+            record: guardrails,
+          };
+          await recordDecision(tx, conversationId, decision, now);
         }
         if (outcome.handoff) {
           await service.handOff(tx, conversationId, outcome.handoff, { messageId: message.id });

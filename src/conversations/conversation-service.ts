@@ -10,6 +10,7 @@ import {
   type Store,
   toE164,
 } from "../store/index.ts";
+import { recordDecision } from "./record-decision.ts";
 import {
   type AcceptedMessage,
   type ChannelRef,
@@ -37,6 +38,9 @@ export interface ConversationServiceOptions {
   /** Whether a handoff also queues a notification to the team (a webhook is configured). */
   notifyHandoffs?: boolean;
 }
+
+/** Who wrote a message, and what it answers: all a conversation is found by. */
+type Sender = Pick<InboundMessage, "from" | "displayName" | "phone" | "references">;
 
 export interface OutboundDraft {
   text: string;
@@ -74,7 +78,7 @@ export class ConversationService {
     // Read before the transaction: on SQLite a read inside it would wait for it to end.
     const agent = await this.options.currentAgent();
     const result = await store.transaction(async (tx) => {
-      const conversation = await this.openConversation(tx, channel, inbound, now, agent);
+      const conversation = await this.conversationFor(tx, channel, inbound, agent, now);
       const messageId = newId("msg", now);
       const inserted = await tx.messages.insert(
         {
@@ -97,13 +101,9 @@ export class ConversationService {
       if (!inserted) return undefined; // a concurrent request stored it first
       await tx.conversations.touch(conversation.id, now);
       await tx.events.append(conversation.id, "message.received", { messageId }, now);
-      if (screening && screening.findings.length > 0) {
-        await tx.events.append(
-          conversation.id,
-          "guardrail.decision",
-          { direction: "inbound", messageId, ...screeningRecord(screening) },
-          now,
-        );
+      if (screening) {
+        const record = screeningRecord(screening);
+        await recordDecision(tx, conversation.id, { direction: "inbound", messageId, record }, now);
       }
       await this.enqueue(tx, {
         kind: PROCESS_JOB,
@@ -210,12 +210,17 @@ export class ConversationService {
     });
   }
 
-  private async openConversation(
+  /**
+   * The open conversation a customer message belongs to, in the caller's transaction: the
+   * one its references thread into, else the sender's open one on this channel, else a new
+   * one served by `agent` (null for exchanges no agent answers, such as the proxy's).
+   */
+  async conversationFor(
     tx: Repositories,
     channel: ChannelRef,
-    inbound: InboundMessage,
+    inbound: Sender,
+    agent: { id: string; version: string } | null,
     now: number,
-    agent: { id: string; version: string },
   ): Promise<Conversation> {
     const { identity, linked } = await this.linkByPhone(tx, channel, inbound, now);
     let conversation =
@@ -228,15 +233,15 @@ export class ConversationService {
           identityId: identity.id,
           channelId: channel.id,
           channelType: channel.type,
-          agentId: agent.id,
-          agentVersion: agent.version,
+          agentId: agent?.id ?? null,
+          agentVersion: agent?.version ?? null,
         },
         now,
       );
       await tx.events.append(
         conversation.id,
         "conversation.started",
-        { channelId: channel.id, agentId: agent.id, agentVersion: agent.version },
+        { channelId: channel.id, agentId: agent?.id ?? null, agentVersion: agent?.version ?? null },
         now,
       );
     }
@@ -259,7 +264,7 @@ export class ConversationService {
   private async linkByPhone(
     tx: Repositories,
     channel: ChannelRef,
-    inbound: InboundMessage,
+    inbound: Sender,
     now: number,
   ): Promise<{
     identity: Identity;
@@ -310,7 +315,7 @@ export class ConversationService {
   private async threadedConversation(
     tx: Repositories,
     channel: ChannelRef,
-    inbound: InboundMessage,
+    inbound: Sender,
     identityId: string,
   ): Promise<Conversation | undefined> {
     for (const ref of inbound.references ?? []) {

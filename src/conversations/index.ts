@@ -3,4 +3,5 @@ export {
   type ConversationServiceOptions,
   type OutboundDraft,
 } from "./conversation-service.ts";
+export { recordDecision } from "./record-decision.ts";
 export * from "./types.ts";

@@ -2,12 +2,12 @@ import { createHash } from "node:crypto";
 import {
   type ChannelRef,
   type ConversationService,
+  recordDecision,
   type Screening,
   screeningRecord,
 } from "../conversations/index.ts";
 import type { Clock } from "../shared/clock.ts";
 import { newId } from "../shared/ids.ts";
-import type { Conversation, Repositories } from "../store/index.ts";
 
 export interface Exchange {
   /** Stable address of the caller on the proxy channel (see `callerAddress`). */
@@ -57,7 +57,13 @@ export async function recordExchange(
 ): Promise<{ conversationId: string }> {
   const now = clock.now();
   return service.transact(async (tx) => {
-    const conversation = await openConversation(tx, channel, exchange.caller, exchange.receivedAt);
+    const conversation = await service.conversationFor(
+      tx,
+      channel,
+      { from: exchange.caller },
+      null,
+      exchange.receivedAt,
+    );
     const { inbound, outbound, receivedAt } = exchange;
     const inboundId = newId("msg", receivedAt);
     await tx.messages.insert(
@@ -79,7 +85,12 @@ export async function recordExchange(
       { messageId: inboundId },
       receivedAt,
     );
-    await appendDecision(tx, conversation.id, "inbound", inboundId, inbound, receivedAt);
+    await recordDecision(
+      tx,
+      conversation.id,
+      { direction: "inbound", messageId: inboundId, record: screeningRecord(inbound) },
+      receivedAt,
+    );
     if (outbound) {
       const outboundId = newId("msg", now);
       await tx.messages.insert(
@@ -105,7 +116,13 @@ export async function recordExchange(
       );
       await tx.events.append(conversation.id, "message.sent", { messageId: outboundId }, now);
       if (outbound.screening) {
-        await appendDecision(tx, conversation.id, "outbound", outboundId, outbound.screening, now);
+        const record = screeningRecord(outbound.screening);
+        await recordDecision(
+          tx,
+          conversation.id,
+          { direction: "outbound", messageId: outboundId, record },
+          now,
+        );
       }
     }
     if (exchange.error) {
@@ -119,51 +136,4 @@ export async function recordExchange(
     await tx.conversations.touch(conversation.id, now);
     return { conversationId: conversation.id };
   });
-}
-
-async function openConversation(
-  tx: Repositories,
-  channel: ChannelRef,
-  caller: string,
-  now: number,
-): Promise<Conversation> {
-  const identity = await tx.contacts.resolveIdentity(channel.type, caller, null, now);
-  const open = await tx.conversations.findOpen(identity.id, channel.id);
-  if (open) return open;
-  const conversation = await tx.conversations.create(
-    {
-      contactId: identity.contactId,
-      identityId: identity.id,
-      channelId: channel.id,
-      channelType: channel.type,
-      agentId: null,
-      agentVersion: null,
-    },
-    now,
-  );
-  await tx.events.append(
-    conversation.id,
-    "conversation.started",
-    { channelId: channel.id, agentId: null, agentVersion: null },
-    now,
-  );
-  return conversation;
-}
-
-/** The same audit event the conversation pipeline writes when a rule fired. */
-async function appendDecision(
-  tx: Repositories,
-  conversationId: string,
-  direction: "inbound" | "outbound",
-  messageId: string,
-  screening: Screening,
-  now: number,
-) {
-  if (screening.findings.length === 0) return;
-  await tx.events.append(
-    conversationId,
-    "guardrail.decision",
-    { direction, messageId, ...screeningRecord(screening) },
-    now,
-  );
 }
