@@ -85,6 +85,7 @@ export async function startMainstay(
       clock,
       random,
       baseDir: loaded.baseDir,
+      logger,
       screenFor: (policy) => createGuard(loadPolicy(loaded, policy)).check,
       lookupContact: async (contactId) => {
         const contact = await store.contacts.getContact(contactId);

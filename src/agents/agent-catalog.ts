@@ -14,6 +14,7 @@ import {
   getAgentVersion,
   parseAgentDocument,
   pushAgentVersion,
+  versionOf,
 } from "./versions/index.ts";
 
 export interface AgentRef {
@@ -86,29 +87,36 @@ export async function openAgentCatalog(
     handoffText: document.handoff.message,
     negativeSentimentStreak: document.handoff.negativeSentimentStreak,
   });
+  // Built before it is activated: a document that cannot run (a missing key variable, a
+  // bad tool) stops the start without becoming the active version for other instances.
+  const document = agentSource.document;
+  const agentId = document.id;
+  const version = versionOf(document);
+  const built = new Map<string, ServingAgent>([[version, serve(document, version)]]);
   const now = deps.clock.now();
-  const pushed = await store.transaction(async (tx) => {
-    const version = await pushAgentVersion(tx, agentSource, now);
-    await activateAgentVersion(tx, version.agentId, version.version, now);
-    return version;
+  await store.transaction(async (tx) => {
+    await pushAgentVersion(tx, agentSource, now);
+    await activateAgentVersion(tx, agentId, version, now);
   });
-  // Built agents by version; a stored version never changes, so neither does its agent.
-  const built = new Map<string, ServingAgent>([
-    [pushed.version, serve(agentSource.document, pushed.version)],
-  ]);
-  const agentId = pushed.agentId;
+  const current = async () => {
+    const active = await store.agentVersions.active(agentId);
+    return { id: agentId, version: active?.version ?? version };
+  };
   return {
-    async current() {
-      const active = await store.agentVersions.active(agentId);
-      return { id: agentId, version: active?.version ?? pushed.version };
-    },
+    current,
     async forConversation(conversation) {
-      const version = conversation.agentVersion ?? pushed.version;
-      let serving = built.get(version);
+      // A conversation started by another agent (the config changed since) or by a version
+      // no longer stored continues with the active one.
+      const pinned =
+        conversation.agentId === agentId && conversation.agentVersion
+          ? await store.agentVersions.get(agentId, conversation.agentVersion)
+          : undefined;
+      const wanted = pinned?.version ?? (await current()).version;
+      let serving = built.get(wanted);
       if (!serving) {
-        const stored = await getAgentVersion(store, agentId, version);
-        serving = serve(stored.document, version);
-        built.set(version, serving);
+        const stored = await getAgentVersion(store, agentId, wanted);
+        serving = serve(stored.document, wanted);
+        built.set(wanted, serving);
       }
       return serving;
     },

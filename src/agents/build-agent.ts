@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from "node:path";
+import type { Logger } from "pino";
 import type { Clock } from "../shared/clock.ts";
 import { MainstayError } from "../shared/errors.ts";
 import type { Random } from "../shared/random.ts";
@@ -37,6 +38,7 @@ export interface BuildAgentDeps {
   /** Folder relative `knowledgeDir` paths in a document are resolved against. */
   baseDir: string;
   lookupContact: LookupContact;
+  logger: Logger;
 }
 
 export const DEFAULT_UNAVAILABLE_TEXT =
@@ -64,11 +66,16 @@ export function buildAgent(doc: AgentDocument, version: string, deps: BuildAgent
   }
   const link = (p: AgentProvider) =>
     resilient(providerFor(p, doc, version, deps, knowledge), doc, deps);
-  const chain = withFallback([
-    link(doc.provider),
-    ...(doc.fallbacks ?? []).map(link),
-    cannedReply(handoffText),
-  ]);
+  const chain = withFallback(
+    [link(doc.provider), ...(doc.fallbacks ?? []).map(link), cannedReply(handoffText)],
+    {
+      onFallback: (from, to, error) =>
+        deps.logger.warn(
+          { agent: doc.id, version, from: from.name, to: to.name, err: error },
+          "provider failed, trying the next in the chain",
+        ),
+    },
+  );
   const agent = createLlmAgent({
     id: doc.id,
     version,
@@ -149,6 +156,7 @@ function agentAsProvider(agent: Agent): ChatProvider {
         toolCalls: [],
         usage: { inputTokens: 0, outputTokens: 0 },
         finishReason: "stop",
+        ...(reply.handoff ? { handoff: reply.handoff } : {}),
       };
     },
   };

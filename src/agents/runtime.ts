@@ -128,6 +128,9 @@ export function agentRuntime(options: AgentRuntimeOptions): JobHandler {
       // The agent failed on every attempt: a person takes over rather than leave the
       // customer unanswered.
       const { conversationId, messageId } = job.payload as unknown as ProcessJobPayload;
+      // Resolved before the transaction (on SQLite a read inside it would wait for it).
+      const started = await store.conversations.get(conversationId);
+      const handoffText = started && (await options.agentFor(started)).handoffText;
       await service.transact(async (tx) => {
         const conversation = await tx.conversations.get(conversationId);
         if (!conversation) return;
@@ -139,7 +142,7 @@ export function agentRuntime(options: AgentRuntimeOptions): JobHandler {
         );
         if (conversation.state !== "bot") return;
         const message = await service.queueOutbound(tx, conversation, {
-          text: options.handoffText ?? DEFAULT_HANDOFF_TEXT,
+          text: handoffText ?? options.handoffText ?? DEFAULT_HANDOFF_TEXT,
           author: "system",
           meta: { inReplyTo: messageId },
         });
@@ -156,7 +159,11 @@ function frustration(
   options: AgentRuntimeOptions,
 ): Outcome | undefined {
   const streak = options.negativeSentimentStreak ?? 3;
-  const said = history.filter((m) => m.direction === "inbound" && m.id <= inbound.id);
+  // Only what the customer said since a person last wrote: a handback starts afresh.
+  const lastHuman = history.findLast((m) => m.author === "human")?.id ?? "";
+  const said = history.filter(
+    (m) => m.direction === "inbound" && m.id > lastHuman && m.id <= inbound.id,
+  );
   if (
     !negativeStreak(
       said.map((m) => m.text),

@@ -71,7 +71,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(async (api) => {
     api.addHook("onRequest", requireAdminKey(options.adminKey));
     await api.register(conversationRoutes, { store });
-    await api.register(humanReplyRoutes, { service, screen: options.guard.check });
+    await api.register(humanReplyRoutes, {
+      service,
+      screen: options.guard.check,
+      canDeliver: (channelId) => channels.has(channelId),
+    });
     await api.register(contactRoutes, { store, clock: options.clock });
     await api.register(agentRoutes, { store, clock: options.clock });
     await api.register(outboxRoutes, { queue });

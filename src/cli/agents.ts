@@ -194,8 +194,10 @@ async function withApi<T>(values: Values, io: CommandIo, fn: (api: AgentsApi) =>
   }
 }
 
-/** Same rules as the server (src/main.ts), so the CLI writes where the server reads. */
-/** The API's own routes, in-process: the CLI answers exactly as a server would. */
+/**
+ * The API's own routes, in-process, on the database the server uses (the same
+ * `storeOptionsFor`): the CLI answers exactly as a server would.
+ */
 async function localApi(configFile: string, env: NodeJS.ProcessEnv): Promise<AgentsApi> {
   const { config } = loadConfigFile(configFile, env);
   const store = await openStore(storeOptionsFor(config, env));

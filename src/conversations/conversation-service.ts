@@ -162,7 +162,8 @@ export class ConversationService {
     const now = this.options.clock.now();
     await tx.conversations.setState(conversationId, "human", now);
     await tx.events.append(conversationId, "conversation.handoff", { reason, ...detail }, now);
-    if (this.options.notifyHandoffs) {
+    // A person who took over by answering needs no notice that a person is needed.
+    if (this.options.notifyHandoffs && reason !== "human_took_over") {
       await this.enqueue(tx, {
         kind: HANDOFF_NOTIFY_JOB,
         queueKey: `notify:${conversationId}`,

@@ -106,7 +106,7 @@ export async function recordExchange(
             inReplyTo: inboundId,
             provider: "upstream",
             ...(outbound.model ? { model: outbound.model } : {}),
-            ...(outbound.usage ? { usage: outbound.usage } : {}),
+            ...usageOf(outbound.usage),
             ...(outbound.finishReason ? { finishReason: outbound.finishReason } : {}),
             latencyMs: outbound.latencyMs,
             ...(outbound.screening ? { guardrails: screeningRecord(outbound.screening) } : {}),
@@ -136,4 +136,11 @@ export async function recordExchange(
     await tx.conversations.touch(conversation.id, now);
     return { conversationId: conversation.id };
   });
+}
+
+/** OpenAI's usage object in the shape agent replies record it (`inputTokens`, `outputTokens`). */
+function usageOf(usage: unknown) {
+  const u = usage as { prompt_tokens?: unknown; completion_tokens?: unknown } | undefined;
+  if (typeof u?.prompt_tokens !== "number" || typeof u.completion_tokens !== "number") return {};
+  return { usage: { inputTokens: u.prompt_tokens, outputTokens: u.completion_tokens } };
 }

@@ -113,6 +113,26 @@ describe("human handoff", () => {
     assert.ok(types.includes("conversation.handback"));
   });
 
+  it("lets a person take over by replying, without paging the team", async () => {
+    const id = await say("+15550906", "How long does shipping take?");
+    await idle();
+    const reply = await app.app.inject({
+      method: "POST",
+      url: `/api/v1/conversations/${id}/messages`,
+      headers: auth,
+      payload: { text: "Hi, Sam here, I'll look into it." },
+    });
+    assert.equal(reply.statusCode, 202);
+    await idle();
+    const conversation = await detail(id);
+    assert.equal(conversation.state, "human");
+    const handoff = conversation.events.find(
+      (e: { type: string }) => e.type === "conversation.handoff",
+    );
+    assert.equal(handoff.data.reason, "human_took_over");
+    assert.ok(!hook.received.some((r) => JSON.parse(r.body).conversationId === id));
+  });
+
   it("hands off a customer who stays negative", async () => {
     const id = await say("+15550903", "Terrible. How long does shipping take?");
     await idle();

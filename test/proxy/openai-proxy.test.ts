@@ -40,11 +40,7 @@ test("a plain completion passes through and is recorded as a conversation", asyn
   );
   assert.equal(outbound?.meta["provider"], "upstream");
   assert.equal(outbound?.meta["model"], "gpt-up");
-  assert.deepEqual(outbound?.meta["usage"], {
-    prompt_tokens: 10,
-    completion_tokens: 5,
-    total_tokens: 15,
-  });
+  assert.deepEqual(outbound?.meta["usage"], { inputTokens: 10, outputTokens: 5 });
   assert.equal(outbound?.meta["inReplyTo"], inbound?.id);
   assert.deepEqual(
     conversation!.events.map((e) => e.type),

@@ -110,7 +110,8 @@ async function runTools(tools: ToolSet, response: ChatResponse, turn: Turn, ctx:
 }
 
 function toReply(response: ChatResponse, turn: Turn, handoffText: string): AgentReply {
-  const { handoff, calls, runs, usage, rounds } = turn;
+  const { calls, runs, usage, rounds } = turn;
+  const handoff = turn.handoff ?? response.handoff;
   const text = handoff && response.text.trim() === "" ? handoffText : response.text;
   const meta = { provider: response.provider, model: response.model, rounds };
   return {

@@ -52,6 +52,8 @@ export interface ChatResponse {
   usage: ChatUsage;
   /** `stop`, `length`, `tool_calls`... as the provider reports it. */
   finishReason: string;
+  /** Set by a link that decided a person must take over (the built-in agent as fallback). */
+  handoff?: { reason: string };
 }
 
 /** One piece of a streamed answer: text as it arrives, then the final response. */

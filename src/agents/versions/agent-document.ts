@@ -97,8 +97,8 @@ const handoffSchema = z
   .object({
     /** Hand off when the reply's confidence (0..1) is below this. */
     onLowConfidence: z.number().min(0).max(1).optional(),
-    /** Consecutive negative customer messages before handing off. */
-    negativeSentimentStreak: z.number().int().min(1).default(3),
+    /** Negative customer messages in a row before handing off; 0 turns it off. Default: the server's `handoff.negativeSentimentStreak`. */
+    negativeSentimentStreak: z.number().int().min(0).max(20).optional(),
     /** What the customer is told when a person takes over. */
     message: z.string().min(1).optional(),
   })

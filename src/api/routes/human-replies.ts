@@ -27,7 +27,12 @@ const handbackBody = z.object({ agentName: z.string().min(1).max(100).optional()
  */
 export async function humanReplyRoutes(
   app: FastifyInstance,
-  opts: { service: ConversationService; screen?: ScreenMessage },
+  opts: {
+    service: ConversationService;
+    screen?: ScreenMessage;
+    /** Whether a configured channel delivers on this channel id. */
+    canDeliver: (channelId: string) => boolean;
+  },
 ) {
   const { service } = opts;
 
@@ -44,6 +49,13 @@ export async function humanReplyRoutes(
     const { id } = parseInput(idParams, request.params, "params");
     const body = parseInput(replyBody, request.body, "body");
     const conversation = await open(id);
+    if (!opts.canDeliver(conversation.channelId)) {
+      throw new MainstayError(
+        "MS_CHANNEL_NOT_REPLYABLE",
+        `conversation ${id} is on "${conversation.channelId}", which has no channel to deliver a reply (proxy exchanges are records only)`,
+        409,
+      );
+    }
     const screening = opts.screen?.({
       direction: "outbound",
       channel: conversation.channelType,

@@ -1,6 +1,5 @@
 import { Readable } from "node:stream";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-// Not yet exported from agents/providers/index.ts; the one SSE reader of the codebase.
 import { readServerSentEvents } from "../../agents/providers/index.ts";
 import type { ConversationService } from "../../conversations/index.ts";
 import { describeIssues, type Guard } from "../../guardrails/index.ts";

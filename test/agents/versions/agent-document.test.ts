@@ -40,7 +40,7 @@ describe("agent documents", () => {
   it("fills in defaults", () => {
     const doc = parseAgentDocument(MINIMAL, "agent.yaml");
     assert.deepEqual(doc.limits, { maxTokens: 1024, maxToolRounds: 3, timeoutMs: 20_000 });
-    assert.deepEqual(doc.handoff, { negativeSentimentStreak: 3 });
+    assert.deepEqual(doc.handoff, {});
     assert.deepEqual(doc.tools, []);
   });
 

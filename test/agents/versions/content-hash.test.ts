@@ -19,6 +19,7 @@ const B = `# reordered
 limits:
   maxToolRounds: 3
   maxTokens: 300
+  timeoutMs: 20000
 variables:
   shop: Northwind
   name: customers
@@ -27,7 +28,7 @@ systemPrompt: You help {{name}}.
 provider:
   model: claude-sonnet-4-5
   type: anthropic
-handoff: { negativeSentimentStreak: 3 }
+tools: []
 id: support
 `;
 
