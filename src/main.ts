@@ -1,17 +1,26 @@
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
+import { createBuiltinAgent, loadKnowledgeBase } from "./agents/builtin/index.ts";
 import {
+  type AgentSource,
   agentRuntime,
   costOf,
   handoffNotifier,
   openAgentCatalog,
-  readAgentSource,
+  parseAgentDocument,
 } from "./agents/index.ts";
 import { buildApp, resolveAdminKey } from "./api/index.ts";
 import { type Channel, createChannel, deliveryHandler } from "./channels/index.ts";
 import { consentGate, deliveryGate } from "./compliance/index.ts";
-import { type LoadedConfig, loadPolicy, storeOptionsFor } from "./config/index.ts";
+import {
+  type AgentConfig,
+  type LoadedConfig,
+  loadPolicy,
+  resolveFromConfig,
+  storeOptionsFor,
+} from "./config/index.ts";
 import {
   ConversationService,
   DELIVER_JOB,
@@ -21,6 +30,7 @@ import {
 import { createGuard } from "./guardrails/index.ts";
 import { JobWorker, jobQueue } from "./jobs/index.ts";
 import { type Clock, systemClock } from "./shared/clock.ts";
+import { describeError, MainstayError } from "./shared/errors.ts";
 import { type Random, systemRandom } from "./shared/random.ts";
 import { openStore, type Store, type StoreOptions } from "./store/index.ts";
 
@@ -179,4 +189,30 @@ export async function startMainstay(
     await store.close();
     throw e;
   }
+}
+
+/** What the `agent` setting names, read and checked; `mainstay validate` stops here too. */
+export function readAgentSource(loaded: LoadedConfig): AgentSource {
+  const config: AgentConfig = loaded.config.agent;
+  if (config.type === "builtin") {
+    return {
+      type: "builtin",
+      agent: createBuiltinAgent({
+        id: config.id,
+        version: config.version,
+        knowledge: loadKnowledgeBase(resolveFromConfig(loaded, config.knowledgeDir)),
+        threshold: config.threshold,
+        handoffText: config.handoffText,
+        greetingText: config.greetingText,
+      }),
+    };
+  }
+  const file = resolveFromConfig(loaded, config.file);
+  let source: string;
+  try {
+    source = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new MainstayError("MS_AGENT_INVALID", `${file}: cannot read: ${describeError(e)}`);
+  }
+  return { type: "document", file, source, document: parseAgentDocument(source, file) };
 }

@@ -1,18 +1,12 @@
-import { readFileSync } from "node:fs";
-import type { AgentConfig, LoadedConfig } from "../config/index.ts";
-import { resolveFromConfig } from "../config/index.ts";
 import type { ScreenMessage } from "../conversations/index.ts";
-import { describeError, MainstayError } from "../shared/errors.ts";
 import type { Conversation, Store } from "../store/index.ts";
 import type { Agent } from "./agent.ts";
 import { type BuildAgentDeps, buildAgent } from "./build-agent.ts";
-import { createBuiltinAgent, loadKnowledgeBase } from "./builtin/index.ts";
 import type { ServingAgent } from "./runtime.ts";
 import {
   type AgentDocument,
   activateAgentVersion,
   getAgentVersion,
-  parseAgentDocument,
   pushAgentVersion,
   versionOf,
 } from "./versions/index.ts";
@@ -33,35 +27,10 @@ export interface CatalogDeps extends BuildAgentDeps {
   screenFor(policy: string): ScreenMessage;
 }
 
-/** What the `agent` setting names, read and checked (`mainstay validate` stops here). */
+/** What the `agent` setting names, read and checked (see `readAgentSource` in main.ts). */
 export type AgentSource =
   | { type: "builtin"; agent: Agent }
   | { type: "document"; file: string; source: string; document: AgentDocument };
-
-export function readAgentSource(loaded: LoadedConfig): AgentSource {
-  const config: AgentConfig = loaded.config.agent;
-  if (config.type === "builtin") {
-    return {
-      type: "builtin",
-      agent: createBuiltinAgent({
-        id: config.id,
-        version: config.version,
-        knowledge: loadKnowledgeBase(resolveFromConfig(loaded, config.knowledgeDir)),
-        threshold: config.threshold,
-        handoffText: config.handoffText,
-        greetingText: config.greetingText,
-      }),
-    };
-  }
-  const file = resolveFromConfig(loaded, config.file);
-  let source: string;
-  try {
-    source = readFileSync(file, "utf8");
-  } catch (e) {
-    throw new MainstayError("MS_AGENT_INVALID", `${file}: cannot read: ${describeError(e)}`);
-  }
-  return { type: "document", file, source, document: parseAgentDocument(source, file) };
-}
 
 /**
  * The built-in agent from mainstay.yaml is one fixed agent. An agent document is pushed as

@@ -4,7 +4,6 @@ export {
   type AgentRef,
   type AgentSource,
   openAgentCatalog,
-  readAgentSource,
 } from "./agent-catalog.ts";
 export { type BuildAgentDeps, buildAgent } from "./build-agent.ts";
 export {

@@ -1,6 +1,7 @@
 import { loadKnowledgeBase } from "../agents/builtin/index.ts";
-import { readAgentSource } from "../agents/index.ts";
+
 import { loadConfigFile, loadPolicy, resolveFromConfig } from "../config/index.ts";
+import { readAgentSource } from "../main.ts";
 import { type Command, parseCommandArgs } from "./command.ts";
 
 export const validateCommand: Command = {

@@ -13,4 +13,3 @@ export {
   type ServerConfig,
 } from "./schema.ts";
 export { storeOptionsFor } from "./store-options.ts";
-export { type ConfigProblem, parseYamlSource, problemsError, zodProblems } from "./yaml-source.ts";

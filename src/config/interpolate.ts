@@ -1,4 +1,5 @@
 import { MainstayError } from "../shared/errors.ts";
+import { formatPath } from "../shared/format-path.ts";
 
 const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
@@ -31,11 +32,4 @@ export function interpolateEnv(
     return out;
   }
   return value;
-}
-
-export function formatPath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return "(top level)";
-  return path
-    .map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
-    .join("");
 }

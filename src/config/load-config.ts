@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { MainstayError } from "../shared/errors.ts";
-import { formatPath, interpolateEnv } from "./interpolate.ts";
+import { formatPath } from "../shared/format-path.ts";
+import { parseYamlSource, problemsError, zodProblems } from "../shared/yaml-source.ts";
+import { interpolateEnv } from "./interpolate.ts";
 import { type Config, configSchema } from "./schema.ts";
-import { parseYamlSource, problemsError, zodProblems } from "./yaml-source.ts";
 
 const INVALID = "MS_CONFIG_INVALID";
 

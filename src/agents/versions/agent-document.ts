@@ -1,6 +1,6 @@
 import { Ajv } from "ajv";
 import { z } from "zod";
-import { parseYamlSource, problemsError, zodProblems } from "../../config/yaml-source.ts";
+import { parseYamlSource, problemsError, zodProblems } from "../../shared/yaml-source.ts";
 import { placeholdersIn } from "./placeholders.ts";
 
 const INVALID = "MS_AGENT_INVALID";

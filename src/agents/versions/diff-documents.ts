@@ -1,4 +1,4 @@
-import { formatPath } from "../../config/interpolate.ts";
+import { formatPath } from "../../shared/format-path.ts";
 import { diffLines, type LineChange } from "./diff-lines.ts";
 
 export type DocumentChange =

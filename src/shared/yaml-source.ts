@@ -1,10 +1,10 @@
 import { type Document, isMap, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
-import { MainstayError } from "../shared/errors.ts";
-import { formatPath } from "./interpolate.ts";
+import { MainstayError } from "./errors.ts";
+import { formatPath } from "./format-path.ts";
 
 /** One problem in a YAML file, where a person can find it. */
-export interface ConfigProblem {
+export interface YamlProblem {
   file: string;
   line?: number;
   column?: number;
@@ -53,7 +53,7 @@ export function zodProblems(
   error: z.ZodError,
   file: string,
   where: (path: Path) => { line: number; col: number } | undefined,
-): ConfigProblem[] {
+): YamlProblem[] {
   return error.issues.map((issue) => {
     const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
     // Point at the unknown key itself, not at the mapping that holds it.
@@ -70,7 +70,7 @@ export function zodProblems(
 }
 
 /** One error listing every problem, a line each: `file:line:column: field: message`. */
-export function problemsError(code: string, problems: ConfigProblem[]): MainstayError {
+export function problemsError(code: string, problems: YamlProblem[]): MainstayError {
   const lines = problems.map((p) => {
     const where = p.line ? `${p.file}:${p.line}:${p.column ?? 1}` : p.file;
     return p.path ? `${where}: ${p.path}: ${p.message}` : `${where}: ${p.message}`;
