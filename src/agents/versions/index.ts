@@ -17,3 +17,4 @@ export { type DocumentChange, diffDocuments, formatDiff } from "./diff-documents
 export type { LineChange } from "./diff-lines.ts";
 export { placeholdersIn, renderPrompt } from "./placeholders.ts";
 export { costOf, type PriceTable, priceTableSchema } from "./price-table.ts";
+export { agentJsonSchema } from "./agent-json-schema.ts";

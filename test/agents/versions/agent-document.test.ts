@@ -1,8 +1,12 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { describe, it } from "node:test";
-import { parseAgentDocument, renderPrompt } from "../../../src/agents/versions/index.ts";
+import { describe, it, test } from "node:test";
+import {
+  agentJsonSchema,
+  parseAgentDocument,
+  renderPrompt,
+} from "../../../src/agents/versions/index.ts";
 import { MainstayError } from "../../../src/shared/errors.ts";
 
 const MINIMAL = `id: support
@@ -120,4 +124,17 @@ colour: blue
       "agent.yaml:1:1: expected a YAML mapping at the top",
     ]);
   });
+});
+
+test("docs/agent.schema.json is the schema generated from the zod document schema", () => {
+  const file = new URL("../../../docs/agent.schema.json", import.meta.url);
+  // Regenerate with UPDATE_AGENT_SCHEMA=1 on this test, then `npx biome format --write docs`.
+  if (process.env["UPDATE_AGENT_SCHEMA"] === "1") {
+    writeFileSync(file, `${JSON.stringify(agentJsonSchema(), null, 2)}\n`);
+  }
+  assert.deepEqual(
+    JSON.parse(readFileSync(file, "utf8")),
+    agentJsonSchema(),
+    "docs/agent.schema.json is stale: regenerate it",
+  );
 });
