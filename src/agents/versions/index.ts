@@ -5,6 +5,7 @@ export {
   agentDocumentSchema,
   parseAgentDocument,
 } from "./agent-document.ts";
+export { agentJsonSchema } from "./agent-json-schema.ts";
 export {
   activateAgentVersion,
   getAgentVersion,
@@ -17,4 +18,3 @@ export { type DocumentChange, diffDocuments, formatDiff } from "./diff-documents
 export type { LineChange } from "./diff-lines.ts";
 export { placeholdersIn, renderPrompt } from "./placeholders.ts";
 export { costOf, type PriceTable, priceTableSchema } from "./price-table.ts";
-export { agentJsonSchema } from "./agent-json-schema.ts";

@@ -57,10 +57,15 @@ describe("mainstay agents", () => {
 
   it("reports invalid files with file:line:column: field", async () => {
     const bad = join(dir, "bad.yaml");
-    writeFileSync(bad, readFileSync(OPENAI, "utf8").replace("method: GET", "method: FETCH"));
+    const text = readFileSync(OPENAI, "utf8").replace("method: GET", "method: FETCH");
+    writeFileSync(bad, text);
+    const line = text.split("\n").findIndex((l) => l.includes("method: FETCH")) + 1;
     const res = await agents(["push", bad, ...local]);
     assert.equal(res.code, 1);
-    assert.match(res.err, new RegExp(`^MS_AGENT_INVALID: ${bad}:36:13: tools\\[0\\]\\.method: `));
+    assert.match(
+      res.err,
+      new RegExp(`^MS_AGENT_INVALID: ${bad}:${line}:13: tools\\[0\\]\\.method: `),
+    );
     const missing = await agents(["push", join(dir, "nope.yaml"), ...local]);
     assert.match(missing.err, /^MS_AGENT_INVALID: .*nope\.yaml: cannot read agent file/);
   });
