@@ -28,7 +28,7 @@ import {
   PROCESS_JOB,
 } from "./conversations/index.ts";
 import { createGuard } from "./guardrails/index.ts";
-import { JobWorker, jobQueue } from "./jobs/index.ts";
+import { JOBS_CHANNEL, JobWorker, jobQueue } from "./jobs/index.ts";
 import { type Clock, systemClock } from "./shared/clock.ts";
 import { describeError, MainstayError } from "./shared/errors.ts";
 import { type Random, systemRandom } from "./shared/random.ts";
@@ -150,6 +150,8 @@ export async function startMainstay(
       },
     });
 
+    // Jobs enqueued by other instances (PostgreSQL) wake this worker without waiting a poll.
+    await store.listen(JOBS_CHANNEL, () => worker?.wake());
     const app = await buildApp({
       store,
       queue,

@@ -1,5 +1,5 @@
 export { type BackoffOptions, backoffDelay } from "./backoff.ts";
-export { type Job, type JobQueue, type JobSpec, jobQueue } from "./job-queue.ts";
+export { JOBS_CHANNEL, type Job, type JobQueue, type JobSpec, jobQueue } from "./job-queue.ts";
 export {
   DeferJobError,
   type JobHandler,

@@ -63,6 +63,9 @@ const toJob = (r: JobRow): Job => ({
  * on each other or taking the same one. Finished jobs are deleted; jobs that used up their
  * attempts stay behind as `dead` (the dead-letter list) until requeued.
  */
+/** The notification channel enqueues announce themselves on (PostgreSQL). */
+export const JOBS_CHANNEL = "mainstay_jobs";
+
 export function jobQueue(db: Executor) {
   const skipLocked = db.dialect === "postgres" ? "FOR UPDATE SKIP LOCKED" : "";
   return {
@@ -81,6 +84,8 @@ export function jobQueue(db: Executor) {
           now,
         ],
       );
+      // Delivered at commit to every instance listening: their workers wake at once.
+      if (tx.dialect === "postgres") await tx.get(`SELECT pg_notify('${JOBS_CHANNEL}', '')`);
     },
 
     async claim(workerId: string, limit: number, now: number, leaseMs: number): Promise<Job[]> {

@@ -17,5 +17,10 @@ export interface Executor {
 export interface Database extends Executor {
   /** Runs `fn` in one transaction: commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
+  /**
+   * Call `onNotify` on each notification on `channel` from any instance (PostgreSQL
+   * LISTEN/NOTIFY). The embedded SQLite database has one process, so there it does nothing.
+   */
+  listen(channel: string, onNotify: () => void): Promise<void>;
   close(): Promise<void>;
 }

@@ -26,6 +26,8 @@ export interface Store extends Repositories {
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
   /** Throws when the database is unreachable or migrations are missing. */
   check(): Promise<{ migration: number }>;
+  /** See `Database.listen`: notifications from other instances (PostgreSQL only). */
+  listen(channel: string, onNotify: () => void): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -68,6 +70,7 @@ export async function openStore(options: StoreOptions, now = Date.now()): Promis
       }
       return { migration };
     },
+    listen: (channel, onNotify) => db.listen(channel, onNotify),
     close: () => db.close(),
   };
 }

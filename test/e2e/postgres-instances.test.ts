@@ -57,4 +57,31 @@ describe("several instances on one PostgreSQL", {
     assert.equal(ids.length, total);
     assert.equal(new Set(ids).size, total);
   });
+
+  it("wake each other: a job enqueued on one is taken at once by another that polls rarely", async () => {
+    const created = await postgres!.create();
+    const quiet = "{ maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50, pollIntervalMs: 60000 }";
+    const receiving = await startTestApp({ store: created.options });
+    const working = await startTestApp({ store: created.options, outbox: quiet });
+    try {
+      await receiving.worker.stop(); // only `working` may take the job
+      const res = await receiving.app.inject(
+        signedWebhook({ id: "notify-1", from: "+15551009", text: "How long does shipping take?" }),
+      );
+      const { conversationId } = res.json();
+      // Without the notification this would wait for a 60 s poll.
+      await eventually(
+        async () => {
+          const messages = await working.store.messages.recent(conversationId, 5);
+          return messages.some((m) => m.direction === "outbound") ? true : undefined;
+        },
+        "the other instance to answer",
+        10_000,
+      );
+    } finally {
+      await working.dispose();
+      await receiving.dispose();
+      await created.cleanup();
+    }
+  });
 });

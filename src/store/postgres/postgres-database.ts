@@ -62,6 +62,7 @@ export function openPostgresDatabase(options: PostgresOptions): Database {
     ? pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).then(() => undefined)
     : Promise.resolve();
   const onPool = executorOn(pool);
+  const listeners: pg.Client[] = [];
   const after =
     <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
     async (...a: A) => {
@@ -89,6 +90,24 @@ export function openPostgresDatabase(options: PostgresOptions): Database {
         client.release();
       }
     },
-    close: () => pool.end(),
+    async listen(channel, onNotify) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`bad channel name ${channel}`);
+      await ready;
+      // A dedicated connection: a pooled one would be handed to other queries.
+      const client = new pg.Client({ connectionString: options.url });
+      client.on("notification", (n) => {
+        if (n.channel === channel) onNotify();
+      });
+      client.on("error", () => {
+        // Lost connection: workers still poll, so only the wake-up shortcut is gone.
+      });
+      await client.connect();
+      await client.query(`LISTEN ${channel}`);
+      listeners.push(client);
+    },
+    close: async () => {
+      await Promise.all(listeners.map((c) => c.end().catch(() => undefined)));
+      await pool.end();
+    },
   };
 }

@@ -63,6 +63,7 @@ export function openSqliteDatabase(file: string): Database {
           throw e;
         }
       }),
+    listen: async () => undefined,
     close: () =>
       exclusive(async () => {
         if (closed) return;
