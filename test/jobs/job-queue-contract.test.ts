@@ -10,8 +10,8 @@ import {
 } from "../../src/jobs/index.ts";
 import { ManualClock } from "../../src/shared/clock.ts";
 import { seededRandom } from "../../src/shared/random.ts";
-import { openStore, type Store } from "../../src/store/index.ts";
-import { backends } from "../support/backends.ts";
+import type { Store } from "../../src/store/index.ts";
+import { backends, openBackendStore } from "../support/backends.ts";
 
 const spec = (queueKey: string, n: number) => ({
   kind: "test",
@@ -24,18 +24,13 @@ const spec = (queueKey: string, n: number) => ({
 for (const backend of backends) {
   describe(`job queue contract: ${backend.name}`, () => {
     let store: Store;
-    let cleanup: () => Promise<void>;
+    let close: () => Promise<void>;
     const clock = new ManualClock();
 
     before(async () => {
-      const created = await backend.create();
-      cleanup = created.cleanup;
-      store = await openStore(created.options, clock.now());
+      ({ store, close } = await openBackendStore(backend, clock.now()));
     });
-    after(async () => {
-      await store.close();
-      await cleanup();
-    });
+    after(() => close?.());
     beforeEach(async () => {
       await store.db.run("DELETE FROM jobs");
     });

@@ -1,25 +1,20 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { newId } from "../../src/shared/ids.ts";
-import { latestMigration, openStore, type Store, toE164 } from "../../src/store/index.ts";
-import { backends } from "../support/backends.ts";
+import { latestMigration, type Store, toE164 } from "../../src/store/index.ts";
+import { backends, openBackendStore } from "../support/backends.ts";
 
 // One suite, every storage engine (STYLE.md habit 5).
 for (const backend of backends) {
   describe(`store contract: ${backend.name}`, () => {
     let store: Store;
-    let cleanup: () => Promise<void>;
+    let close: () => Promise<void>;
     const now = Date.UTC(2026, 0, 1);
 
     before(async () => {
-      const created = await backend.create();
-      cleanup = created.cleanup;
-      store = await openStore(created.options, now);
+      ({ store, close } = await openBackendStore(backend, now));
     });
-    after(async () => {
-      await store.close();
-      await cleanup();
-    });
+    after(() => close?.());
 
     async function newConversation(address = newId("addr")) {
       return store.transaction(async (tx) => {

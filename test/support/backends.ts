@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import type { StoreOptions } from "../../src/store/index.ts";
+import { openStore, type StoreOptions } from "../../src/store/index.ts";
 
 export interface Backend {
   name: "sqlite" | "postgres";
@@ -42,3 +42,16 @@ const postgres: Backend = {
 
 /** SQLite always; PostgreSQL when MAINSTAY_TEST_DATABASE_URL is set (CI sets it). */
 export const backends: Backend[] = pgUrl ? [sqlite, postgres] : [sqlite];
+
+/** A migrated store on a fresh place of `backend`; `close` also removes the place. */
+export async function openBackendStore(backend: Backend, now: number) {
+  const created = await backend.create();
+  const store = await openStore(created.options, now);
+  return {
+    store,
+    async close() {
+      await store.close();
+      await created.cleanup();
+    },
+  };
+}

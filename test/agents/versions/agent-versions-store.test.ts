@@ -8,8 +8,8 @@ import {
   pushAgentVersion,
   versionOf,
 } from "../../../src/agents/versions/index.ts";
-import { openStore, type Store } from "../../../src/store/index.ts";
-import { backends } from "../../support/backends.ts";
+import type { Store } from "../../../src/store/index.ts";
+import { backends, openBackendStore } from "../../support/backends.ts";
 
 const doc = (maxTokens: number, id = "support") => `id: ${id}
 provider: { type: anthropic, model: claude-sonnet-4-5 }
@@ -21,18 +21,13 @@ limits: { maxTokens: ${maxTokens} }
 for (const backend of backends) {
   describe(`agent versions store: ${backend.name}`, () => {
     let store: Store;
-    let cleanup: () => Promise<void>;
+    let close: () => Promise<void>;
     const now = Date.UTC(2026, 0, 1);
 
     before(async () => {
-      const created = await backend.create();
-      cleanup = created.cleanup;
-      store = await openStore(created.options, now);
+      ({ store, close } = await openBackendStore(backend, now));
     });
-    after(async () => {
-      await store?.close();
-      await cleanup?.();
-    });
+    after(() => close?.());
 
     it("stores a version once; the same content pushed again is the same version", async () => {
       const first = await pushAgentVersion(store, { source: doc(100), file: "a.yaml" }, now);
