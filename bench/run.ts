@@ -8,6 +8,7 @@ type Bench = () => Promise<Record<string, unknown>>;
 const benches: Record<string, () => Promise<Bench>> = {
   pipeline: async () => (await import("./pipeline.ts")).default,
   guardrails: async () => (await import("./guardrails.ts")).default,
+  rollout_detection: async () => (await import("./rollout-detection.ts")).default,
 };
 
 const only = process.argv.slice(2);

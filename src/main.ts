@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
-import pino, { type Logger } from "pino";
+import type { Logger } from "pino";
 import { createBuiltinAgent, loadKnowledgeBase } from "./agents/builtin/index.ts";
 import {
   type AgentSource,
@@ -27,8 +27,27 @@ import {
   HANDOFF_NOTIFY_JOB,
   PROCESS_JOB,
 } from "./conversations/index.ts";
+import { latestEvalResult } from "./evaluation/index.ts";
 import { createGuard } from "./guardrails/index.ts";
 import { JOBS_CHANNEL, JobWorker, jobQueue } from "./jobs/index.ts";
+import {
+  ALERT_NOTIFY_JOB,
+  alertNotifyHandler,
+  createLogger,
+  createNotifier,
+  createTelemetry,
+  Monitor,
+  notificationOutbox,
+  type TelemetryOptions,
+} from "./monitoring/index.ts";
+import {
+  ControlState,
+  controlledCatalog,
+  currentShare,
+  killGate,
+  RolloutService,
+  recordOnIncident,
+} from "./rollouts/index.ts";
 import { type Clock, systemClock } from "./shared/clock.ts";
 import { describeError, MainstayError } from "./shared/errors.ts";
 import { type Random, systemRandom } from "./shared/random.ts";
@@ -45,6 +64,8 @@ export interface StartOptions {
   store?: StoreOptions;
   /** Where one-time notices (the generated admin key) are printed. */
   announce?: (message: string) => void;
+  /** Where spans go instead of the exporters OTEL_* variables name (tests). */
+  traceExporter?: TelemetryOptions["traceExporter"];
 }
 
 export interface Mainstay {
@@ -52,6 +73,11 @@ export interface Mainstay {
   app: FastifyInstance;
   store: Store;
   worker: JobWorker;
+  /** Kill switch and live rollouts as this instance sees them. */
+  control: ControlState;
+  rollouts: RolloutService;
+  /** Rollups and alert rules, once a minute; tests call `monitor.tick()`. */
+  monitor: Monitor;
   adminKey: string;
   /** Stop taking requests, let running jobs finish, close the database. */
   close(): Promise<void>;
@@ -65,8 +91,7 @@ export async function startMainstay(
   const { config } = loaded;
   const env = options.env ?? process.env;
   const clock = options.clock ?? systemClock;
-  const logger =
-    options.logger ?? pino({ level: env["MAINSTAY_LOG_LEVEL"] ?? "info", base: undefined });
+  const logger = options.logger ?? createLogger(config.telemetry.logs, env);
   // Runtime state lives where Mainstay runs; files the config refers to, next to it.
   const dataDir = resolve(config.storage.dataDir);
   const storeOptions = options.store ?? storeOptionsFor(config, env);
@@ -78,6 +103,23 @@ export async function startMainstay(
   const store = await openStore(storeOptions, clock.now());
 
   try {
+    const telemetry = createTelemetry({
+      config: config.telemetry,
+      env,
+      clock,
+      logger,
+      queue: jobQueue(store.db),
+      costOf: (usage, provider, model) => costOf(usage, provider, model, config.prices),
+      rolloutSteps: async () =>
+        control.liveRollouts().map((r) => ({
+          agent: r.agentId,
+          rollout: r.id,
+          step: r.step,
+          share: currentShare(control.rolloutOf(r.agentId)!),
+        })),
+      traceExporter: options.traceExporter,
+    });
+    const screen = telemetry.guard(guard);
     const adminKey = resolveAdminKey(
       env,
       dataDir,
@@ -96,25 +138,49 @@ export async function startMainstay(
       random,
       baseDir: loaded.baseDir,
       logger,
-      screenFor: (policy) => createGuard(loadPolicy(loaded, policy)).check,
+      screenFor: (policy) => telemetry.guard(createGuard(loadPolicy(loaded, policy))).check,
+      observer: telemetry.agents,
       lookupContact: async (contactId) => {
         const contact = await store.contacts.getContact(contactId);
         return contact && { ...contact, identities: await store.contacts.identitiesOf(contactId) };
       },
     });
+    // Kill switch and rollouts: kept in memory, reloaded on any instance's change.
+    const control = new ControlState(store, { pollMs: 500, logger });
+    await control.start();
+    const controlled = controlledCatalog(agents, control, store);
+    const rollouts = new RolloutService({
+      store,
+      clock,
+      logger,
+      control,
+      evalPassed: async (agentId, version) =>
+        (await latestEvalResult(store, agentId, version))?.passed === true,
+      // A rollback opens an incident and tells the team; other decisions, kills and
+      // unkills go on the open incident's timeline.
+      onControlEvent: (tx, event, now) => recordOnIncident(tx, event, now, alertOutbox),
+    });
     const queue = jobQueue(store.db);
     // The embedded database has one process: a job still marked running was left by a crash.
     if (store.dialect === "sqlite") await queue.releaseAbandoned(clock.now());
+    // Alert notifications wait in the store; one job per destination sends them together.
+    const alertOutbox = notificationOutbox({
+      queue,
+      destinations: config.alerts.destinations.map((d) => d.name),
+      minIntervalMs: config.alerts.minIntervalMs,
+      maxAttempts: config.outbox.maxAttempts,
+    });
     let worker: JobWorker | undefined;
     const service = new ConversationService({
       store,
-      queue,
+      queue: telemetry.queue(queue),
       clock,
-      currentAgent: agents.current,
+      currentAgent: controlled.assign,
       maxAttempts: config.outbox.maxAttempts,
       onEnqueued: () => worker?.wake(),
-      screen: guard.check,
+      screen: screen.check,
       notifyHandoffs: config.handoff.webhook !== undefined,
+      onHandoff: telemetry.handoff,
     });
     // A live worker must finish (or give up on) a job before its lease runs out.
     const timeoutMs = Math.min(30_000, config.outbox.leaseMs / 2);
@@ -124,17 +190,21 @@ export async function startMainstay(
       clock,
       random,
       logger: logger.child({ module: "jobs" }),
+      around: telemetry.aroundJob,
       handlers: {
         // Compliance wraps the agent and the sender: it is enforced here, not by the agent.
         [PROCESS_JOB]: consentGate(
           agentRuntime({
             service,
-            agentFor: agents.forConversation,
+            agentFor: controlled.forConversation,
+            onTurn: ({ rolloutId }) => {
+              if (rolloutId) rollouts.schedule(rolloutId);
+            },
             costOf: (usage, provider, model) => costOf(usage, provider, model, config.prices),
             clock,
             logger,
             timeoutMs,
-            screen: guard.check,
+            screen: screen.check,
             handoffText: config.handoff.message,
             negativeSentimentStreak: config.handoff.negativeSentimentStreak,
           }),
@@ -143,9 +213,26 @@ export async function startMainstay(
         ...(config.handoff.webhook && {
           [HANDOFF_NOTIFY_JOB]: handoffNotifier(store, config.handoff.webhook),
         }),
-        [DELIVER_JOB]: deliveryGate(
-          deliveryHandler({ service, channels, clock, logger, sendTimeoutMs: timeoutMs }),
-          { service, config: config.compliance, clock },
+        [ALERT_NOTIFY_JOB]: alertNotifyHandler({
+          store,
+          outbox: alertOutbox,
+          notifiers: new Map(config.alerts.destinations.map((d) => [d.name, createNotifier(d)])),
+          clock,
+          logger,
+          sendTimeoutMs: timeoutMs,
+        }),
+        [DELIVER_JOB]: killGate(
+          deliveryGate(
+            deliveryHandler({
+              service,
+              channels: telemetry.sends(channels),
+              clock,
+              logger,
+              sendTimeoutMs: timeoutMs,
+            }),
+            { service, config: config.compliance, clock },
+          ),
+          { store, control, clock },
         ),
       },
     });
@@ -158,30 +245,51 @@ export async function startMainstay(
       service,
       channels,
       adminKey,
+      apiKeys: config.server.apiKeys,
       logger,
       clock,
-      guard,
+      guard: screen,
       proxy: config.proxy,
       bodyLimit: config.server.bodyLimit,
       publicUrl: config.server.publicUrl,
       workerRunning: () => worker.isRunning,
+      rollouts,
+      intake: telemetry.intake,
+      metrics: { exposition: telemetry.exposition, token: config.telemetry.metrics.token },
     });
     const address = await app.listen({
       port: options.port ?? config.server.port,
       host: options.host ?? config.server.host,
     });
     worker.start();
+    rollouts.watch(10_000);
+    const monitor = new Monitor({
+      store,
+      clock,
+      logger: logger.child({ module: "monitoring" }),
+      rules: config.alerts.rules,
+      outbox: alertOutbox,
+    });
+    monitor.start();
     let closing: Promise<void> | undefined;
     return {
       url: address,
       app,
       store,
       worker,
+      control,
+      rollouts,
+      monitor,
       adminKey,
       close: () => {
         closing ??= (async () => {
           await app.close();
           await worker.stop();
+          control.stop();
+          rollouts.unwatch();
+          await rollouts.idle();
+          await monitor.stop();
+          await telemetry.shutdown();
           await store.close();
         })();
         return closing;

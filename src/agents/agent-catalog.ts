@@ -20,6 +20,8 @@ export interface AgentRef {
 export interface AgentCatalog {
   current(): Promise<AgentRef>;
   forConversation(conversation: Conversation): Promise<ServingAgent>;
+  /** A stored version of the agent, built once (rollout candidates, kill fallbacks). */
+  forVersion(version: string): Promise<ServingAgent>;
 }
 
 export interface CatalogDeps extends BuildAgentDeps {
@@ -43,15 +45,18 @@ export async function openAgentCatalog(
   store: Store,
   deps: CatalogDeps,
 ): Promise<AgentCatalog> {
+  // Every agent served, whatever built it, is observed (metrics, traces) when main.ts asks.
+  const observe = (agent: Agent) => deps.observer?.agent(agent) ?? agent;
   if (agentSource.type === "builtin") {
-    const serving = { agent: agentSource.agent };
+    const serving = { agent: observe(agentSource.agent) };
     return {
       current: async () => ({ id: serving.agent.id, version: serving.agent.version }),
       forConversation: async () => serving,
+      forVersion: async () => serving,
     };
   }
   const serve = (document: AgentDocument, version: string): ServingAgent => ({
-    agent: buildAgent(document, version, deps),
+    agent: observe(buildAgent(document, version, deps)),
     screen: document.policy ? deps.screenFor(document.policy) : undefined,
     handoffText: document.handoff.message,
     negativeSentimentStreak: document.handoff.negativeSentimentStreak,
@@ -71,8 +76,18 @@ export async function openAgentCatalog(
     const active = await store.agentVersions.active(agentId);
     return { id: agentId, version: active?.version ?? version };
   };
+  const forVersion = async (wanted: string) => {
+    let serving = built.get(wanted);
+    if (!serving) {
+      const stored = await getAgentVersion(store, agentId, wanted);
+      serving = serve(stored.document, wanted);
+      built.set(wanted, serving);
+    }
+    return serving;
+  };
   return {
     current,
+    forVersion,
     async forConversation(conversation) {
       // A conversation started by another agent (the config changed since) or by a version
       // no longer stored continues with the active one.
@@ -80,14 +95,7 @@ export async function openAgentCatalog(
         conversation.agentId === agentId && conversation.agentVersion
           ? await store.agentVersions.get(agentId, conversation.agentVersion)
           : undefined;
-      const wanted = pinned?.version ?? (await current()).version;
-      let serving = built.get(wanted);
-      if (!serving) {
-        const stored = await getAgentVersion(store, agentId, wanted);
-        serving = serve(stored.document, wanted);
-        built.set(wanted, serving);
-      }
-      return serving;
+      return forVersion(pinned?.version ?? (await current()).version);
     },
   };
 }

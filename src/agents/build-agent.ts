@@ -7,6 +7,7 @@ import type { Agent } from "./agent.ts";
 import { createBuiltinAgent, type KnowledgeBase, loadKnowledgeBase } from "./builtin/index.ts";
 import { createLlmAgent } from "./llm/index.ts";
 import {
+  type BreakerProvider,
   cannedReply,
   withCircuitBreaker,
   withFallback,
@@ -39,6 +40,26 @@ export interface BuildAgentDeps {
   baseDir: string;
   lookupContact: LookupContact;
   logger: Logger;
+  /** Metrics and traces around the agent's parts; main.ts adds it. */
+  observer?: AgentObserver;
+}
+
+type AgentLabels = { id: string; version: string };
+
+/**
+ * Wrappers the composition root puts around an agent's parts to observe them (metrics,
+ * traces): each returns what it is given, observed.
+ */
+export interface AgentObserver {
+  /** The agent as a whole: one call per turn (the catalog applies it). */
+  agent(agent: Agent): Agent;
+  /** A provider client inside its timeout and retries: every request actually sent. */
+  provider(provider: ChatProvider, agent: AgentLabels): ChatProvider;
+  /** A link's circuit breaker, whose state is read from now on. */
+  breaker(breaker: BreakerProvider, link: AgentLabels & { provider: string; model: string }): void;
+  tool(tool: Tool, agent: AgentLabels): Tool;
+  /** The chain moved on from a failing provider. */
+  fallback(from: string, to: string, agent: AgentLabels): void;
 }
 
 export const DEFAULT_UNAVAILABLE_TEXT =
@@ -64,16 +85,24 @@ export function buildAgent(doc: AgentDocument, version: string, deps: BuildAgent
       handoffText: doc.handoff.message,
     });
   }
-  const link = (p: AgentProvider) =>
-    resilient(providerFor(p, doc, version, deps, knowledge), doc, deps);
+  const { observer } = deps;
+  const labels = { id: doc.id, version };
+  const link = (p: AgentProvider) => {
+    const client = providerFor(p, doc, version, deps, knowledge);
+    const breaker = resilient(observer?.provider(client, labels) ?? client, doc, deps);
+    observer?.breaker(breaker, { ...labels, provider: client.name, model: p.model ?? client.name });
+    return breaker;
+  };
   const chain = withFallback(
     [link(doc.provider), ...(doc.fallbacks ?? []).map(link), cannedReply(handoffText)],
     {
-      onFallback: (from, to, error) =>
+      onFallback: (from, to, error) => {
+        observer?.fallback(from.name, to.name, labels);
         deps.logger.warn(
           { agent: doc.id, version, from: from.name, to: to.name, err: error },
           "provider failed, trying the next in the chain",
-        ),
+        );
+      },
     },
   );
   const agent = createLlmAgent({
@@ -82,7 +111,12 @@ export function buildAgent(doc: AgentDocument, version: string, deps: BuildAgent
     provider: chain,
     model: doc.provider.model!,
     systemPrompt: renderPrompt(doc),
-    tools: createToolSet(doc.tools.map((t) => toolFor(t, deps, knowledge))),
+    tools: createToolSet(
+      doc.tools.map((t) => {
+        const tool = toolFor(t, deps, knowledge);
+        return observer?.tool(tool, labels) ?? tool;
+      }),
+    ),
     maxToolRounds: doc.limits.maxToolRounds,
     maxTokens: doc.limits.maxTokens,
     temperature: doc.limits.temperature,
@@ -91,7 +125,12 @@ export function buildAgent(doc: AgentDocument, version: string, deps: BuildAgent
   return {
     ...agent,
     async respond(context, signal) {
-      const reply = await agent.respond(context, signal);
+      const answered = await agent.respond(context, signal);
+      // A later link of the chain answered: kept on the reply for metrics and rollouts.
+      const reply =
+        answered.meta?.["provider"] !== undefined && answered.meta["provider"] !== chain.name
+          ? { ...answered, meta: { ...answered.meta, fallback: true } }
+          : answered;
       // Every provider failed: the canned text went out, and a person takes over.
       if (reply.meta?.["provider"] === "canned" && !reply.handoff) {
         return { ...reply, handoff: { reason: "provider_unavailable" } };

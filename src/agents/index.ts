@@ -5,12 +5,17 @@ export {
   type AgentSource,
   openAgentCatalog,
 } from "./agent-catalog.ts";
-export { type BuildAgentDeps, buildAgent } from "./build-agent.ts";
+export { type AgentObserver, type BuildAgentDeps, buildAgent } from "./build-agent.ts";
 export {
   type HandoffWebhook,
   handoffNotifier,
   handoffSummary,
 } from "./handoff/handoff-notifier.ts";
 export { negativeStreak, sentimentScore } from "./handoff/sentiment.ts";
-export { type AgentRuntimeOptions, agentRuntime, DEFAULT_HANDOFF_TEXT } from "./runtime.ts";
+export {
+  type AgentRuntimeOptions,
+  agentRuntime,
+  DEFAULT_HANDOFF_TEXT,
+  type ServingAgent,
+} from "./runtime.ts";
 export * from "./versions/index.ts";

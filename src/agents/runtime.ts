@@ -9,9 +9,10 @@ import {
 } from "../conversations/index.ts";
 import type { JobHandler } from "../jobs/index.ts";
 import type { Clock } from "../shared/clock.ts";
-import type { Conversation, Message } from "../store/index.ts";
+import { newId } from "../shared/ids.ts";
+import type { AgentTurnRecord, Conversation, Message } from "../store/index.ts";
 import type { Agent, AgentReply, AgentTurn } from "./agent.ts";
-import { negativeStreak } from "./handoff/sentiment.ts";
+import { negativeStreak, sentimentTrend } from "./handoff/sentiment.ts";
 
 export interface AgentRuntimeOptions {
   service: ConversationService;
@@ -30,6 +31,8 @@ export interface AgentRuntimeOptions {
   /** Earlier messages given to the agent as context. */
   historyLimit?: number;
   timeoutMs?: number;
+  /** Told after each answered turn is stored (rollouts re-check their evidence). */
+  onTurn?: (turn: { conversationId: string; rolloutId: string | null }) => void;
 }
 
 /** An agent with the settings its document overrides for the conversations it serves. */
@@ -39,6 +42,15 @@ export interface ServingAgent {
   screen?: ScreenMessage;
   handoffText?: string;
   negativeSentimentStreak?: number;
+  /** The rollout the conversation takes part in, recorded on each of its turns. */
+  rolloutId?: string;
+  /** A candidate answering the same messages, never sent (a rollout's shadow step). */
+  shadow?: { serving: ServingAgent; rolloutId: string };
+  /**
+   * Mainstay answers instead of the agent (the agent is killed): this text, and a handoff
+   * when a person should take over.
+   */
+  override?: { text: string; handoff?: string };
 }
 
 export const DEFAULT_HANDOFF_TEXT =
@@ -61,6 +73,23 @@ interface Outcome {
   agent?: { id: string; version: string };
   handoff?: string;
   meta: Record<string, unknown>;
+  /** What the agent's turn cost and what the policy did with it (absent for Mainstay's own). */
+  turn?: TurnFacts;
+}
+
+/** The facts of one agent turn that metrics, rollouts and evaluations read. */
+interface TurnFacts {
+  latencyMs: number;
+  provider: string | null;
+  model: string | null;
+  usage: AgentUsage | null;
+  cost: number | null;
+  fallback: boolean;
+  action: string;
+  /** Finding types on the reply when the policy acted on it: a violation. */
+  violations: string[];
+  findings: string[];
+  error: string | null;
 }
 
 /**
@@ -88,17 +117,27 @@ export function agentRuntime(options: AgentRuntimeOptions): JobHandler {
       const turns = (
         await store.messages.recentForContact(conversation.contactId, historyLimit, inbound.id)
       ).map((m) => ({ role: ROLE[m.author], text: boundTurn(m.text) }));
-      const { agent, ...overrides } = await options.agentFor(conversation);
+      const serving = await options.agentFor(conversation);
+      const { agent, shadow, rolloutId, override, ...overrides } = serving;
       const settings = { ...options, ...definedOnly(overrides) };
-      const outcome =
+      const context = { history, turns };
+      const preset =
+        (override && { ...override, author: "system" as const, meta: { killSwitch: true } }) ??
         inboundVerdict(inbound, settings) ??
-        frustration(history, inbound, settings) ??
-        (await askAgent(agent, conversation, inbound, { history, turns }, settings));
-      await service.transact(async (tx) => {
+        frustration(history, inbound, settings);
+      // The shadow candidate answers the same message at the same time; its failure or
+      // slowness never touches the customer's answer.
+      const [outcome, shadowOutcome] = preset
+        ? [preset, undefined]
+        : await Promise.all([
+            askAgent(agent, conversation, inbound, context, settings),
+            shadow && askShadow(shadow.serving, conversation, inbound, context, options),
+          ]);
+      const answered = await service.transact(async (tx) => {
         const current = await tx.conversations.get(conversationId);
         if (current?.state !== "bot") {
           logger.info({ conversationId }, "answer dropped: conversation left the bot meanwhile");
-          return;
+          return false;
         }
         const fromAgent = outcome.agent;
         const message = await service.queueOutbound(tx, current, {
@@ -120,8 +159,60 @@ export function agentRuntime(options: AgentRuntimeOptions): JobHandler {
         }
         if (outcome.handoff) {
           await service.handOff(tx, conversationId, outcome.handoff, { messageId: message.id });
+          await tx.outcomes.setHandoff(conversationId, outcome.handoff, now);
         }
+        if (fromAgent && outcome.turn) {
+          await tx.outcomes.recordTurn(
+            turnRecord(outcome.turn, {
+              conversation: current,
+              messageId,
+              replyId: message.id,
+              agent: fromAgent,
+              rolloutId: rolloutId ?? null,
+              handoff: outcome.handoff ?? null,
+              now,
+            }),
+            outcome.turn.violations,
+            sentimentTrend(history, inbound),
+          );
+        }
+        if (shadow && shadowOutcome) {
+          const candidate = shadow.serving.agent;
+          await tx.outcomes.start(
+            {
+              conversationId,
+              agentId: candidate.id,
+              agentVersion: candidate.version,
+              shadow: true,
+              rolloutId: shadow.rolloutId,
+              arm: "candidate",
+              // Both versions answer every message: a bad outcome is equally likely from
+              // either under no difference.
+              share: 0.5,
+              channelType: current.channelType,
+            },
+            now,
+          );
+          await tx.outcomes.recordTurn(
+            turnRecord(shadowOutcome.turn, {
+              conversation: current,
+              messageId,
+              replyId: null,
+              agent: candidate,
+              rolloutId: shadow.rolloutId,
+              handoff: shadowOutcome.handoff ?? null,
+              shadowText: shadowOutcome.text,
+              now,
+            }),
+            shadowOutcome.turn.violations,
+          );
+        }
+        return true;
       });
+      if (answered) {
+        const rollout = rolloutId ?? shadow?.rolloutId ?? null;
+        options.onTurn?.({ conversationId, rolloutId: rollout });
+      }
     },
 
     async onDead(job, error) {
@@ -147,6 +238,7 @@ export function agentRuntime(options: AgentRuntimeOptions): JobHandler {
           meta: { inReplyTo: messageId },
         });
         await service.handOff(tx, conversationId, "agent_failure", { messageId: message.id });
+        await tx.outcomes.setHandoff(conversationId, "agent_failure", clock.now());
       });
     },
   };
@@ -240,14 +332,28 @@ async function askAgent(
     context: { firstOutbound: !history.some((m) => m.direction === "outbound") },
   });
   const handoff = reply.handoff?.reason;
-  if (!screening) return { text: reply.text, author: "agent", agent: by, handoff, meta };
+  const findings = [...new Set(screening?.findings.map((f) => f.type) ?? [])].sort();
+  const acted = screening !== undefined && VIOLATION_ACTIONS.has(screening.action);
+  const turn: TurnFacts = {
+    latencyMs: meta["latencyMs"] as number,
+    provider: typeof meta["provider"] === "string" ? meta["provider"] : null,
+    model: typeof meta["model"] === "string" ? meta["model"] : null,
+    usage: reply.usage ?? null,
+    cost: typeof meta["cost"] === "number" ? meta["cost"] : null,
+    fallback: meta["fallback"] === true,
+    action: screening?.action ?? "allow",
+    violations: acted ? findings : [],
+    findings,
+    error: null,
+  };
+  if (!screening) return { text: reply.text, author: "agent", agent: by, handoff, meta, turn };
   meta["guardrails"] = screeningRecord(screening);
   switch (screening.action) {
     // The agent's words are not stored either (they may hold the secret that blocked
     // them); the findings on the reply record which rule fired on which span.
     case "block":
     case "fallback":
-      return { text: screening.reply ?? "", author: "agent", agent: by, handoff, meta };
+      return { text: screening.reply ?? "", author: "agent", agent: by, handoff, meta, turn };
     case "escalate":
       return {
         text: options.handoffText ?? DEFAULT_HANDOFF_TEXT,
@@ -255,10 +361,89 @@ async function askAgent(
         agent: by,
         handoff: `guardrail:${screening.rule ?? "policy"}`,
         meta,
+        turn,
       };
     default:
-      return { text: screening.text, author: "agent", agent: by, handoff, meta };
+      return { text: screening.text, author: "agent", agent: by, handoff, meta, turn };
   }
+}
+
+/** Policy actions that mean the agent wrote something it must not have: a violation. */
+const VIOLATION_ACTIONS = new Set(["block", "redact", "escalate", "fallback"]);
+
+/**
+ * The shadow candidate's answer, screened with its own policy but never sent; a failure is
+ * recorded as the turn's error instead of failing the job.
+ */
+async function askShadow(
+  serving: ServingAgent,
+  conversation: Conversation,
+  inbound: Message,
+  context: { history: Message[]; turns: AgentTurn[] },
+  options: AgentRuntimeOptions,
+): Promise<{ text: string; handoff?: string; turn: TurnFacts }> {
+  const settings = { ...options, ...definedOnly({ ...serving, agent: undefined }) };
+  const started = options.clock.now();
+  try {
+    const outcome = await askAgent(serving.agent, conversation, inbound, context, settings);
+    // What the candidate would have sent: its words when allowed, else the policy's reply.
+    return { text: outcome.text, handoff: outcome.handoff, turn: outcome.turn! };
+  } catch (e) {
+    return {
+      text: "",
+      turn: {
+        latencyMs: options.clock.now() - started,
+        provider: null,
+        model: null,
+        usage: null,
+        cost: null,
+        fallback: false,
+        action: "allow",
+        violations: [],
+        findings: [],
+        error: e instanceof Error ? e.message : String(e),
+      },
+    };
+  }
+}
+
+function turnRecord(
+  facts: TurnFacts,
+  at: {
+    conversation: Conversation;
+    messageId: string;
+    replyId: string | null;
+    agent: { id: string; version: string };
+    rolloutId: string | null;
+    handoff: string | null;
+    shadowText?: string;
+    now: number;
+  },
+): AgentTurnRecord {
+  return {
+    id: newId("turn", at.now),
+    conversationId: at.conversation.id,
+    messageId: at.messageId,
+    replyId: at.replyId,
+    agentId: at.agent.id,
+    agentVersion: at.agent.version,
+    shadow: at.shadowText !== undefined,
+    rolloutId: at.rolloutId,
+    channelType: at.conversation.channelType,
+    latencyMs: facts.latencyMs,
+    provider: facts.provider,
+    model: facts.model,
+    inputTokens: facts.usage?.inputTokens ?? null,
+    outputTokens: facts.usage?.outputTokens ?? null,
+    cost: facts.cost,
+    error: facts.error,
+    fallback: facts.fallback,
+    action: facts.action,
+    findings: facts.findings,
+    handoff: at.handoff,
+    shadowText: at.shadowText ?? null,
+    createdAt: at.now,
+  };
 }
 
 /** Tokens and their cost, kept on every reply an LLM wrote (the price table may not know it). */

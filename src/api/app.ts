@@ -5,19 +5,28 @@ import type { Channel } from "../channels/index.ts";
 import type { ConversationService } from "../conversations/index.ts";
 import type { Guard } from "../guardrails/index.ts";
 import type { JobQueue } from "../jobs/index.ts";
+import type { Intake } from "../monitoring/index.ts";
 import type { ProxyConfig } from "../proxy/index.ts";
+import type { RolloutService } from "../rollouts/index.ts";
 import type { Clock } from "../shared/clock.ts";
 import type { Store } from "../store/index.ts";
-import { requireAdminKey } from "./admin-auth.ts";
+import { type ApiKeyConfig, apiKeyring, requireApiKey } from "./auth/index.ts";
 import { registerErrorHandling } from "./error-handler.ts";
 import { guardRoutes } from "./guard-route.ts";
 import { agentRoutes } from "./routes/agents.ts";
+import { auditRoutes } from "./routes/audit.ts";
 import { contactRoutes } from "./routes/contacts.ts";
 import { conversationRoutes } from "./routes/conversations.ts";
+import { evaluationRoutes } from "./routes/evaluations.ts";
+import { feedbackRoutes } from "./routes/feedback.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { humanReplyRoutes } from "./routes/human-replies.ts";
+import { incidentRoutes } from "./routes/incidents.ts";
+import { type Exposition, metricsRoutes } from "./routes/metrics.ts";
+import { metricsApiRoutes } from "./routes/metrics-api.ts";
 import { openaiProxyRoutes } from "./routes/openai-proxy.ts";
 import { outboxRoutes } from "./routes/outbox.ts";
+import { rolloutRoutes } from "./routes/rollouts.ts";
 import { webchatRoutes } from "./routes/webchat.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 
@@ -27,6 +36,8 @@ export interface AppOptions {
   service: ConversationService;
   channels: ReadonlyMap<string, Channel>;
   adminKey: string;
+  /** Named keys with roles (`server.apiKeys`), besides the admin key. */
+  apiKeys?: readonly ApiKeyConfig[];
   logger: Logger;
   clock: Clock;
   /** The server's guardrails policy: `/api/v1/guard`, human replies and the proxy use it. */
@@ -36,11 +47,17 @@ export interface AppOptions {
   bodyLimit: number;
   publicUrl?: string;
   workerRunning: () => boolean;
+  rollouts: RolloutService;
+  /** Around every webhook call and chat frame: metrics and traces. */
+  intake: Intake;
+  /** `GET /metrics`: the Prometheus exposition, and the token scrapers must send, if set. */
+  metrics: { exposition: Exposition; token?: string };
 }
 
-/** The HTTP surface: public health, chat and webhooks; everything under /api behind the key. */
+/** The HTTP surface: public health, chat and webhooks; everything under /api behind a key. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { store, queue, service, channels } = options;
+  const keyring = apiKeyring(options.adminKey, options.apiKeys ?? []);
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimit,
@@ -51,12 +68,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerErrorHandling(app);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(healthRoutes, { store, workerRunning: options.workerRunning });
-  await app.register(webchatRoutes, { channels, service });
+  await app.register(metricsRoutes, options.metrics);
+  await app.register(webchatRoutes, { channels, service, intake: options.intake });
   await app.register(webhookRoutes, {
     channels,
     service,
     publicUrl: options.publicUrl,
     bodyLimit: options.bodyLimit,
+    intake: options.intake,
   });
   if (options.proxy) {
     // Outside /api: OpenAI clients authenticate the OpenAI way.
@@ -69,7 +88,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
   }
   await app.register(async (api) => {
-    api.addHook("onRequest", requireAdminKey(options.adminKey));
+    api.addHook("onRequest", requireApiKey(keyring));
     await api.register(conversationRoutes, { store });
     await api.register(humanReplyRoutes, {
       service,
@@ -78,7 +97,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
     await api.register(contactRoutes, { store, clock: options.clock });
     await api.register(agentRoutes, { store, clock: options.clock });
+    await api.register(evaluationRoutes, { store });
     await api.register(outboxRoutes, { queue });
+    await api.register(rolloutRoutes, { store, rollouts: options.rollouts });
+    await api.register(feedbackRoutes, { store, clock: options.clock });
+    await api.register(auditRoutes, { store });
+    await api.register(metricsApiRoutes, { store, clock: options.clock });
+    await api.register(incidentRoutes, { store, clock: options.clock });
     await api.register(guardRoutes, { guard: options.guard });
   });
   return app;

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { MainstayError } from "../shared/errors.ts";
 
 /** What a command can touch besides its arguments, so tests drive the CLI in-process. */
 export interface CommandIo {
@@ -40,4 +41,42 @@ export function parseCommandArgs<O extends Options>(
     return undefined;
   }
   return parsed;
+}
+
+/** A command made of subcommands (`mainstay agents push`, `mainstay rollout status`). */
+export function commandGroup(name: string, summary: string, subcommands: Command[]): Command {
+  const width = Math.max(...subcommands.map((c) => c.name.length));
+  return {
+    name,
+    summary,
+    usage: `
+Usage: mainstay ${name} <subcommand> [options]
+
+Subcommands:
+${subcommands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
+
+Run \`mainstay ${name} <subcommand> --help\` for its options.`,
+    async run(argv, io) {
+      const [sub, ...rest] = argv;
+      const found = subcommands.find((c) => c.name === sub);
+      if (found) return found.run(rest, io);
+      if (sub === "--help" || sub === "-h") {
+        io.stdout.write(`${this.usage.trim()}\n`);
+        return 0;
+      }
+      throw usageError(`unknown ${name} subcommand "${sub ?? ""}"`, this.usage);
+    },
+  };
+}
+
+/** The positional arguments, exactly `count` of them. */
+export function operands(positionals: string[], count: number, usage: string): string[] {
+  if (positionals.length !== count) {
+    throw usageError(`expected ${count} argument(s), got ${positionals.length}`, usage);
+  }
+  return positionals;
+}
+
+export function usageError(message: string, usage: string): MainstayError {
+  return new MainstayError("MS_CLI_USAGE", `${message}\n${usage.trim()}`);
 }

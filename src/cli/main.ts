@@ -1,8 +1,15 @@
 import { describeError, isMainstayError } from "../shared/errors.ts";
 import { agentsCommand } from "./agents.ts";
+import { auditCommand } from "./audit.ts";
 import type { Command, CommandIo } from "./command.ts";
+import { demoCommand } from "./demo.ts";
+import { evalCommand } from "./eval.ts";
 import { guardCommand } from "./guard.ts";
+import { killCommand, unkillCommand } from "./kill.ts";
 import { policyCommand } from "./policy-test.ts";
+import { redteamCommand } from "./redteam.ts";
+import { replayCommand } from "./replay.ts";
+import { rolloutCommand } from "./rollout.ts";
 import { startCommand } from "./start.ts";
 import { validateCommand } from "./validate.ts";
 
@@ -12,6 +19,14 @@ const commands: Command[] = [
   guardCommand,
   policyCommand,
   agentsCommand,
+  rolloutCommand,
+  killCommand,
+  unkillCommand,
+  demoCommand,
+  auditCommand,
+  evalCommand,
+  replayCommand,
+  redteamCommand,
 ];
 
 function usage(): string {

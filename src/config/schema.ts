@@ -1,8 +1,11 @@
 import { z } from "zod";
 import { priceTableSchema } from "../agents/versions/index.ts";
+import { apiKeysSchema } from "../api/auth/index.ts";
 import { channelConfigSchema } from "../channels/registry.ts";
 import { complianceConfigSchema } from "../compliance/index.ts";
 import { policySchema } from "../guardrails/index.ts";
+import { alertsConfigSchema } from "../monitoring/alerts/index.ts";
+import { telemetryConfigSchema } from "../monitoring/telemetry-config.ts";
 import { proxyConfigSchema } from "../proxy/index.ts";
 import { configNumber } from "../shared/config-number.ts";
 
@@ -14,6 +17,8 @@ const serverSchema = z
     publicUrl: z.url().optional(),
     /** Largest request body accepted, in bytes. */
     bodyLimit: configNumber(z.number().int().positive()).default(256 * 1024),
+    /** Named API keys with a role (viewer, agent, admin), besides the admin key. */
+    apiKeys: apiKeysSchema,
   })
   .strict();
 
@@ -102,6 +107,10 @@ export const configSchema = z
     /** An OpenAI-compatible proxy at POST /v1/chat/completions (docs/proxy.md). */
     proxy: proxyConfigSchema.optional(),
     handoff: handoffSchema.prefault({}),
+    /** Prometheus `/metrics`, OpenTelemetry traces and logs (docs/operations.md). */
+    telemetry: telemetryConfigSchema.prefault({}),
+    /** Alert rules, built-in ones included, and where notifications go (docs/alerts.md). */
+    alerts: alertsConfigSchema.prefault({}),
     /** USD per million tokens per `provider/model`, for the cost kept on each reply. */
     prices: priceTableSchema.default({}),
     /**

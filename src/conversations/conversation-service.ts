@@ -13,11 +13,13 @@ import {
 import { recordDecision } from "./record-decision.ts";
 import {
   type AcceptedMessage,
+  type AssignAgent,
   type ChannelRef,
   DELIVER_JOB,
   HANDOFF_NOTIFY_JOB,
   type InboundMessage,
   PROCESS_JOB,
+  REPEAT_CONTACT_WINDOW_MS,
   type ScreenMessage,
   type StatusUpdate,
   screeningRecord,
@@ -27,8 +29,8 @@ export interface ConversationServiceOptions {
   store: Store;
   queue: JobQueue;
   clock: Clock;
-  /** The agent version new conversations are served by (it may change while running). */
-  currentAgent: () => Promise<{ id: string; version: string }>;
+  /** Chooses the agent version new conversations start on (it may change while running). */
+  currentAgent: () => Promise<AssignAgent>;
   /** Attempts before a job is dead-lettered. */
   maxAttempts: number;
   /** Called after a transaction that enqueued jobs commits, to wake the local worker. */
@@ -37,6 +39,8 @@ export interface ConversationServiceOptions {
   screen?: ScreenMessage;
   /** Whether a handoff also queues a notification to the team (a webhook is configured). */
   notifyHandoffs?: boolean;
+  /** Told of every handoff as it is recorded (metrics count them by reason). */
+  onHandoff?: (reason: string) => void;
 }
 
 /** Who wrote a message, and what it answers: all a conversation is found by. */
@@ -62,6 +66,11 @@ export class ConversationService {
     return this.options.store;
   }
 
+  /** The service's clock reading, for callers that record alongside it. */
+  now(): number {
+    return this.options.clock.now();
+  }
+
   async receive(channel: ChannelRef, inbound: InboundMessage): Promise<AcceptedMessage> {
     const { store, clock } = this.options;
     const now = clock.now();
@@ -76,9 +85,9 @@ export class ConversationService {
       text: inbound.text,
     });
     // Read before the transaction: on SQLite a read inside it would wait for it to end.
-    const agent = await this.options.currentAgent();
+    const assign = await this.options.currentAgent();
     const result = await store.transaction(async (tx) => {
-      const conversation = await this.conversationFor(tx, channel, inbound, agent, now);
+      const conversation = await this.conversationFor(tx, channel, inbound, assign, now);
       const messageId = newId("msg", now);
       const inserted = await tx.messages.insert(
         {
@@ -148,7 +157,7 @@ export class ConversationService {
     await this.enqueue(tx, {
       kind: DELIVER_JOB,
       queueKey: `deliver:${conversation.id}`,
-      payload: { messageId: id },
+      payload: { messageId: id, conversationId: conversation.id },
     });
     return (await tx.messages.get(id))!;
   }
@@ -170,6 +179,7 @@ export class ConversationService {
         payload: { conversationId, reason },
       });
     }
+    this.options.onHandoff?.(reason);
   }
 
   /** Return a conversation from a person to the bot. */
@@ -214,13 +224,14 @@ export class ConversationService {
   /**
    * The open conversation a customer message belongs to, in the caller's transaction: the
    * one its references thread into, else the sender's open one on this channel, else a new
-   * one served by `agent` (null for exchanges no agent answers, such as the proxy's).
+   * one served by the version `assign` picks (null for exchanges no agent answers, such as
+   * the proxy's).
    */
   async conversationFor(
     tx: Repositories,
     channel: ChannelRef,
     inbound: Sender,
-    agent: { id: string; version: string } | null,
+    assign: AssignAgent | null,
     now: number,
   ): Promise<Conversation> {
     const { identity, linked } = await this.linkByPhone(tx, channel, inbound, now);
@@ -228,8 +239,11 @@ export class ConversationService {
       (await this.threadedConversation(tx, channel, inbound, identity.id)) ??
       (await tx.conversations.findOpen(identity.id, channel.id));
     if (!conversation) {
+      const id = newId("conv", now);
+      const agent = assign?.(id);
       conversation = await tx.conversations.create(
         {
+          id,
           contactId: identity.contactId,
           identityId: identity.id,
           channelId: channel.id,
@@ -242,9 +256,36 @@ export class ConversationService {
       await tx.events.append(
         conversation.id,
         "conversation.started",
-        { channelId: channel.id, agentId: agent?.id ?? null, agentVersion: agent?.version ?? null },
+        {
+          channelId: channel.id,
+          agentId: agent?.id ?? null,
+          agentVersion: agent?.version ?? null,
+          ...(agent?.rollout && { rollout: agent.rollout }),
+        },
         now,
       );
+      // The contact's recent conversations did not settle it: they came back.
+      await tx.outcomes.markRepeatContact(
+        identity.contactId,
+        now - REPEAT_CONTACT_WINDOW_MS,
+        id,
+        now,
+      );
+      if (agent) {
+        await tx.outcomes.start(
+          {
+            conversationId: id,
+            agentId: agent.id,
+            agentVersion: agent.version,
+            shadow: false,
+            rolloutId: agent.rollout?.id ?? null,
+            arm: agent.rollout?.arm ?? null,
+            share: agent.rollout?.share ?? null,
+            channelType: channel.type,
+          },
+          now,
+        );
+      }
     }
     if (linked) {
       await tx.events.append(

@@ -4,4 +4,5 @@ export {
   type OutboundDraft,
 } from "./conversation-service.ts";
 export { recordDecision } from "./record-decision.ts";
+export { type Feedback, recordFeedback } from "./record-feedback.ts";
 export * from "./types.ts";

@@ -44,6 +44,27 @@ export interface ChannelRef {
   type: string;
 }
 
+/** The agent version a new conversation starts on, and the rollout arm that chose it. */
+export interface AgentAssignment {
+  id: string;
+  version: string;
+  rollout?: {
+    id: string;
+    arm: "baseline" | "candidate";
+    /** The candidate's share of new conversations at assignment. */
+    share: number;
+  };
+}
+
+/**
+ * Chooses the version a new conversation starts on from its id (a canary hashes it, so
+ * the choice is sticky); pure, so it runs inside the transaction that creates it.
+ */
+export type AssignAgent = (conversationId: string) => AgentAssignment;
+
+/** Earlier conversations of a contact that started this long before a new one are repeats. */
+export const REPEAT_CONTACT_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
+
 /** Job kinds the conversation pipeline enqueues. */
 export const PROCESS_JOB = "conversation.process";
 export const DELIVER_JOB = "message.deliver";
@@ -61,6 +82,8 @@ export interface ProcessJobPayload {
 
 export interface DeliverJobPayload {
   messageId: string;
+  /** For log lines and traces; absent on jobs queued by earlier versions. */
+  conversationId?: string;
 }
 
 /**

@@ -1,8 +1,16 @@
 export { type BackoffOptions, backoffDelay } from "./backoff.ts";
-export { JOBS_CHANNEL, type Job, type JobQueue, type JobSpec, jobQueue } from "./job-queue.ts";
+export {
+  JOBS_CHANNEL,
+  type Job,
+  type JobQueue,
+  type JobSpec,
+  jobQueue,
+  type QueueStat,
+} from "./job-queue.ts";
 export {
   DeferJobError,
   type JobHandler,
+  type JobOutcome,
   JobWorker,
   type JobWorkerOptions,
   PermanentJobError,

@@ -24,6 +24,13 @@ export interface Job {
   updatedAt: number;
 }
 
+export interface QueueStat {
+  kind: string;
+  state: "due" | "scheduled" | "running" | "dead";
+  count: number;
+  oldestRunAt: number;
+}
+
 interface JobRow {
   id: number;
   kind: string;
@@ -173,6 +180,22 @@ export function jobQueue(db: Executor) {
         [now, now],
       );
       return result.changes;
+    },
+
+    /**
+     * Jobs per kind and state (`due`: ready and due; `scheduled`: ready for later, like a
+     * retry's backoff or quiet hours; `running`; `dead`), with the oldest `run_at` of each:
+     * read when metrics are scraped.
+     */
+    async stats(now: number): Promise<QueueStat[]> {
+      return db.all<QueueStat>(
+        `SELECT kind,
+           CASE WHEN status = 'ready' AND run_at > ? THEN 'scheduled'
+                WHEN status = 'ready' THEN 'due' ELSE status END AS state,
+           COUNT(*) AS count, MIN(run_at) AS "oldestRunAt"
+         FROM jobs GROUP BY 1, 2`,
+        [now],
+      );
     },
 
     async pendingCount(): Promise<number> {

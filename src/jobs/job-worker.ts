@@ -48,7 +48,18 @@ export interface JobWorkerOptions extends BackoffOptions {
   concurrency: number;
   leaseMs: number;
   pollIntervalMs: number;
+  /**
+   * Runs around each job, its retry or dead-letter bookkeeping included, and sees how it
+   * ended: monitoring counts jobs and gives each a trace span and a log context here, so
+   * the worker's own lines carry them too. It must not throw.
+   */
+  around?: (job: Job, execute: () => Promise<JobOutcome>) => Promise<JobOutcome>;
 }
+
+/** How one run of a job ended. */
+export type JobOutcome =
+  | { status: "done" }
+  | { status: "deferred" | "retrying" | "dead"; error: unknown };
 
 /**
  * Claims due jobs and runs them, up to `concurrency` at once. Between polls it sleeps
@@ -146,6 +157,12 @@ export class JobWorker {
   }
 
   private async execute(job: Job): Promise<void> {
+    const { around } = this.options;
+    const run = () => this.attempt(job);
+    await (around ? around(job, run) : run());
+  }
+
+  private async attempt(job: Job): Promise<JobOutcome> {
     const { queue, clock, handlers, logger } = this.options;
     const handler = handlers[job.kind];
     const log = logger.child({ jobId: job.id, kind: job.kind, attempt: job.attempts });
@@ -153,13 +170,17 @@ export class JobWorker {
       if (!handler) throw new PermanentJobError(`no handler for job kind "${job.kind}"`);
       await handler.run(job);
       await queue.complete(job, this.id);
+      return { status: "done" };
     } catch (e) {
       const error = describeError(e);
+      let status: "deferred" | "retrying" | "dead" = "retrying";
       try {
         if (e instanceof DeferJobError) {
+          status = "deferred";
           log.info({ runAt: new Date(e.runAt).toISOString() }, e.message);
           await queue.defer(job, this.id, e.runAt, clock.now());
         } else if (e instanceof PermanentJobError || job.attempts >= job.maxAttempts) {
+          status = "dead";
           log.error({ err: e }, "job dead-lettered");
           await queue.bury(job, this.id, error, clock.now());
           await handler?.onDead?.(job, error);
@@ -173,6 +194,7 @@ export class JobWorker {
         // The lease runs out and another claim retries the job; nothing is lost.
         log.error({ err: inner }, "recording the job failure failed");
       }
+      return { status, error: e };
     }
   }
 }

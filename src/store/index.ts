@@ -1,12 +1,47 @@
 export type { Dialect, Executor, SqlValue } from "./database.ts";
 export { latestMigration } from "./migrations.ts";
 export type * from "./model.ts";
+export type { AgentKill, KillFallback } from "./repositories/agent-kills.ts";
 export type {
   ActiveAgentVersion,
   AgentVersionRecord,
   AgentVersionsRepository,
 } from "./repositories/agent-versions.ts";
+export type {
+  AlertState,
+  AlertStatesRepository,
+  FiringAlert,
+  PendingNotification,
+} from "./repositories/alert-states.ts";
+export type { AuditFilter, AuditRecord } from "./repositories/audit-log.ts";
 export { toE164 } from "./repositories/contacts.ts";
 export type { ConversationFilter, NewConversation } from "./repositories/conversations.ts";
+export type { EvalRunKind, EvalRunRecord, EvalRunsRepository } from "./repositories/eval-runs.ts";
+export type {
+  Incident,
+  IncidentEvent,
+  IncidentSeverity,
+  IncidentStatus,
+  IncidentsRepository,
+  NewIncident,
+} from "./repositories/incidents.ts";
 export type { NewMessage } from "./repositories/messages.ts";
+export type {
+  MetricRollup,
+  MetricRollupsRepository,
+  RollupAggregate,
+  RollupDimension,
+  RollupQuery,
+} from "./repositories/metric-rollups.ts";
+export type {
+  AgentTurnRecord,
+  ConversationOutcome,
+  OutcomeEventRecord,
+  OutcomeStart,
+} from "./repositories/outcomes.ts";
+export type {
+  RolloutDecisionRecord,
+  RolloutRecord,
+  RolloutState,
+} from "./repositories/rollouts.ts";
 export { openStore, type Repositories, type Store, type StoreOptions } from "./store.ts";

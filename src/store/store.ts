@@ -1,12 +1,20 @@
 import type { Database, Dialect, Executor } from "./database.ts";
 import { currentMigration, latestMigration, migrate } from "./migrations.ts";
 import { openPostgresDatabase } from "./postgres/postgres-database.ts";
+import { agentKillsRepository } from "./repositories/agent-kills.ts";
 import { agentVersionsRepository } from "./repositories/agent-versions.ts";
+import { alertStatesRepository } from "./repositories/alert-states.ts";
+import { auditLogRepository } from "./repositories/audit-log.ts";
 import { contactMergesRepository } from "./repositories/contact-merges.ts";
 import { contactsRepository } from "./repositories/contacts.ts";
 import { conversationsRepository } from "./repositories/conversations.ts";
+import { evalRunsRepository } from "./repositories/eval-runs.ts";
 import { eventsRepository } from "./repositories/events.ts";
+import { incidentsRepository } from "./repositories/incidents.ts";
 import { messagesRepository } from "./repositories/messages.ts";
+import { metricRollupsRepository } from "./repositories/metric-rollups.ts";
+import { outcomesRepository } from "./repositories/outcomes.ts";
+import { rolloutsRepository } from "./repositories/rollouts.ts";
 import { openSqliteDatabase } from "./sqlite/sqlite-database.ts";
 
 /** Repositories bound to one executor: the pool, or an open transaction. */
@@ -19,6 +27,14 @@ export interface Repositories {
   readonly messages: ReturnType<typeof messagesRepository>;
   readonly events: ReturnType<typeof eventsRepository>;
   readonly agentVersions: ReturnType<typeof agentVersionsRepository>;
+  readonly evalRuns: ReturnType<typeof evalRunsRepository>;
+  readonly auditLog: ReturnType<typeof auditLogRepository>;
+  readonly rollouts: ReturnType<typeof rolloutsRepository>;
+  readonly outcomes: ReturnType<typeof outcomesRepository>;
+  readonly agentKills: ReturnType<typeof agentKillsRepository>;
+  readonly metricRollups: ReturnType<typeof metricRollupsRepository>;
+  readonly incidents: ReturnType<typeof incidentsRepository>;
+  readonly alertStates: ReturnType<typeof alertStatesRepository>;
 }
 
 export interface Store extends Repositories {
@@ -44,6 +60,14 @@ export function repositoriesOn(db: Executor): Repositories {
     messages: messagesRepository(db),
     events: eventsRepository(db),
     agentVersions: agentVersionsRepository(db),
+    evalRuns: evalRunsRepository(db),
+    auditLog: auditLogRepository(db),
+    rollouts: rolloutsRepository(db),
+    outcomes: outcomesRepository(db),
+    agentKills: agentKillsRepository(db),
+    metricRollups: metricRollupsRepository(db),
+    incidents: incidentsRepository(db),
+    alertStates: alertStatesRepository(db),
   };
 }
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import Fastify, { type FastifyInstance } from "fastify";
-import { requireAdminKey } from "../../src/api/admin-auth.ts";
+import { apiKeyring, requireApiKey } from "../../src/api/auth/index.ts";
 import { registerErrorHandling } from "../../src/api/error-handler.ts";
 import { agentRoutes } from "../../src/api/routes/agents.ts";
 import { ManualClock } from "../../src/shared/clock.ts";
@@ -18,7 +18,7 @@ async function agentsApp(store: Parameters<typeof agentRoutes>[1]["store"], cloc
   const app = Fastify();
   registerErrorHandling(app);
   await app.register(async (api) => {
-    api.addHook("onRequest", requireAdminKey(ADMIN_KEY));
+    api.addHook("onRequest", requireApiKey(apiKeyring(ADMIN_KEY, [])));
     await api.register(agentRoutes, { store, clock });
   });
   return app;

@@ -93,6 +93,18 @@ describe("web chat over a real WebSocket", () => {
       headers: auth,
     });
     assert.equal(messages.json().data.length, 2);
+
+    // The customer rates the conversation from the page: a thumbs-down outcome event.
+    const rating = await connect(`${wsBase}?session=${session}`);
+    await rating.next(); // history
+    rating.send({ type: "feedback", thumbs: "down" });
+    assert.deepEqual(await rating.next(), { type: "feedback", thumbs: "down" });
+    await rating.close();
+    const events = await app.store.outcomes.eventsForConversation(ack.conversationId);
+    assert.deepEqual(
+      events.map((e) => [e.type, e.value, e.source]),
+      [["thumbs", 0, "webchat"]],
+    );
   });
 
   it("rejects a bad session and reports bad frames without closing", async () => {

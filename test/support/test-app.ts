@@ -20,11 +20,13 @@ export function testConfigYaml(extra: {
   knowledgeDir?: string;
   /** Extra top-level YAML appended to the config. */
   extraYaml?: string;
+  /** The `agent:` setting as flow YAML (default: the built-in example agent). */
+  agent?: string;
 }) {
   return `
 server: { host: 127.0.0.1, port: 0 }
 storage: { dataDir: ${JSON.stringify(extra.dataDir)} }
-agent: { id: support, version: "1", type: builtin, knowledgeDir: ${JSON.stringify(extra.knowledgeDir ?? KNOWLEDGE_DIR)} }
+agent: ${extra.agent ?? `{ id: support, version: "1", type: builtin, knowledgeDir: ${JSON.stringify(extra.knowledgeDir ?? KNOWLEDGE_DIR)} }`}
 channels:
   - { id: web, type: webchat, title: Test chat, embedOrigins: ["https://shop.example.com/"] }
   - id: api
@@ -47,6 +49,7 @@ export async function startTestApp(
     outbox?: string;
     knowledgeDir?: string;
     extraYaml?: string;
+    agent?: string;
   } & StartOptions = {},
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "mainstay-app-"));

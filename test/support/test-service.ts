@@ -20,7 +20,7 @@ export async function openTestService(clock: Clock, storeOptions?: StoreOptions)
     store,
     queue: jobQueue(store.db),
     clock,
-    currentAgent: async () => ({ id: "support", version: "1" }),
+    currentAgent: async () => () => ({ id: "support", version: "1" }),
     maxAttempts: 3,
   });
   return {

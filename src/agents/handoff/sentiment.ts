@@ -111,3 +111,22 @@ export function negativeStreak(texts: string[], streak: number, threshold = -0.1
   if (streak < 1 || texts.length < streak) return false;
   return texts.slice(-streak).every((t) => sentimentScore(t) <= threshold);
 }
+
+/**
+ * The customer's mood over a conversation: an exponentially weighted average of their
+ * messages' scores (each message weighs twice the one before it), so it follows where the
+ * conversation is heading. -1 (angry) to 1 (happy); stored on the conversation's outcome.
+ */
+export function sentimentTrend(
+  history: readonly { direction: string; id: string; text: string }[],
+  latest: { id: string },
+): number {
+  let trend = 0;
+  let weight = 0;
+  for (const m of history) {
+    if (m.direction !== "inbound" || m.id > latest.id) continue;
+    trend = weight === 0 ? sentimentScore(m.text) : (trend + sentimentScore(m.text)) / 2;
+    weight++;
+  }
+  return Math.round(trend * 1000) / 1000;
+}

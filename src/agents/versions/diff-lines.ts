@@ -10,6 +10,14 @@ export function diffLines(before: string, after: string): LineChange[] {
   const both = before.endsWith("\n") && after.endsWith("\n");
   const a = (both ? before.slice(0, -1) : before).split("\n");
   const b = (both ? after.slice(0, -1) : after).split("\n");
+  return trimContext(diffSequences(a, b));
+}
+
+/** Longest-common-subsequence diff of two sequences: each item kept, removed or added. */
+export function diffSequences(
+  a: readonly string[],
+  b: readonly string[],
+): { op: " " | "-" | "+"; text: string }[] {
   // lcs[i][j]: length of the longest common subsequence of a[i..] and b[j..].
   const lcs = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
   for (let i = a.length - 1; i >= 0; i--) {
@@ -31,7 +39,7 @@ export function diffLines(before: string, after: string): LineChange[] {
       full.push({ op: "+", text: b[j++]! });
     }
   }
-  return trimContext(full);
+  return full;
 }
 
 function trimContext(full: { op: " " | "-" | "+"; text: string }[]): LineChange[] {

@@ -15,6 +15,6 @@ export {
 } from "./agent-versions.ts";
 export { canonicalJson, versionOf } from "./content-hash.ts";
 export { type DocumentChange, diffDocuments, formatDiff } from "./diff-documents.ts";
-export type { LineChange } from "./diff-lines.ts";
+export { diffSequences, type LineChange } from "./diff-lines.ts";
 export { placeholdersIn, renderPrompt } from "./placeholders.ts";
 export { costOf, type PriceTable, priceTableSchema } from "./price-table.ts";

@@ -8,9 +8,11 @@ import {
   listAgentVersions,
   pushAgentVersion,
 } from "../../agents/versions/index.ts";
+import { appendAudit } from "../../audit/index.ts";
 import type { Clock } from "../../shared/clock.ts";
 import { parseInput } from "../../shared/parse-input.ts";
 import type { Store } from "../../store/index.ts";
+import { principalOf } from "../auth/index.ts";
 
 const agentId = z
   .string()
@@ -33,11 +35,24 @@ export async function agentRoutes(app: FastifyInstance, opts: { store: Store; cl
   app.post("/api/v1/agents/:id/versions", async (request, reply) => {
     const { id } = parseInput(idParams, request.params, "params");
     const { document } = parseInput(pushBody, request.body, "body");
-    const pushed = await pushAgentVersion(
-      store,
-      { source: document, file: "body.document", expectedId: id },
-      clock.now(),
-    );
+    const actor = principalOf(request).name;
+    const now = clock.now();
+    const pushed = await store.transaction(async (tx) => {
+      const result = await pushAgentVersion(
+        tx,
+        { source: document, file: "body.document", expectedId: id },
+        now,
+      );
+      // Pushing stored content again changes nothing, so it is not recorded.
+      if (result.created) {
+        await appendAudit(
+          tx,
+          { actor, action: "agent.version.push", target: id, data: { version: result.version } },
+          now,
+        );
+      }
+      return result;
+    });
     reply.status(pushed.created ? 201 : 200);
     return { ...pushed, createdAt: iso(pushed.createdAt) };
   });
@@ -85,9 +100,22 @@ export async function agentRoutes(app: FastifyInstance, opts: { store: Store; cl
   app.post("/api/v1/agents/:id/activate", async (request) => {
     const { id } = parseInput(idParams, request.params, "params");
     const body = parseInput(activateBody, request.body, "body");
-    const active = await store.transaction((tx) =>
-      activateAgentVersion(tx, id, body.version, clock.now()),
-    );
+    const actor = principalOf(request).name;
+    const now = clock.now();
+    const active = await store.transaction(async (tx) => {
+      const result = await activateAgentVersion(tx, id, body.version, now);
+      await appendAudit(
+        tx,
+        {
+          actor,
+          action: "agent.version.activate",
+          target: id,
+          data: { version: result.version, previous: result.previous },
+        },
+        now,
+      );
+      return result;
+    });
     return { ...active, updatedAt: iso(active.updatedAt) };
   });
 }

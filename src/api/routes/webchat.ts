@@ -9,16 +9,21 @@ import {
   type WebchatChannel,
 } from "../../channels/index.ts";
 import { renderChatPage } from "../../channels/webchat/chat-page.ts";
-import type { ConversationService } from "../../conversations/index.ts";
+import { type ConversationService, recordFeedback } from "../../conversations/index.ts";
+import type { Intake } from "../../monitoring/index.ts";
 import { MainstayError } from "../../shared/errors.ts";
 import type { Message } from "../../store/index.ts";
 
-const clientFrame = z.object({
-  type: z.literal("message"),
-  /** Client-side id, so a resent frame after a reconnect is stored once. */
-  id: z.string().min(1).max(100),
-  text: z.string().trim().min(1).max(4000),
-});
+const clientFrame = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("message"),
+    /** Client-side id, so a resent frame after a reconnect is stored once. */
+    id: z.string().min(1).max(100),
+    text: z.string().trim().min(1).max(4000),
+  }),
+  /** The customer rates the conversation (a rollout signal). */
+  z.object({ type: z.literal("feedback"), thumbs: z.enum(["up", "down"]) }),
+]);
 
 const SESSION = /^[A-Za-z0-9_-]{16,128}$/;
 
@@ -31,7 +36,12 @@ const view = (m: Message): ChatMessageView => ({
 
 export async function webchatRoutes(
   app: FastifyInstance,
-  opts: { channels: ReadonlyMap<string, Channel>; service: ConversationService },
+  opts: {
+    channels: ReadonlyMap<string, Channel>;
+    service: ConversationService;
+    /** Wraps storing each frame's message (metrics, traces). */
+    intake: Intake;
+  },
 ) {
   const { channels, service } = opts;
   const find = (channelId: string): WebchatChannel => {
@@ -111,21 +121,47 @@ export async function webchatRoutes(
           message: `${issue.path.join(".") || "frame"}: ${issue.message}`,
         });
       }
+      if (frame.data.type === "feedback") return feedback(frame.data.thumbs);
+      const { id, text } = frame.data;
       try {
-        const accepted = await service.receive(channel as WebchatChannel, {
-          providerMessageId: `${session}:${frame.data.id}`,
-          from: session,
-          text: frame.data.text,
-        });
+        const stored = await opts.intake(channel as WebchatChannel, async () => ({
+          accepted: [
+            await service.receive(channel as WebchatChannel, {
+              providerMessageId: `${session}:${id}`,
+              from: session,
+              text,
+            }),
+          ],
+          statuses: [],
+        }));
+        const accepted = stored.accepted[0]!;
         send({
           type: "ack",
-          clientId: frame.data.id,
+          clientId: id,
           messageId: accepted.messageId,
           conversationId: accepted.conversationId,
         });
       } catch (e) {
         request.log.error({ err: e }, "web chat message failed");
         send({ type: "error", code: "MS_INTERNAL", message: "message not stored; send it again" });
+      }
+    }
+
+    async function feedback(thumbs: "up" | "down") {
+      const conversation = await findConversation();
+      if (!conversation) {
+        return send({
+          type: "error",
+          code: "MS_NOT_FOUND",
+          message: "no conversation to rate yet",
+        });
+      }
+      try {
+        await recordFeedback(service.store, conversation.id, { thumbs }, "webchat", service.now());
+        send({ type: "feedback", thumbs });
+      } catch (e) {
+        request.log.error({ err: e }, "web chat feedback failed");
+        send({ type: "error", code: "MS_INTERNAL", message: "feedback not stored" });
       }
     }
   });

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Channel, WebhookResponse } from "../../channels/index.ts";
 import type { ConversationService } from "../../conversations/index.ts";
+import type { Intake } from "../../monitoring/index.ts";
 import { MainstayError } from "../../shared/errors.ts";
 
 export interface WebhookRouteOptions {
@@ -9,6 +10,8 @@ export interface WebhookRouteOptions {
   /** Public base URL (for signatures that cover the URL); else taken from the request. */
   publicUrl?: string;
   bodyLimit: number;
+  /** Wraps each call's verify-parse-store (metrics, traces). */
+  intake: Intake;
 }
 
 /**
@@ -37,17 +40,20 @@ export async function webhookRoutes(app: FastifyInstance, opts: WebhookRouteOpti
       );
     }
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const parsed = await channel.handleWebhook({
-      method: request.method,
-      url: publicUrlOf(request, opts.publicUrl),
-      headers: request.headers,
-      rawBody,
+    const { accepted } = await opts.intake(channel, async () => {
+      const parsed = await channel.handleWebhook!({
+        method: request.method,
+        url: publicUrlOf(request, opts.publicUrl),
+        headers: request.headers,
+        rawBody,
+      });
+      const accepted = [];
+      for (const message of parsed.messages) {
+        accepted.push(await service.receive(channel, message));
+      }
+      for (const status of parsed.statuses) await service.applyStatus(channel.id, status);
+      return { accepted, statuses: parsed.statuses };
     });
-    const accepted = [];
-    for (const message of parsed.messages) {
-      accepted.push(await service.receive(channel, message));
-    }
-    for (const status of parsed.statuses) await service.applyStatus(channel.id, status);
     return send(reply, channel.webhookResponse?.(accepted) ?? { status: 204, body: undefined });
   });
 

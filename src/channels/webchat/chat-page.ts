@@ -27,6 +27,10 @@ export function renderChatPage(config: WebchatConfig): string {
   .inbound { align-self: flex-end; background: #1f4f8b; color: #fff; }
   .outbound { align-self: flex-start; background: #fff; border: 1px solid #d8dee4; }
   .pending { opacity: .6; }
+  #rate { display: none; gap: 6px; align-items: center; padding: 0 16px 8px; font-size: 13px; color: #57606a; }
+  #rate.shown { display: flex; }
+  #rate button { padding: 4px 10px; background: #fff; color: #1b1f24; border: 1px solid #d8dee4; font-size: 14px; }
+  #rate button[aria-pressed="true"] { background: #1f4f8b; color: #fff; }
   form { display: flex; gap: 8px; padding: 12px; background: #fff; border-top: 1px solid #d8dee4; }
   input { flex: 1; padding: 10px; border: 1px solid #c4ccd4; border-radius: 8px; font-size: 15px; }
   button { padding: 10px 16px; border: 0; border-radius: 8px; background: #1f4f8b; color: #fff;
@@ -36,6 +40,10 @@ export function renderChatPage(config: WebchatConfig): string {
 <body>
 <header><span>${escapeHtml(config.title)}</span><span id="status">connecting…</span></header>
 <main id="log" aria-live="polite"></main>
+<div id="rate" role="group" aria-label="Rate this conversation">Was this helpful?
+  <button type="button" data-thumbs="up" aria-pressed="false" aria-label="Yes">👍</button>
+  <button type="button" data-thumbs="down" aria-pressed="false" aria-label="No">👎</button>
+</div>
 <form id="form" autocomplete="off">
   <input id="text" name="text" placeholder="Type a message" maxlength="4000" aria-label="Message">
   <button type="submit">Send</button>
@@ -64,6 +72,17 @@ function bubble(id, direction, text, pending) {
   if (pending) el.dataset.clientId = pending;
   log.append(el);
   log.scrollTop = log.scrollHeight;
+  // A real answer (not the greeting) can be rated.
+  if (direction === "outbound" && id && id !== "greeting") rate.classList.add("shown");
+}
+
+const rate = document.getElementById("rate");
+for (const button of rate.querySelectorAll("button")) {
+  button.addEventListener("click", () => {
+    if (socket.readyState !== WebSocket.OPEN) return;
+    socket.send(JSON.stringify({ type: "feedback", thumbs: button.dataset.thumbs }));
+    for (const b of rate.querySelectorAll("button")) b.setAttribute("aria-pressed", String(b === button));
+  });
 }
 
 function connect() {

@@ -33,6 +33,7 @@ export type ServerFrame =
     }
   | { type: "message"; message: ChatMessageView }
   | { type: "ack"; clientId: string; messageId: string; conversationId: string }
+  | { type: "feedback"; thumbs: "up" | "down" }
   | { type: "error"; code: string; message: string };
 
 export interface ChatMessageView {

@@ -40,6 +40,8 @@ export interface ConversationFilter {
 }
 
 export interface NewConversation {
+  /** Chosen by the caller when something (the canary assignment) hashes it first. */
+  id?: string;
   contactId: string;
   identityId: string;
   channelId: string;
@@ -66,9 +68,10 @@ export function conversationsRepository(db: Executor) {
     },
 
     async create(input: NewConversation, now: number): Promise<Conversation> {
+      const { id, ...fields } = input;
       const conversation: Conversation = {
-        id: newId("conv", now),
-        ...input,
+        id: id ?? newId("conv", now),
+        ...fields,
         state: "bot",
         createdAt: now,
         updatedAt: now,

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import Fastify, { type FastifyInstance } from "fastify";
-import { requireAdminKey } from "../../../src/api/admin-auth.ts";
+import { apiKeyring, requireApiKey } from "../../../src/api/auth/index.ts";
 import { registerErrorHandling } from "../../../src/api/error-handler.ts";
 import { agentRoutes } from "../../../src/api/routes/agents.ts";
 import { ManualClock } from "../../../src/shared/clock.ts";
@@ -110,7 +110,7 @@ describe("mainstay agents", () => {
       server = Fastify();
       registerErrorHandling(server);
       await server.register(async (api) => {
-        api.addHook("onRequest", requireAdminKey(ADMIN_KEY));
+        api.addHook("onRequest", requireApiKey(apiKeyring(ADMIN_KEY, [])));
         await api.register(agentRoutes, { store: service.store, clock: new ManualClock() });
       });
       url = await server.listen({ host: "127.0.0.1", port: 0 });
@@ -132,7 +132,7 @@ describe("mainstay agents", () => {
     it("prints the server's error code", async () => {
       const wrongKey = await agents(["push", OPENAI, "--url", url, "--key", "nope"]);
       assert.equal(wrongKey.code, 1);
-      assert.match(wrongKey.err, /^MS_UNAUTHORIZED: invalid admin key/);
+      assert.match(wrongKey.err, /^MS_UNAUTHORIZED: invalid API key/);
       const noKey = await agents(["push", OPENAI, "--url", url]);
       assert.match(noKey.err, /^MS_CLI_USAGE: --url needs the admin key/);
     });

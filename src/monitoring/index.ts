@@ -1,0 +1,10 @@
+export * from "./alerts/index.ts";
+export * from "./incidents/index.ts";
+export { type Intake, type IntakeResult, unobservedIntake } from "./intake.ts";
+export * from "./logging/index.ts";
+export * from "./metrics/index.ts";
+export * from "./notifiers/index.ts";
+export * from "./rollups/index.ts";
+export { createTelemetry, type Telemetry, type TelemetryOptions } from "./telemetry.ts";
+export { type TelemetryConfig, telemetryConfigSchema } from "./telemetry-config.ts";
+export * from "./tracing/index.ts";

@@ -1,0 +1,28 @@
+import type { Guard } from "../../guardrails/index.ts";
+import { boundedLabel } from "./bounded-label.ts";
+import type { MainstayMetrics } from "./mainstay-metrics.ts";
+
+/**
+ * The guard with every evaluation timed and counted: the winning action, and each finding
+ * by type with the action of the rule that found it. Nothing of the text is recorded.
+ */
+export function meterGuard(guard: Guard, metrics: MainstayMetrics): Guard {
+  const actionOf = new Map(guard.policy.rules.map((rule) => [rule.id, rule.action]));
+  // Detector types are a closed set but `topic.<name>` comes from the policy.
+  const typeLabel = boundedLabel(100);
+  return {
+    policy: guard.policy,
+    check(input) {
+      const started = performance.now();
+      const decision = guard.check(input);
+      const { direction } = input;
+      metrics.guardrailDuration.observe({ direction }, (performance.now() - started) / 1000);
+      metrics.guardrailDecisions.inc({ direction, action: decision.action });
+      for (const finding of decision.findings) {
+        const action = actionOf.get(finding.rule) ?? decision.action;
+        metrics.guardrailFindings.inc({ direction, type: typeLabel(finding.type), action });
+      }
+      return decision;
+    },
+  };
+}

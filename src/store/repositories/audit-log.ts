@@ -1,0 +1,119 @@
+import type { Executor, SqlValue } from "../database.ts";
+
+/** One audit entry as stored: `data` is the JSON text the hash covers, byte for byte. */
+export interface AuditRecord {
+  seq: number;
+  actor: string;
+  action: string;
+  target: string;
+  data: string;
+  createdAt: number;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditFilter {
+  action?: string;
+  actor?: string;
+  target?: string;
+  /** created_at >= from (epoch ms). */
+  from?: number;
+  /** created_at < to (epoch ms). */
+  to?: number;
+  /** Entries before this seq (the cursor of the previous page). */
+  beforeSeq?: number;
+  limit: number;
+}
+
+interface AuditRow {
+  seq: number;
+  actor: string;
+  action: string;
+  target: string;
+  data: string;
+  created_at: number;
+  prev_hash: string;
+  hash: string;
+}
+
+const toRecord = (r: AuditRow): AuditRecord => ({
+  seq: r.seq,
+  actor: r.actor,
+  action: r.action,
+  target: r.target,
+  data: r.data,
+  createdAt: r.created_at,
+  prevHash: r.prev_hash,
+  hash: r.hash,
+});
+
+/** The audit log's rows. Only inserts: nothing here updates or deletes an entry. */
+export function auditLogRepository(db: Executor) {
+  return {
+    /**
+     * Hold the append lock until the transaction ends, so appenders on several instances
+     * take turns. SQLite transactions are already serial (BEGIN IMMEDIATE).
+     */
+    async lockForAppend(): Promise<void> {
+      // Any key unique to this lock: migrations take 4242.
+      if (db.dialect === "postgres") await db.get("SELECT pg_advisory_xact_lock(4243)");
+    },
+
+    async last(): Promise<AuditRecord | undefined> {
+      const row = await db.get<AuditRow>("SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1");
+      return row && toRecord(row);
+    },
+
+    async insert(record: AuditRecord): Promise<void> {
+      await db.run(
+        `INSERT INTO audit_log (seq, actor, action, target, data, created_at, prev_hash, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          record.seq,
+          record.actor,
+          record.action,
+          record.target,
+          record.data,
+          record.createdAt,
+          record.prevHash,
+          record.hash,
+        ],
+      );
+    },
+
+    /** Matching entries, newest first. */
+    async list(filter: AuditFilter): Promise<AuditRecord[]> {
+      const where: string[] = [];
+      const params: SqlValue[] = [];
+      const add = (sql: string, value: SqlValue | undefined) => {
+        if (value === undefined) return;
+        where.push(sql);
+        params.push(value);
+      };
+      add("action = ?", filter.action);
+      add("actor = ?", filter.actor);
+      add("target = ?", filter.target);
+      add("created_at >= ?", filter.from);
+      add("created_at < ?", filter.to);
+      add("seq < ?", filter.beforeSeq);
+      params.push(filter.limit);
+      const rows = await db.all<AuditRow>(
+        `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+         ORDER BY seq DESC LIMIT ?`,
+        params,
+      );
+      return rows.map(toRecord);
+    },
+
+    /** Up to `limit` entries after `afterSeq` and up to `throughSeq`, oldest first. */
+    async page(afterSeq: number, throughSeq: number, limit: number): Promise<AuditRecord[]> {
+      const rows = await db.all<AuditRow>(
+        "SELECT * FROM audit_log WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+        [afterSeq, throughSeq, limit],
+      );
+      return rows.map(toRecord);
+    },
+  };
+}
+
+export type AuditLogRepository = ReturnType<typeof auditLogRepository>;

@@ -1,0 +1,41 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pino from "pino";
+import type { ApiKeyConfig } from "../../src/api/auth/index.ts";
+import { parseConfigText } from "../../src/config/index.ts";
+import { startMainstay } from "../../src/main.ts";
+import type { Clock } from "../../src/shared/clock.ts";
+import type { StoreOptions } from "../../src/store/index.ts";
+import { ADMIN_KEY, testConfigYaml } from "../support/test-app.ts";
+
+/** One key per role, as `server.apiKeys` would give them. */
+export const KEYS = {
+  viewer: { name: "dashboard", key: "viewer-key-0123456789abcdef", role: "viewer" },
+  agent: { name: "ada", key: "agent-key-0123456789abcdefgh", role: "agent" },
+  admin: { name: "ops-lead", key: "ops-key-0123456789abcdefghij", role: "admin" },
+} as const satisfies Record<string, ApiKeyConfig>;
+
+export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
+/** The whole server (test config, admin key ADMIN_KEY) with `KEYS` configured. */
+export async function startKeyedApp(options: { clock?: Clock; store?: StoreOptions } = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), "mainstay-keys-"));
+  const loaded = parseConfigText(testConfigYaml({ dataDir }), join(dataDir, "mainstay.yaml"));
+  const server = { ...loaded.config.server, apiKeys: Object.values(KEYS) };
+  const app = await startMainstay(
+    { ...loaded, config: { ...loaded.config, server } },
+    {
+      env: { MAINSTAY_ADMIN_KEY: ADMIN_KEY },
+      logger: pino({ level: process.env["TEST_LOG_LEVEL"] ?? "silent" }),
+      ...options,
+    },
+  );
+  return {
+    ...app,
+    async dispose() {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
