@@ -11,7 +11,7 @@ import {
   openAgentCatalog,
   parseAgentDocument,
 } from "./agents/index.ts";
-import { buildApp, resolveAdminKey } from "./api/index.ts";
+import { buildApp, DEFAULT_CONSOLE_DIST, resolveAdminKey } from "./api/index.ts";
 import { type Channel, createChannel, deliveryHandler } from "./channels/index.ts";
 import { consentGate, deliveryGate } from "./compliance/index.ts";
 import {
@@ -22,9 +22,11 @@ import {
   storeOptionsFor,
 } from "./config/index.ts";
 import {
+  ConversationEvents,
   ConversationService,
   DELIVER_JOB,
   HANDOFF_NOTIFY_JOB,
+  observeConversationEvents,
   PROCESS_JOB,
 } from "./conversations/index.ts";
 import { latestEvalResult } from "./evaluation/index.ts";
@@ -66,6 +68,8 @@ export interface StartOptions {
   announce?: (message: string) => void;
   /** Where spans go instead of the exporters OTEL_* variables name (tests). */
   traceExporter?: TelemetryOptions["traceExporter"];
+  /** The built console's folder (default console/dist; tests use a temporary one). */
+  consoleDist?: string;
 }
 
 export interface Mainstay {
@@ -100,7 +104,12 @@ export async function startMainstay(
   const agentSource = readAgentSource(loaded);
   const guard = createGuard(loadPolicy(loaded));
   const random = options.random ?? systemRandom;
-  const store = await openStore(storeOptions, clock.now());
+  // Every committed conversation event reaches the console's live stream.
+  const conversationEvents = new ConversationEvents();
+  const store = observeConversationEvents(
+    await openStore(storeOptions, clock.now()),
+    conversationEvents,
+  );
 
   try {
     const telemetry = createTelemetry({
@@ -254,8 +263,15 @@ export async function startMainstay(
       publicUrl: config.server.publicUrl,
       workerRunning: () => worker.isRunning,
       rollouts,
+      observeCsat: (labels, score) => telemetry.metrics.observeCsat(labels, score),
+      alertRules: config.alerts.rules,
+      currentAgent: agents.current,
       intake: telemetry.intake,
       metrics: { exposition: telemetry.exposition, token: config.telemetry.metrics.token },
+      conversationEvents,
+      console: config.console.enabled
+        ? { dist: options.consoleDist ?? DEFAULT_CONSOLE_DIST }
+        : undefined,
     });
     const address = await app.listen({
       port: options.port ?? config.server.port,

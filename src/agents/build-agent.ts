@@ -16,6 +16,7 @@ import {
 } from "./middleware/index.ts";
 import {
   type ChatProvider,
+  type ChatRequest,
   type ChatResponse,
   createAnthropic,
   createOpenAICompatible,
@@ -88,7 +89,7 @@ export function buildAgent(doc: AgentDocument, version: string, deps: BuildAgent
   const { observer } = deps;
   const labels = { id: doc.id, version };
   const link = (p: AgentProvider) => {
-    const client = providerFor(p, doc, version, deps, knowledge);
+    const client = withModel(providerFor(p, doc, version, deps, knowledge), p.model);
     const breaker = resilient(observer?.provider(client, labels) ?? client, doc, deps);
     observer?.breaker(breaker, { ...labels, provider: client.name, model: p.model ?? client.name });
     return breaker;
@@ -125,18 +126,27 @@ export function buildAgent(doc: AgentDocument, version: string, deps: BuildAgent
   return {
     ...agent,
     async respond(context, signal) {
-      const answered = await agent.respond(context, signal);
-      // A later link of the chain answered: kept on the reply for metrics and rollouts.
-      const reply =
-        answered.meta?.["provider"] !== undefined && answered.meta["provider"] !== chain.name
-          ? { ...answered, meta: { ...answered.meta, fallback: true } }
-          : answered;
+      const reply = await agent.respond(context, signal);
       // Every provider failed: the canned text went out, and a person takes over.
       if (reply.meta?.["provider"] === "canned" && !reply.handoff) {
         return { ...reply, handoff: { reason: "provider_unavailable" } };
       }
       return reply;
     },
+  };
+}
+
+/**
+ * Each link of the chain asks for its own model: the request the chain passes along
+ * names the primary's.
+ */
+function withModel(provider: ChatProvider, model: string | undefined): ChatProvider {
+  if (model === undefined) return provider;
+  const stream = provider.stream?.bind(provider);
+  return {
+    ...provider,
+    chat: (request) => provider.chat({ ...request, model }),
+    ...(stream && { stream: (request: ChatRequest) => stream({ ...request, model }) }),
   };
 }
 

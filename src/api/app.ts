@@ -2,23 +2,27 @@ import websocket from "@fastify/websocket";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
 import type { Channel } from "../channels/index.ts";
-import type { ConversationService } from "../conversations/index.ts";
+import type { ConversationEvents, ConversationService } from "../conversations/index.ts";
 import type { Guard } from "../guardrails/index.ts";
 import type { JobQueue } from "../jobs/index.ts";
-import type { Intake } from "../monitoring/index.ts";
+import type { AlertRule, Intake } from "../monitoring/index.ts";
 import type { ProxyConfig } from "../proxy/index.ts";
 import type { RolloutService } from "../rollouts/index.ts";
 import type { Clock } from "../shared/clock.ts";
 import type { Store } from "../store/index.ts";
 import { type ApiKeyConfig, apiKeyring, requireApiKey } from "./auth/index.ts";
+import { consoleRoutes, SessionStore } from "./console/index.ts";
 import { registerErrorHandling } from "./error-handler.ts";
 import { guardRoutes } from "./guard-route.ts";
 import { agentRoutes } from "./routes/agents.ts";
+import { agentsOverviewRoutes } from "./routes/agents-overview.ts";
+import { alertRoutes } from "./routes/alerts.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { contactRoutes } from "./routes/contacts.ts";
 import { conversationRoutes } from "./routes/conversations.ts";
 import { evaluationRoutes } from "./routes/evaluations.ts";
 import { feedbackRoutes } from "./routes/feedback.ts";
+import { handoffRoutes } from "./routes/handoffs.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { humanReplyRoutes } from "./routes/human-replies.ts";
 import { incidentRoutes } from "./routes/incidents.ts";
@@ -27,6 +31,7 @@ import { metricsApiRoutes } from "./routes/metrics-api.ts";
 import { openaiProxyRoutes } from "./routes/openai-proxy.ts";
 import { outboxRoutes } from "./routes/outbox.ts";
 import { rolloutRoutes } from "./routes/rollouts.ts";
+import { streamRoutes } from "./routes/stream.ts";
 import { webchatRoutes } from "./routes/webchat.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 
@@ -48,10 +53,23 @@ export interface AppOptions {
   publicUrl?: string;
   workerRunning: () => boolean;
   rollouts: RolloutService;
+  /** The alert rules in force, for `GET /api/v1/alerts`. */
+  alertRules?: readonly AlertRule[];
+  /** The agent this server runs and its version for new conversations. */
+  currentAgent?: () => Promise<{ id: string; version: string }>;
+  /** Told every CSAT score customers give (metrics). */
+  observeCsat?: (
+    labels: { agent: string; version: string; channel: string },
+    score: number,
+  ) => void;
   /** Around every webhook call and chat frame: metrics and traces. */
   intake: Intake;
   /** `GET /metrics`: the Prometheus exposition, and the token scrapers must send, if set. */
   metrics: { exposition: Exposition; token?: string };
+  /** Conversation changes on this instance, for `GET /api/v1/stream`. */
+  conversationEvents: ConversationEvents;
+  /** The operator console, served from the built `dist` folder; absent when disabled. */
+  console?: { dist: string };
 }
 
 /** The HTTP surface: public health, chat and webhooks; everything under /api behind a key. */
@@ -66,6 +84,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     forceCloseConnections: true,
   });
   registerErrorHandling(app);
+  // Console sign-ins are also how the API authenticates a browser (cookie + CSRF token).
+  let sessions: SessionStore | undefined;
+  if (options.console) {
+    sessions = new SessionStore(options.clock);
+    await app.register(consoleRoutes, { keyring, sessions, dist: options.console.dist });
+  }
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(healthRoutes, { store, workerRunning: options.workerRunning });
   await app.register(metricsRoutes, options.metrics);
@@ -88,23 +112,33 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
   }
   await app.register(async (api) => {
-    api.addHook("onRequest", requireApiKey(keyring));
+    api.addHook("onRequest", requireApiKey(keyring, sessions));
     await api.register(conversationRoutes, { store });
     await api.register(humanReplyRoutes, {
       service,
       screen: options.guard.check,
       canDeliver: (channelId) => channels.has(channelId),
     });
+    await api.register(handoffRoutes, { service });
     await api.register(contactRoutes, { store, clock: options.clock });
     await api.register(agentRoutes, { store, clock: options.clock });
     await api.register(evaluationRoutes, { store });
     await api.register(outboxRoutes, { queue });
     await api.register(rolloutRoutes, { store, rollouts: options.rollouts });
-    await api.register(feedbackRoutes, { store, clock: options.clock });
+    await api.register(alertRoutes, { store, rules: options.alertRules ?? [] });
+    if (options.currentAgent) {
+      await api.register(agentsOverviewRoutes, { store, currentAgent: options.currentAgent });
+    }
+    await api.register(feedbackRoutes, {
+      store,
+      clock: options.clock,
+      observeCsat: options.observeCsat,
+    });
     await api.register(auditRoutes, { store });
     await api.register(metricsApiRoutes, { store, clock: options.clock });
     await api.register(incidentRoutes, { store, clock: options.clock });
     await api.register(guardRoutes, { guard: options.guard });
+    await api.register(streamRoutes, { events: options.conversationEvents });
   });
   return app;
 }

@@ -1,2 +1,3 @@
 export { resolveAdminKey } from "./admin-key.ts";
 export { type AppOptions, buildApp } from "./app.ts";
+export { DEFAULT_CONSOLE_DIST } from "./console/index.ts";

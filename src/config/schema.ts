@@ -22,6 +22,13 @@ const serverSchema = z
   })
   .strict();
 
+const consoleSchema = z
+  .object({
+    /** Serve the operator console at /console, and redirect / there (docs/console.md). */
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+
 const storageSchema = z
   .object({
     /** Folder for the SQLite database and the generated admin key (relative to the working directory). */
@@ -107,6 +114,8 @@ export const configSchema = z
     /** An OpenAI-compatible proxy at POST /v1/chat/completions (docs/proxy.md). */
     proxy: proxyConfigSchema.optional(),
     handoff: handoffSchema.prefault({}),
+    /** The operator console in the browser (docs/console.md). */
+    console: consoleSchema.prefault({}),
     /** Prometheus `/metrics`, OpenTelemetry traces and logs (docs/operations.md). */
     telemetry: telemetryConfigSchema.prefault({}),
     /** Alert rules, built-in ones included, and where notifications go (docs/alerts.md). */

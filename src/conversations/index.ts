@@ -1,4 +1,10 @@
 export {
+  type ConversationChange,
+  ConversationEvents,
+  type ConversationListener,
+  observeConversationEvents,
+} from "./conversation-events.ts";
+export {
   ConversationService,
   type ConversationServiceOptions,
   type OutboundDraft,

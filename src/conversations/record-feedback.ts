@@ -18,7 +18,7 @@ export async function recordFeedback(
   feedback: Feedback,
   source: string,
   now: number,
-): Promise<void> {
+) {
   const conversation = await store.conversations.get(conversationId);
   if (!conversation) {
     throw new MainstayError("MS_NOT_FOUND", `conversation ${conversationId} not found`, 404);
@@ -46,4 +46,5 @@ export async function recordFeedback(
       await tx.outcomes.addEvent({ ...base, id: newId("oev", now), type: "thumbs", value });
     }
   });
+  return conversation;
 }

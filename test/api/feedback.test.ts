@@ -38,6 +38,11 @@ describe("feedback and outcome events", () => {
       events.map((e) => [e.type, e.value, e.data["comment"]]),
       [["csat", 2, "slow"]],
     );
+    const metrics = await app.app.inject({ url: "/metrics" });
+    assert.match(
+      metrics.body,
+      /^mainstay_csat_score_count\{agent="support",version="1",channel="api"\} 1$/m,
+    );
   });
 
   it("stores the operator's own outcome events against the conversation's version", async () => {

@@ -113,7 +113,12 @@ function toReply(response: ChatResponse, turn: Turn, handoffText: string): Agent
   const { calls, runs, usage, rounds } = turn;
   const handoff = turn.handoff ?? response.handoff;
   const text = handoff && response.text.trim() === "" ? handoffText : response.text;
-  const meta = { provider: response.provider, model: response.model, rounds };
+  const meta = {
+    provider: response.provider,
+    model: response.model,
+    rounds,
+    ...(response.fallback && { fallback: true }),
+  };
   return {
     text,
     ...(handoff && { handoff }),

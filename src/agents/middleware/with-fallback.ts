@@ -1,4 +1,9 @@
-import type { ChatProvider, ChatRequest } from "../providers/chat-provider.ts";
+import type {
+  ChatChunk,
+  ChatProvider,
+  ChatRequest,
+  ChatResponse,
+} from "../providers/chat-provider.ts";
 import { chatAsStream } from "./chat-as-stream.ts";
 import { type Recover, streamInTurn, tryInTurn } from "./try-in-turn.ts";
 
@@ -27,7 +32,19 @@ export function withFallback(
     };
   return {
     name: providers[0].name,
-    chat: (request) => tryInTurn((n) => at(n).chat(request), recover(request)),
-    stream: (request) => streamInTurn((n) => chatAsStream(at(n), request), recover(request)),
+    chat: (request) =>
+      tryInTurn(async (n) => marked(await at(n).chat(request), n), recover(request)),
+    stream: (request) =>
+      streamInTurn((n) => markedStream(chatAsStream(at(n), request), n), recover(request)),
   };
+}
+
+/** The response of link `n`: a fallback unless it is the first. */
+const marked = (response: ChatResponse, n: number): ChatResponse =>
+  n > 1 ? { ...response, fallback: true } : response;
+
+async function* markedStream(chunks: AsyncIterable<ChatChunk>, n: number) {
+  for await (const chunk of chunks) {
+    yield chunk.type === "done" ? { ...chunk, response: marked(chunk.response, n) } : chunk;
+  }
 }

@@ -54,6 +54,8 @@ export interface ChatResponse {
   finishReason: string;
   /** Set by a link that decided a person must take over (the built-in agent as fallback). */
   handoff?: { reason: string };
+  /** Set by `withFallback` when a later link of the chain answered. */
+  fallback?: boolean;
 }
 
 /** One piece of a streamed answer: text as it arrives, then the final response. */

@@ -6,5 +6,5 @@ export {
   apiKeysSchema,
 } from "./api-keys.ts";
 export { actAs, type Principal, principalOf } from "./principal.ts";
-export { requireApiKey } from "./require-api-key.ts";
+export { type CookieSession, requireApiKey, type SessionLookup } from "./require-api-key.ts";
 export { minimumRole, ROLES, type Role, roleAllows } from "./role-rules.ts";

@@ -15,6 +15,7 @@ const RULES: readonly Rule[] = [
   ["POST", "/api/v1/conversations/:id/messages", "agent"],
   ["POST", "/api/v1/conversations/:id/handoff", "agent"],
   ["POST", "/api/v1/conversations/:id/handback", "agent"],
+  ["POST", "/api/v1/conversations/:id/take", "agent"],
   ["POST", "/api/v1/conversations/:id/feedback", "agent"],
 ];
 

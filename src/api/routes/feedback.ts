@@ -35,14 +35,35 @@ const eventBody = z
  * Customer feedback on a conversation, and outcome events from the operator's systems:
  * both are signals rollouts compare versions on and monitoring charts.
  */
-export async function feedbackRoutes(app: FastifyInstance, opts: { store: Store; clock: Clock }) {
+export async function feedbackRoutes(
+  app: FastifyInstance,
+  opts: {
+    store: Store;
+    clock: Clock;
+    /** Told every CSAT score (the Prometheus histogram). */
+    observeCsat?: (
+      labels: { agent: string; version: string; channel: string },
+      score: number,
+    ) => void;
+  },
+) {
   const { store, clock } = opts;
 
   app.post("/api/v1/conversations/:id/feedback", async (request, reply) => {
     const { id } = parseInput(conversationParams, request.params, "params");
     const body = parseInput(feedbackBody, request.body, "body");
     const source = `api:${principalOf(request).name}`;
-    await recordFeedback(store, id, body, source, clock.now());
+    const conversation = await recordFeedback(store, id, body, source, clock.now());
+    if (body.csat !== undefined) {
+      opts.observeCsat?.(
+        {
+          agent: conversation.agentId ?? "",
+          version: conversation.agentVersion ?? "",
+          channel: conversation.channelId,
+        },
+        body.csat,
+      );
+    }
     reply.status(201);
     return { conversationId: id, recorded: true };
   });

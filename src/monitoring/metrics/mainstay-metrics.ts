@@ -1,38 +1,13 @@
-import type { Logger } from "pino";
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import type { CircuitState } from "../../agents/middleware/index.ts";
-import type { QueueStat } from "../../jobs/index.ts";
-import type { Clock } from "../../shared/clock.ts";
+import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
 import { boundedLabel } from "./bounded-label.ts";
 import { handoffReasonLabel } from "./handoff-reason.ts";
-import { sharedPerScrape } from "./shared-per-scrape.ts";
+import {
+  registerScrapeTimeGauges,
+  type ScrapeSources,
+  type WatchedBreaker,
+} from "./scrape-time-gauges.ts";
 
-/** A live rollout's position, read at scrape time. */
-export interface RolloutStep {
-  agent: string;
-  rollout: string;
-  /** Index of the current step in the rollout's spec. */
-  step: number;
-  /** The candidate's share of new conversations at this step, 0..1. */
-  share: number;
-}
-
-/** What a circuit-breaker gauge reads: one breaker, wherever it sits in a chain. */
-export interface WatchedBreaker {
-  labels: { agent: string; version: string; provider: string; model: string };
-  state(): CircuitState;
-}
-
-export interface MetricsOptions {
-  /** Where queue depth and age come from at scrape time (`jobQueue(...).stats`). */
-  queueStats: (now: number) => Promise<QueueStat[]>;
-  /** The live rollouts' steps, read at scrape time; absent, no rollout series is exposed. */
-  rolloutSteps?: () => Promise<RolloutStep[]>;
-  clock: Clock;
-  logger: Logger;
-}
-
-const CIRCUIT_STATES: readonly CircuitState[] = ["closed", "half_open", "open"];
+export type MetricsOptions = ScrapeSources;
 
 /**
  * Every Prometheus metric Mainstay exposes, in a registry of its own (tests run several
@@ -51,80 +26,8 @@ export function createMetrics(options: MetricsOptions) {
   }
   const registers = [registry];
   const breakers = new Set<WatchedBreaker>();
-  const readQueue = sharedPerScrape(() => options.queueStats(options.clock.now()));
-  const readRollouts = sharedPerScrape(async () => (await options.rolloutSteps?.()) ?? []);
   const boundRule = boundedLabel(100);
-
-  new Gauge({
-    name: "mainstay_queue_jobs",
-    help: "Jobs in the queue by kind and state (due, scheduled, running, dead); dead = dead letters.",
-    labelNames: ["kind", "state"],
-    registers,
-    async collect() {
-      const stats = await scraped(readQueue, "queue");
-      this.reset();
-      for (const s of stats ?? []) this.set({ kind: s.kind, state: s.state }, s.count);
-    },
-  });
-  new Gauge({
-    name: "mainstay_queue_oldest_job_age_seconds",
-    help: "How long the oldest due job has waited past its run time, by kind.",
-    labelNames: ["kind"],
-    registers,
-    async collect() {
-      const stats = await scraped(readQueue, "queue");
-      this.reset();
-      const now = options.clock.now();
-      for (const s of stats ?? []) {
-        if (s.state === "due") this.set({ kind: s.kind }, Math.max(0, now - s.oldestRunAt) / 1000);
-      }
-    },
-  });
-  new Gauge({
-    name: "mainstay_rollout_step",
-    help: "The current step (index in the rollout spec) of each live rollout.",
-    labelNames: ["agent", "rollout"],
-    registers,
-    async collect() {
-      const steps = await scraped(readRollouts, "rollouts");
-      this.reset();
-      for (const s of steps ?? []) this.set({ agent: s.agent, rollout: s.rollout }, s.step);
-    },
-  });
-  new Gauge({
-    name: "mainstay_rollout_candidate_share",
-    help: "The candidate's share (0..1) of new conversations at each live rollout's step.",
-    labelNames: ["agent", "rollout"],
-    registers,
-    async collect() {
-      const steps = await scraped(readRollouts, "rollouts");
-      this.reset();
-      for (const s of steps ?? []) this.set({ agent: s.agent, rollout: s.rollout }, s.share);
-    },
-  });
-  new Gauge({
-    name: "mainstay_llm_circuit_breaker_state",
-    help: "1 for each provider circuit breaker's current state (closed, half_open, open), else 0.",
-    labelNames: ["agent", "version", "provider", "model", "state"],
-    registers,
-    collect() {
-      for (const breaker of breakers) {
-        const current = breaker.state();
-        for (const state of CIRCUIT_STATES) {
-          this.set({ ...breaker.labels, state }, state === current ? 1 : 0);
-        }
-      }
-    },
-  });
-  /** A scrape-time read that fails leaves its series out rather than failing the scrape. */
-  async function scraped<T>(read: () => Promise<T>, what: string): Promise<T | undefined> {
-    try {
-      return await read();
-    } catch (e) {
-      options.logger.warn({ err: e }, `metrics: reading ${what} failed`);
-      return undefined;
-    }
-  }
+  registerScrapeTimeGauges(registry, options, breakers);
 
   const handoffs = new Counter({
     name: "mainstay_handoffs_total",
@@ -142,6 +45,36 @@ export function createMetrics(options: MetricsOptions) {
 
   return {
     registry,
+    ...messageMetrics(registers),
+    ...jobMetrics(registers),
+    ...guardrailMetrics(registers),
+    ...llmMetrics(registers),
+
+    /** Reads this breaker's state at every scrape from now on. */
+    watchBreaker(breaker: WatchedBreaker): void {
+      breakers.add(breaker);
+    },
+
+    handoff(reason: string): void {
+      handoffs.inc({ reason: handoffReasonLabel(reason, boundRule) });
+    },
+
+    /** One customer satisfaction score (1-5) for a conversation served by `agent`/`version`. */
+    observeCsat(labels: { agent: string; version: string; channel: string }, score: number): void {
+      csat.observe(labels, score);
+    },
+
+    contentType: registry.contentType,
+    /** The exposition in the Prometheus text format. */
+    render: () => registry.metrics(),
+  };
+}
+
+export type MainstayMetrics = ReturnType<typeof createMetrics>;
+
+/** Messages in, sends out, and what vendors report back. */
+function messageMetrics(registers: Registry[]) {
+  return {
     messagesReceived: new Counter({
       name: "mainstay_messages_received_total",
       help: "Inbound customer messages by channel and status (accepted, duplicate).",
@@ -186,6 +119,12 @@ export function createMetrics(options: MetricsOptions) {
       buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800],
       registers,
     }),
+  };
+}
+
+/** Job runs by kind. */
+function jobMetrics(registers: Registry[]) {
+  return {
     jobs: new Counter({
       name: "mainstay_jobs_total",
       help: "Job runs by kind and outcome (done, retrying, deferred, dead: dead-lettered).",
@@ -199,6 +138,12 @@ export function createMetrics(options: MetricsOptions) {
       buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     }),
+  };
+}
+
+/** Guardrail evaluations, findings and their duration. */
+function guardrailMetrics(registers: Registry[]) {
+  return {
     guardrailDecisions: new Counter({
       name: "mainstay_guardrail_decisions_total",
       help: "Guardrail evaluations by direction and the action that won (allow, block...).",
@@ -218,6 +163,12 @@ export function createMetrics(options: MetricsOptions) {
       buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
       registers,
     }),
+  };
+}
+
+/** Model calls, tokens, cost and fallbacks. */
+function llmMetrics(registers: Registry[]) {
+  return {
     llmCalls: new Counter({
       name: "mainstay_llm_calls_total",
       help: "LLM calls by provider, model and status (ok, or the error code or HTTP status).",
@@ -249,24 +200,5 @@ export function createMetrics(options: MetricsOptions) {
       labelNames: ["agent", "from", "to"],
       registers,
     }),
-    /** Reads this breaker's state at every scrape from now on. */
-    watchBreaker(breaker: WatchedBreaker): void {
-      breakers.add(breaker);
-    },
-
-    handoff(reason: string): void {
-      handoffs.inc({ reason: handoffReasonLabel(reason, boundRule) });
-    },
-
-    /** One customer satisfaction score (1-5) for a conversation served by `agent`/`version`. */
-    observeCsat(labels: { agent: string; version: string; channel: string }, score: number): void {
-      csat.observe(labels, score);
-    },
-
-    contentType: registry.contentType,
-    /** The exposition in the Prometheus text format. */
-    render: () => registry.metrics(),
   };
 }
-
-export type MainstayMetrics = ReturnType<typeof createMetrics>;

@@ -5,6 +5,7 @@ import type { Tool } from "../../agents/tools/index.ts";
 import { boundedLabel } from "../metrics/bounded-label.ts";
 import { handoffReasonLabel } from "../metrics/handoff-reason.ts";
 import { observeCalls } from "../observe-calls.ts";
+import { inActiveSpan } from "./in-active-span.ts";
 import { GEN_AI, recordFailure, textMessage } from "./span-attributes.ts";
 import type { Tracing } from "./start-tracing.ts";
 
@@ -27,28 +28,21 @@ export function traceAgent(agent: Agent, tracing: Tracing): Agent {
         [GEN_AI.conversationId]: context.conversationId,
       };
       const name = `invoke_agent ${agent.id}`;
-      return tracing.tracer.startActiveSpan(name, { attributes }, async (span) => {
-        try {
-          const reply = await agent.respond(context, signal);
-          if (reply.usage) {
-            span.setAttribute(GEN_AI.inputTokens, reply.usage.inputTokens);
-            span.setAttribute(GEN_AI.outputTokens, reply.usage.outputTokens);
-          }
-          if (reply.handoff) {
-            const reason = handoffReasonLabel(reply.handoff.reason, boundRule);
-            span.setAttribute("mainstay.handoff.reason", reason);
-          }
-          if (tracing.captureContent) {
-            span.setAttribute(GEN_AI.inputMessages, json([textMessage("user", context.text)]));
-            span.setAttribute(GEN_AI.outputMessages, json([textMessage("assistant", reply.text)]));
-          }
-          return reply;
-        } catch (e) {
-          recordFailure(span, e);
-          throw e;
-        } finally {
-          span.end();
+      return inActiveSpan(tracing.tracer, name, { attributes }, async (span) => {
+        const reply = await agent.respond(context, signal);
+        if (reply.usage) {
+          span.setAttribute(GEN_AI.inputTokens, reply.usage.inputTokens);
+          span.setAttribute(GEN_AI.outputTokens, reply.usage.outputTokens);
         }
+        if (reply.handoff) {
+          const reason = handoffReasonLabel(reply.handoff.reason, boundRule);
+          span.setAttribute("mainstay.handoff.reason", reason);
+        }
+        if (tracing.captureContent) {
+          span.setAttribute(GEN_AI.inputMessages, json([textMessage("user", context.text)]));
+          span.setAttribute(GEN_AI.outputMessages, json([textMessage("assistant", reply.text)]));
+        }
+        return reply;
       });
     },
   };
@@ -95,23 +89,12 @@ export function traceTool(tool: Tool, tracing: Tracing): Tool {
         [GEN_AI.conversationId]: ctx.conversationId,
         ...(tracing.captureContent && { [GEN_AI.toolArguments]: json(args) }),
       };
-      return tracing.tracer.startActiveSpan(
-        `execute_tool ${name}`,
-        { attributes },
-        async (span) => {
-          try {
-            const result = await tool.run(args, ctx);
-            if (result.handoff) span.setAttribute("mainstay.handoff", true);
-            if (tracing.captureContent) span.setAttribute(GEN_AI.toolResult, result.content);
-            return result;
-          } catch (e) {
-            recordFailure(span, e);
-            throw e;
-          } finally {
-            span.end();
-          }
-        },
-      );
+      return inActiveSpan(tracing.tracer, `execute_tool ${name}`, { attributes }, async (span) => {
+        const result = await tool.run(args, ctx);
+        if (result.handoff) span.setAttribute("mainstay.handoff", true);
+        if (tracing.captureContent) span.setAttribute(GEN_AI.toolResult, result.content);
+        return result;
+      });
     },
   };
 }

@@ -1,6 +1,7 @@
 import { SpanKind } from "@opentelemetry/api";
 import type { Intake } from "../intake.ts";
-import { GEN_AI, recordFailure } from "./span-attributes.ts";
+import { inActiveSpan } from "./in-active-span.ts";
+import { GEN_AI } from "./span-attributes.ts";
 import type { Tracing } from "./start-tracing.ts";
 
 /**
@@ -12,26 +13,19 @@ export function traceIntake(inner: Intake, tracing: Tracing): Intake {
   return (channel, run) => {
     const attributes = { "mainstay.channel.id": channel.id, "mainstay.channel.type": channel.type };
     const options = { kind: SpanKind.SERVER, attributes };
-    return tracing.tracer.startActiveSpan(`intake ${channel.id}`, options, async (span) => {
-      try {
-        const result = await inner(channel, run);
-        const duplicates = result.accepted.filter((m) => m.duplicate).length;
-        span.setAttributes({
-          "mainstay.messages.accepted": result.accepted.length - duplicates,
-          "mainstay.messages.duplicate": duplicates,
-          "mainstay.receipts": result.statuses.length,
-        });
-        const conversations = new Set(result.accepted.map((m) => m.conversationId));
-        if (conversations.size === 1) {
-          span.setAttribute(GEN_AI.conversationId, [...conversations][0]!);
-        }
-        return result;
-      } catch (e) {
-        recordFailure(span, e);
-        throw e;
-      } finally {
-        span.end();
+    return inActiveSpan(tracing.tracer, `intake ${channel.id}`, options, async (span) => {
+      const result = await inner(channel, run);
+      const duplicates = result.accepted.filter((m) => m.duplicate).length;
+      span.setAttributes({
+        "mainstay.messages.accepted": result.accepted.length - duplicates,
+        "mainstay.messages.duplicate": duplicates,
+        "mainstay.receipts": result.statuses.length,
+      });
+      const conversations = new Set(result.accepted.map((m) => m.conversationId));
+      if (conversations.size === 1) {
+        span.setAttribute(GEN_AI.conversationId, [...conversations][0]!);
       }
+      return result;
     });
   };
 }

@@ -1,6 +1,7 @@
 import { SpanKind } from "@opentelemetry/api";
 import { type Channel, ChannelSendError } from "../../channels/index.ts";
-import { GEN_AI, recordFailure } from "./span-attributes.ts";
+import { inActiveSpan } from "./in-active-span.ts";
+import { GEN_AI } from "./span-attributes.ts";
 import type { Tracing } from "./start-tracing.ts";
 
 /** A `send <channel>` span (kind client) around every delivery attempt. */
@@ -23,7 +24,7 @@ export function traceSends(
         };
         const name = `send ${channel.id}`;
         const options = { kind: SpanKind.CLIENT, attributes };
-        return tracing.tracer.startActiveSpan(name, options, async (span) => {
+        return inActiveSpan(tracing.tracer, name, options, async (span) => {
           try {
             const result = await channel.send(message, signal);
             span.setAttribute("mainstay.delivery.outcome", "sent");
@@ -37,10 +38,7 @@ export function traceSends(
             if (e instanceof ChannelSendError && e.options.vendorCode) {
               span.setAttribute("mainstay.delivery.vendor_error_code", e.options.vendorCode);
             }
-            recordFailure(span, e);
             throw e;
-          } finally {
-            span.end();
           }
         });
       },

@@ -58,6 +58,14 @@ export function agentVersionsRepository(db: Executor) {
       return { record: (await get(input.agentId, input.version))!, created: false };
     },
 
+    /** Every agent with stored versions, by id, with how many it has. */
+    async agents(): Promise<{ agentId: string; versions: number }[]> {
+      const rows = await db.all<{ agent_id: string; n: number }>(
+        "SELECT agent_id, COUNT(*) AS n FROM agent_versions GROUP BY agent_id ORDER BY agent_id",
+      );
+      return rows.map((r) => ({ agentId: r.agent_id, versions: Number(r.n) }));
+    },
+
     /** An agent's versions, newest first. */
     async list(agentId: string): Promise<AgentVersionRecord[]> {
       const rows = await db.all<AgentVersionRow>(

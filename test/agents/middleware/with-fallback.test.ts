@@ -41,6 +41,7 @@ describe("withFallback", () => {
       toolCalls: [],
       usage: { inputTokens: 0, outputTokens: 0 },
       finishReason: "stop",
+      fallback: true,
     });
   });
 
@@ -105,6 +106,7 @@ describe("withFallback", () => {
       assert.deepEqual(chunks[0], { type: "text", text: sorry });
       const done = chunks[1];
       assert.equal(done?.type === "done" && done.response.provider, "apology");
+      assert.equal(done?.type === "done" && done.response.fallback, true);
     });
   });
 });

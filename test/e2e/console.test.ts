@@ -1,0 +1,216 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { type Browser, chromium, type Page } from "playwright-core";
+import WebSocket from "ws";
+import { firstLoadJs } from "../../console/bundle-size.ts";
+import { BASELINE_DOCUMENT, startDocumentAgentApp } from "../support/document-agent.ts";
+import { ADMIN_KEY, auth, eventually, queueDrained, signedWebhook } from "../support/test-app.ts";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const DIST = join(ROOT, "console/dist");
+const SHOTS = join(ROOT, "docs/screenshots");
+const CHROMIUM = "/usr/bin/chromium";
+
+type DocApp = Awaited<ReturnType<typeof startDocumentAgentApp>>;
+
+/** A web-chat customer: the frames the server pushed, and a way to write. */
+async function chatCustomer(baseUrl: string, session: string) {
+  const socket = new WebSocket(`${baseUrl.replace(/^http/, "ws")}/chat/web/ws?session=${session}`);
+  const frames: { type: string; [k: string]: unknown }[] = [];
+  socket.on("message", (data) => frames.push(JSON.parse(String(data))));
+  await new Promise((ok, fail) => socket.once("open", ok).once("error", fail));
+  let n = 0;
+  return {
+    frames,
+    async say(text: string): Promise<string> {
+      const id = `c-${++n}`;
+      socket.send(JSON.stringify({ type: "message", id, text }));
+      const ack = await eventually(
+        async () => frames.find((f) => f.type === "ack" && f.clientId === id),
+        `the ack of "${text}"`,
+      );
+      return ack["conversationId"] as string;
+    },
+    received: (text: string) =>
+      eventually(
+        async () =>
+          frames.find(
+            (f) => f.type === "message" && (f["message"] as { text: string }).text.includes(text),
+          ),
+        `the customer to receive "${text}"`,
+      ),
+    close: () => socket.close(),
+  };
+}
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: join(SHOTS, `console-${name}.png`), fullPage: true });
+
+describe("operator console in a real browser", { timeout: 90_000 }, () => {
+  let env: DocApp;
+  let browser: Browser;
+  let page: Page;
+  // The server's clock runs ahead on demand, so this minute's rollups can be closed.
+  let skew = 0;
+
+  before(async () => {
+    if (!existsSync(join(DIST, "index.html"))) {
+      execFileSync("npm", ["run", "build:console"], { cwd: ROOT, stdio: "inherit" });
+    }
+    mkdirSync(SHOTS, { recursive: true });
+    env = await startDocumentAgentApp({ clock: { now: () => Date.now() + skew } });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    page.setDefaultTimeout(10_000);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await env?.dispose();
+  });
+
+  it("keeps first-load JavaScript under 200 KB gzipped", () => {
+    const size = firstLoadJs(DIST);
+    assert.ok(size.files.length > 0);
+    assert.ok(size.gzipBytes < 200 * 1024, `${size.gzipBytes} bytes gzipped`);
+  });
+
+  it("signs in with an API key and shows a web-chat message arriving live", async () => {
+    const base = env.app.url;
+    await page.goto(base); // `/` redirects to the console
+    assert.match(page.url(), /\/console/);
+    await page.getByLabel("API key").fill(ADMIN_KEY);
+    await shot(page, "sign-in");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Inbox" }).waitFor();
+    await page.getByText("No conversations.").waitFor();
+
+    const customer = await chatCustomer(base, "console-e2e-customer-1");
+    const conversationId = await customer.say("How long does shipping take?");
+    // No reload: the row comes in over the live stream.
+    const row = page.locator(`a[data-conversation-id="${conversationId}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    await queueDrained(env.app.store);
+    await row.click();
+    await page.locator(".bubble.outbound").first().waitFor();
+    await page.locator(".bubble.outbound .ticks").first().waitFor();
+    const meta = await page.locator(".bubble.outbound .meta").first().textContent();
+    assert.match(meta ?? "", /support@v_/);
+    await page.getByText("Event timeline").click();
+    await shot(page, "inbox");
+    customer.close();
+  });
+
+  it("takes a handoff from the queue, replies, and the customer receives it", async () => {
+    await page.getByRole("link", { name: "Handoff queue" }).click();
+    await page.getByText("Nobody is waiting.").waitFor();
+    const customer = await chatCustomer(env.app.url, "console-e2e-customer-2");
+    const conversationId = await customer.say("I want to talk to a real person");
+    const item = page.locator(`li[data-conversation-id="${conversationId}"]`);
+    await item.waitFor({ timeout: 10_000 });
+    await item.getByText("customer_request").waitFor();
+    await shot(page, "handoffs");
+
+    await item.getByRole("button", { name: "Take" }).click();
+    await page.getByLabel(/Reply as/).fill("Hi, this is the admin. Your parcel left today.");
+    await page.getByRole("button", { name: "Send reply" }).click();
+    await customer.received("Your parcel left today.");
+    await page.locator(".bubble.human").waitFor();
+    await shot(page, "handoff-reply");
+    await page.getByRole("button", { name: "Hand back to bot" }).click();
+    await eventually(async () => {
+      const res = await env.inject({
+        url: `/api/v1/conversations/${conversationId}`,
+        headers: auth,
+      });
+      return res.json().state === "bot" ? true : undefined;
+    }, "the handback");
+    customer.close();
+  });
+
+  it("shows a rollout with its gates, decisions and controls", async () => {
+    const candidate = await env.push(
+      BASELINE_DOCUMENT.replace(
+        "Answer from the knowledge base.",
+        "Answer briefly, from the knowledge base.",
+      ),
+    );
+    const started = await env.inject({
+      method: "POST",
+      url: "/api/v1/rollouts",
+      headers: auth,
+      payload: { agent: "support", candidate, steps: [{ canary: "50%" }] },
+    });
+    assert.equal(started.statusCode, 201, started.body);
+    for (let i = 0; i < 6; i++) {
+      await env.inject(
+        signedWebhook({ id: `r-${i}`, from: `+155501000${i}`, text: "Where is my order?" }),
+      );
+    }
+    await queueDrained(env.app.store);
+    await page.getByRole("link", { name: "Rollouts" }).click();
+    await page.getByRole("heading", { name: /support: v_/ }).waitFor();
+    await page.getByRole("button", { name: "Pause" }).waitFor();
+    await page.locator(".chart canvas").first().waitFor();
+    await shot(page, "rollouts");
+  });
+
+  it("charts metrics per channel and lists incidents", async () => {
+    skew = 2 * 60_000;
+    // The first rollup pass backfills a day, a few hours per tick.
+    for (let i = 0; i < 100 && !(await env.app.monitor.tick()).evaluated; i++);
+    await page.getByRole("link", { name: "Monitoring" }).click();
+    await page.locator(".chart canvas").first().waitFor();
+    await page.getByRole("heading", { name: "Incidents" }).waitFor();
+    await shot(page, "monitoring");
+  });
+
+  it("runs the policy playground with highlighted spans", async () => {
+    await page.getByRole("link", { name: "Policy playground" }).click();
+    await page
+      .getByLabel("Message")
+      .fill("Sure, email me at jane.doe@example.com or call +1 415 555 0100.");
+    await page.locator(".highlighted mark").first().waitFor();
+    assert.match(
+      (await page.locator(".highlighted mark").first().textContent()) ?? "",
+      /jane\.doe@example\.com|415/,
+    );
+    await shot(page, "playground");
+  });
+
+  it("shows the audit log with its chain verified", async () => {
+    await page.getByRole("link", { name: "Audit log" }).click();
+    await page.getByText("verified").waitFor();
+    await page.locator("tbody tr").first().waitFor();
+    await shot(page, "audit");
+  });
+
+  it("diffs agent versions and pulls the kill switch after a confirmation", async () => {
+    await page.getByRole("link", { name: "Agents" }).click();
+    await page.getByRole("heading", { name: "support" }).waitFor();
+    await page.getByRole("button", { name: "Diff with previous" }).first().click();
+    await page.locator(".diff .add, .diff .mod").first().waitFor();
+    await page.getByRole("button", { name: "Kill support…" }).click();
+    await page.getByLabel(/Reason/).fill("console e2e: leaking order numbers");
+    await shot(page, "kill-confirm");
+    await page.getByRole("button", { name: "Confirm kill" }).click();
+    await page.getByText(/Killed .*leaking order numbers/).waitFor();
+    const kills = (await env.inject({ url: "/api/v1/kills", headers: auth })).json();
+    assert.equal(kills.data[0].agentId, "support");
+    await shot(page, "agents");
+  });
+
+  it("reads on a phone-sized screen", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole("link", { name: "Inbox" }).click();
+    await page.locator("a[data-conversation-id]").first().click();
+    await page.getByRole("link", { name: "← All conversations" }).waitFor();
+    await shot(page, "phone");
+  });
+});
