@@ -108,8 +108,17 @@ export interface RolloutDecision {
     gates: (RateGate | ValueGate)[];
   };
 }
+/** A rate gate's evidence after some number of the rollout's conversations. */
+export interface EvidencePoint {
+  conversations: number;
+  baseline: { n: number; bad: number };
+  candidate: { n: number; bad: number };
+  logE: number;
+}
 export interface RolloutStatus extends Rollout {
   share: number;
+  /** Per rate gate, how its evidence grew conversation by conversation. */
+  paths?: Record<string, EvidencePoint[]>;
   spec: { steps: Record<string, unknown>[] } & Record<string, unknown>;
   current: RolloutDecision | null;
   decisions: (RolloutDecision & { createdAt: string; actor?: string; step?: number })[];

@@ -2,8 +2,10 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import {
   describeIssues,
+  findingTypes,
   type Guard,
   guardRequestSchema,
+  runPolicyCases,
   toGuardResponse,
 } from "../guardrails/index.ts";
 import { MainstayError } from "../shared/errors.ts";
@@ -22,5 +24,30 @@ export async function guardRoutes(app: FastifyInstance, opts: { guard: Guard }):
     const check = ({ id, ...input }: z.output<typeof guardRequestSchema>) =>
       toGuardResponse(id, opts.guard.check(input));
     return Array.isArray(body.data) ? body.data.map(check) : check(body.data);
+  });
+
+  // The server policy's own `cases:`, for the console's playground.
+  app.get("/api/v1/guard/tests", async () => ({
+    data: opts.guard.policy.cases.map((c) => ({ name: c.name, input: c.input, expect: c.expect })),
+  }));
+
+  app.post("/api/v1/guard/tests/run", async () => {
+    const results = runPolicyCases(opts.guard.policy);
+    return {
+      data: results.map((r, i) => ({
+        name: r.name,
+        input: opts.guard.policy.cases[i]!.input,
+        expect: r.expected,
+        passed: r.passed,
+        mismatches: r.mismatches,
+        actual: {
+          action: r.decision.action,
+          findings: findingTypes(r.decision),
+          text: r.decision.text,
+        },
+      })),
+      passed: results.filter((r) => r.passed).length,
+      failed: results.filter((r) => !r.passed).length,
+    };
   });
 }

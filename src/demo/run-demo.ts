@@ -90,6 +90,7 @@ outbox: { pollIntervalMs: 50 }
       "demo",
     );
     say(`Mainstay is running at ${app.url} (web chat: ${app.url}/chat/web)`);
+    say(`Operator console: ${app.url}/console (sign in with the key ${ADMIN_KEY})`);
     say(`Baseline ${baseline} serves production. Candidate ${candidate} is a content update`);
     say("that, unknown to its author, leaks a card number in some answers.");
     say(`Rollout ${rollout.id}: 30% of new conversations (sticky) go to the candidate;`);

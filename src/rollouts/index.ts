@@ -2,6 +2,7 @@ export { assignmentFor, canaryPosition, currentShare } from "./assign.ts";
 export { CONTROL_CHANNEL, ControlState, type LiveRollout, notifyControl } from "./control-state.ts";
 export { controlledCatalog } from "./controlled-serving.ts";
 export { type Decision, decide, type GateEvidence } from "./decide.ts";
+export { type EvidencePoint, evidencePaths } from "./evidence-path.ts";
 export { type KillRequest, killAgent, killGate, unkillAgent } from "./kill-switch.ts";
 export { recordOnIncident } from "./record-on-incident.ts";
 export {

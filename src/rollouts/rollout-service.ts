@@ -8,6 +8,7 @@ import type { Repositories, RolloutRecord, RolloutState, Store } from "../store/
 import { currentShare } from "./assign.ts";
 import { type ControlState, notifyControl } from "./control-state.ts";
 import { type Decision, decide } from "./decide.ts";
+import { type EvidencePoint, evidencePaths } from "./evidence-path.ts";
 import { type KillRequest, killAgent, unkillAgent } from "./kill-switch.ts";
 import { type RolloutSpec, rolloutSpecSchema } from "./rollout-spec.ts";
 import { rolloutFacts } from "./signals.ts";
@@ -49,6 +50,8 @@ export interface RolloutStatus {
   share: number;
   /** What the evidence says now (live rollouts only). */
   current?: Decision;
+  /** How each rate gate's evidence grew over the rollout's conversations (for charts). */
+  paths: Record<string, EvidencePoint[]>;
   decisions: Awaited<ReturnType<Repositories["rollouts"]["decisions"]>>;
 }
 
@@ -130,11 +133,13 @@ export class RolloutService {
     const rollout = await this.get(id);
     const spec = specOf(rollout);
     const live = rollout.state === "running" || rollout.state === "paused";
+    const facts = await this.facts(rollout);
     return {
       rollout,
       spec,
       share: live ? currentShare({ record: rollout, spec }) : 0,
-      current: live ? await this.assess(rollout, spec) : undefined,
+      current: live ? decide(rollout, spec, facts, this.options.clock.now()) : undefined,
+      paths: evidencePaths(spec, facts),
       decisions: await this.options.store.rollouts.decisions(id),
     };
   }
@@ -248,13 +253,17 @@ export class RolloutService {
   }
 
   private async assess(rollout: RolloutRecord, spec: RolloutSpec): Promise<Decision> {
-    const { store, clock } = this.options;
+    return decide(rollout, spec, await this.facts(rollout), this.options.clock.now());
+  }
+
+  private async facts(rollout: RolloutRecord) {
+    const { store } = this.options;
     const [outcomes, turns, events] = await Promise.all([
       store.outcomes.forRollout(rollout.id),
       store.outcomes.turnsForRollout(rollout.id),
       store.outcomes.eventsForRollout(rollout.id),
     ]);
-    return decide(rollout, spec, rolloutFacts(outcomes, turns, events), clock.now());
+    return rolloutFacts(outcomes, turns, events);
   }
 
   private async advance(

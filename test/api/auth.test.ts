@@ -17,7 +17,11 @@ describe("role rules", () => {
       ["POST", "/api/v1/conversations/:id/handoff", "agent"],
       ["POST", "/api/v1/conversations/:id/feedback", "agent"],
       ["POST", "/api/v1/agents/:id/activate", "admin"],
-      ["POST", "/api/v1/guard", "admin"],
+      ["POST", "/api/v1/guard", "viewer"],
+      ["POST", "/api/v1/guard/tests/run", "viewer"],
+      ["POST", "/api/v1/rollouts", "admin"],
+      ["POST", "/api/v1/agents/:id/kill", "admin"],
+      ["POST", "/api/v1/events", "admin"],
       // Routes nobody listed yet are admin-only.
       ["POST", "/api/v1/conversations/:id/close", "admin"],
       ["DELETE", "/api/v1/conversations/:id", "admin"],

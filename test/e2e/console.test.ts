@@ -61,7 +61,11 @@ describe("operator console in a real browser", { timeout: 90_000 }, () => {
       execFileSync("npm", ["run", "build:console"], { cwd: ROOT, stdio: "inherit" });
     }
     mkdirSync(SHOTS, { recursive: true });
-    env = await startDocumentAgentApp({ clock: { now: () => Date.now() + skew } });
+    env = await startDocumentAgentApp({
+      clock: { now: () => Date.now() + skew },
+      // The example policy file carries test cases the playground runs.
+      extraYaml: `policies: ${JSON.stringify(resolve("examples/policies/default.yaml"))}`,
+    });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
@@ -181,6 +185,9 @@ describe("operator console in a real browser", { timeout: 90_000 }, () => {
       (await page.locator(".highlighted mark").first().textContent()) ?? "",
       /jane\.doe@example\.com|415/,
     );
+    await page.getByRole("button", { name: /^Run \d+ test cases$/ }).click();
+    await page.getByText("pass", { exact: true }).first().waitFor();
+    assert.equal(await page.getByText("fail", { exact: true }).count(), 0);
     await shot(page, "playground");
   });
 

@@ -70,6 +70,11 @@ describe("a canary that leaks card numbers rolls back by itself", () => {
     assert.equal(gate.baseline.bad, 0, "the built-in agent never leaks a card");
     assert.ok(gate.candidate.bad > 0);
     assert.ok(decision.evidence.movedConversations > 0, JSON.stringify(decision.evidence));
+    // How the evidence grew, for the console's charts: one point per conversation event.
+    const path = status.paths.violation as { conversations: number; logE: number }[];
+    assert.ok(path.length > 2);
+    assert.ok(path.every((p, i) => i === 0 || p.conversations >= path[i - 1]!.conversations));
+    assert.ok(path.at(-1)!.logE >= gate.harm.threshold);
 
     // Sticky: every conversation kept its version until the rollback, and both arms served.
     const served = new Map<string, string>();

@@ -63,3 +63,25 @@ test("POST /api/v1/guard rejects an invalid body with MS_BAD_REQUEST", async () 
   assert.equal(res.statusCode, 400);
   assert.equal(res.json().error.code, "MS_BAD_REQUEST");
 });
+
+test("the policy's own cases are listed and run through the API", async () => {
+  const { loadPolicyFile } = await import("../../src/guardrails/index.ts");
+  const server = Fastify();
+  await server.register(guardRoutes, {
+    guard: createGuard(loadPolicyFile("examples/policies/default.yaml")),
+  });
+  const listed = (await server.inject({ url: "/api/v1/guard/tests" })).json();
+  assert.ok(listed.data.length > 5);
+  assert.deepEqual(Object.keys(listed.data[0]).sort(), ["expect", "input", "name"]);
+  const run = await server.inject({ method: "POST", url: "/api/v1/guard/tests/run" });
+  assert.equal(run.statusCode, 200);
+  const body = run.json();
+  assert.equal(body.failed, 0);
+  assert.equal(body.passed, listed.data.length);
+  const card = body.data.find((c: { name: string }) => c.name === "card number is redacted");
+  assert.deepEqual(card.actual, {
+    action: "redact",
+    findings: ["pii.card"],
+    text: "my card is [CARD]",
+  });
+});

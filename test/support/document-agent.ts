@@ -21,7 +21,7 @@ systemPrompt: Answer the customer.
 
 /** A test app whose agent is BASELINE_DOCUMENT, pushed and activated at start. */
 export async function startDocumentAgentApp(
-  options: StartOptions & { outbox?: string; callbackUrl?: string } = {},
+  options: StartOptions & { outbox?: string; callbackUrl?: string; extraYaml?: string } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), "mainstay-doc-"));
   writeFileSync(join(dir, "support.yaml"), BASELINE_DOCUMENT);

@@ -11,7 +11,14 @@ export interface ChartSeries {
 }
 
 /** A small uPlot line chart; x is epoch milliseconds. Resizes with its container. */
-export function Chart(props: { title: string; x: number[]; series: ChartSeries[]; unit?: string }) {
+export function Chart(props: {
+  title: string;
+  /** Epoch milliseconds, unless `xLabel` names another quantity. */
+  x: number[];
+  series: ChartSeries[];
+  unit?: string;
+  xLabel?: string;
+}) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
@@ -23,10 +30,12 @@ export function Chart(props: { title: string; x: number[]; series: ChartSeries[]
         height: 180,
         scales: {
           // One point (a rollout's first reading) still gets a readable time axis.
-          x: {
-            time: true,
-            range: (_u, min, max) => (min === max ? [min - 300, max + 300] : [min, max]),
-          },
+          x: props.xLabel
+            ? { time: false }
+            : {
+                time: true,
+                range: (_u, min, max) => (min === max ? [min - 300, max + 300] : [min, max]),
+              },
         },
         series: [
           {},
@@ -39,9 +48,12 @@ export function Chart(props: { title: string; x: number[]; series: ChartSeries[]
             points: { show: true, size: 6 },
           })),
         ],
-        axes: [{}, { label: props.unit, size: 50 }],
+        axes: [props.xLabel ? { label: props.xLabel } : {}, { label: props.unit, size: 50 }],
       },
-      [props.x.map((t) => t / 1000), ...props.series.map((s) => s.values)] as uPlot.AlignedData,
+      [
+        props.xLabel ? props.x : props.x.map((t) => t / 1000),
+        ...props.series.map((s) => s.values),
+      ] as uPlot.AlignedData,
       el,
     );
     const observer = new ResizeObserver(() => plot.setSize({ width: width(), height: 180 }));
@@ -50,7 +62,7 @@ export function Chart(props: { title: string; x: number[]; series: ChartSeries[]
       observer.disconnect();
       plot.destroy();
     };
-  }, [props.x, props.series, props.unit]);
+  }, [props.x, props.series, props.unit, props.xLabel]);
   return (
     <figure class="chart">
       <figcaption>{props.title}</figcaption>

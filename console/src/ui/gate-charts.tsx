@@ -1,5 +1,5 @@
 import { useMemo } from "preact/hooks";
-import type { RateGate, RolloutStatus, ValueGate } from "../types.ts";
+import type { EvidencePoint, RateGate, RolloutStatus, ValueGate } from "../types.ts";
 import { Chart, type ChartSeries } from "./chart.tsx";
 
 type Gate = RateGate | ValueGate;
@@ -28,14 +28,58 @@ export function GateCharts(props: { status: RolloutStatus }) {
         const x = points.map((p) => p.at);
         const gate = (p: (typeof points)[number]) => p.gates.find((g) => g.metric === metric);
         const latest = gate(points.at(-1)!);
+        const path = props.status.paths?.[metric];
         return (
           <div key={metric} class="gate">
-            <GateChart metric={metric} x={x} gates={points.map(gate)} />
+            {path && path.length > 0 ? (
+              <PathCharts
+                metric={metric}
+                path={path}
+                threshold={latest?.kind === "rate" ? (latest.harm["threshold"] as number) : null}
+              />
+            ) : (
+              <GateChart metric={metric} x={x} gates={points.map(gate)} />
+            )}
             {latest && <p class="muted">verdict now: {latest.verdict}</p>}
           </div>
         );
       })}
     </div>
+  );
+}
+
+/**
+ * A rate gate conversation by conversation: each arm's bad-conversation rate, and the harm
+ * test's log e-value climbing towards the level where the rollout rolls back.
+ */
+function PathCharts(props: { metric: string; path: EvidencePoint[]; threshold: number | null }) {
+  const x = useMemo(() => props.path.map((p) => p.conversations), [props.path]);
+  const rates = useMemo(
+    (): ChartSeries[] => [
+      { label: "baseline rate", values: props.path.map((p) => rate(p.baseline)) },
+      { label: "candidate rate", values: props.path.map((p) => rate(p.candidate)) },
+    ],
+    [props.path],
+  );
+  const harm = useMemo(
+    (): ChartSeries[] => [
+      { label: "harm log e", values: props.path.map((p) => p.logE) },
+      ...(props.threshold === null
+        ? []
+        : [{ label: "rollback at", values: props.path.map(() => props.threshold), dash: true }]),
+    ],
+    [props.path, props.threshold],
+  );
+  return (
+    <>
+      <Chart
+        title={`${props.metric}: bad conversations`}
+        x={x}
+        series={rates}
+        xLabel="conversations"
+      />
+      <Chart title={`${props.metric}: harm evidence`} x={x} series={harm} xLabel="conversations" />
+    </>
   );
 }
 

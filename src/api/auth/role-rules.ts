@@ -17,6 +17,9 @@ const RULES: readonly Rule[] = [
   ["POST", "/api/v1/conversations/:id/handback", "agent"],
   ["POST", "/api/v1/conversations/:id/take", "agent"],
   ["POST", "/api/v1/conversations/:id/feedback", "agent"],
+  // The policy playground: decisions only, nothing is stored.
+  ["POST", "/api/v1/guard", "viewer"],
+  ["POST", "/api/v1/guard/tests/run", "viewer"],
 ];
 
 const matches = (pattern: string, route: string) =>

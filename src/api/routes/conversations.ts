@@ -12,6 +12,8 @@ const listQuery = z.object({
   state: z.enum(["bot", "human", "closed"]).optional(),
   channel: z.string().optional(),
   contact: z.string().optional(),
+  /** Text in a message, the contact's name or address. */
+  q: z.string().trim().min(1).max(200).optional(),
   limit,
   cursor: z.string().optional(),
 });
@@ -29,9 +31,16 @@ export async function conversationRoutes(app: FastifyInstance, opts: { store: St
       channelId: q.channel,
       contactId: q.contact,
       before: decodeCursor(q.cursor),
+      search: q.q,
       limit: q.limit + 1,
     });
-    return cursorPage(rows, q.limit, conversationView, (row) => row.id);
+    const summaries = await store.conversations.summaries(rows.slice(0, q.limit));
+    return cursorPage(
+      rows,
+      q.limit,
+      (row) => ({ ...conversationView(row), ...summaries.get(row.id) }),
+      (row) => row.id,
+    );
   });
 
   app.get("/api/v1/conversations/:id", async (request) => {

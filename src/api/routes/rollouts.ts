@@ -56,6 +56,7 @@ export function statusView(status: RolloutStatus) {
     share: status.share,
     spec: status.spec,
     current: status.current ?? null,
+    paths: status.paths,
     decisions: status.decisions.map((d) => ({ ...d, createdAt: iso(d.createdAt) })),
   };
 }

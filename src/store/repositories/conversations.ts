@@ -36,7 +36,17 @@ export interface ConversationFilter {
   contactId?: string;
   /** Return conversations created before this id (newest first). */
   before?: string;
+  /** Text in a message, the contact's name, the customer's address or the conversation id (case-insensitive). */
+  search?: string;
   limit: number;
+}
+
+/** What a list of conversations shows besides the conversation itself. */
+export interface ConversationSummary {
+  lastMessage: { text: string; direction: string; author: string } | null;
+  /** Guardrail decisions with findings on the conversation's messages. */
+  findings: number;
+  contact: { id: string; displayName: string | null } | null;
 }
 
 export interface NewConversation {
@@ -110,6 +120,15 @@ export function conversationsRepository(db: Executor) {
       add("channel_id = ?", filter.channelId);
       add("contact_id = ?", filter.contactId);
       add("id < ?", filter.before);
+      if (filter.search) {
+        // `\` escapes LIKE's wildcards in what the person typed.
+        const pattern = `%${filter.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        where.push(`(LOWER(id) LIKE ? ESCAPE '\\'
+          OR id IN (SELECT conversation_id FROM messages WHERE LOWER(text) LIKE ? ESCAPE '\\')
+          OR contact_id IN (SELECT id FROM contacts WHERE LOWER(display_name) LIKE ? ESCAPE '\\')
+          OR identity_id IN (SELECT id FROM identities WHERE LOWER(address) LIKE ? ESCAPE '\\'))`);
+        params.push(pattern, pattern, pattern, pattern);
+      }
       params.push(filter.limit);
       const rows = await db.all<ConversationRow>(
         `SELECT * FROM conversations ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
@@ -117,6 +136,45 @@ export function conversationsRepository(db: Executor) {
         params,
       );
       return rows.map(toConversation);
+    },
+
+    /** Last message, findings count and contact of each conversation, for a list view. */
+    async summaries(conversations: Conversation[]): Promise<Map<string, ConversationSummary>> {
+      const out = new Map<string, ConversationSummary>();
+      if (conversations.length === 0) return out;
+      const ids = conversations.map((c) => c.id);
+      const marks = ids.map(() => "?").join(", ");
+      const contactIds = [...new Set(conversations.map((c) => c.contactId))];
+      const [last, findings, contacts] = await Promise.all([
+        db.all<{ conversation_id: string; text: string; direction: string; author: string }>(
+          `SELECT m.conversation_id, m.text, m.direction, m.author FROM messages m
+           WHERE m.conversation_id IN (${marks})
+             AND m.id = (SELECT MAX(id) FROM messages WHERE conversation_id = m.conversation_id)`,
+          ids,
+        ),
+        db.all<{ conversation_id: string; n: number }>(
+          `SELECT conversation_id, COUNT(*) AS n FROM events
+           WHERE conversation_id IN (${marks}) AND type = 'guardrail.decision'
+           GROUP BY conversation_id`,
+          ids,
+        ),
+        db.all<{ id: string; display_name: string | null }>(
+          `SELECT id, display_name FROM contacts WHERE id IN (${contactIds.map(() => "?").join(", ")})`,
+          contactIds,
+        ),
+      ]);
+      for (const c of conversations) {
+        const message = last.find((m) => m.conversation_id === c.id);
+        const contact = contacts.find((k) => k.id === c.contactId);
+        out.set(c.id, {
+          lastMessage: message
+            ? { text: message.text, direction: message.direction, author: message.author }
+            : null,
+          findings: Number(findings.find((f) => f.conversation_id === c.id)?.n ?? 0),
+          contact: contact ? { id: contact.id, displayName: contact.display_name } : null,
+        });
+      }
+      return out;
     },
 
     async setState(id: string, state: ConversationState, now: number): Promise<void> {
