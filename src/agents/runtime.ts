@@ -6,6 +6,7 @@ import {
   type ScreeningRecord,
   type ScreenMessage,
   screeningRecord,
+  VIOLATION_ACTIONS,
 } from "../conversations/index.ts";
 import type { JobHandler } from "../jobs/index.ts";
 import type { Clock } from "../shared/clock.ts";
@@ -367,9 +368,6 @@ async function askAgent(
       return { text: screening.text, author: "agent", agent: by, handoff, meta, turn };
   }
 }
-
-/** Policy actions that mean the agent wrote something it must not have: a violation. */
-const VIOLATION_ACTIONS = new Set(["block", "redact", "escalate", "fallback"]);
 
 /**
  * The shadow candidate's answer, screened with its own policy but never sent; a failure is

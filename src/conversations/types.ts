@@ -110,6 +110,17 @@ export interface Screening {
   }[];
 }
 
+/**
+ * Policy actions on an agent's reply that mean it wrote something it must not have: what
+ * rollouts and metrics count as a violation (`tag` and `allow` are not).
+ */
+export const VIOLATION_ACTIONS: ReadonlySet<string> = new Set([
+  "block",
+  "redact",
+  "escalate",
+  "fallback",
+]);
+
 export interface ScreenInput {
   direction: "inbound" | "outbound";
   /** Channel type (`sms`, `webchat`...), which policies scope rules by. */

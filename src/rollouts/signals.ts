@@ -1,3 +1,4 @@
+import { VIOLATION_ACTIONS } from "../conversations/index.ts";
 import type { AgentTurnRecord, ConversationOutcome, OutcomeEventRecord } from "../store/index.ts";
 
 /** One conversation of a rollout on one arm, and when (if ever) each signal turned bad. */
@@ -17,8 +18,6 @@ export interface RolloutFacts {
   candidateLatencies: number[];
   candidateCost: number;
 }
-
-const VIOLATION_ACTIONS = new Set(["block", "redact", "escalate", "fallback"]);
 
 /**
  * Fold a rollout's stored outcomes, turns and feedback into per-conversation signals. Only

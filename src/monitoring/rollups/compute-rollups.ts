@@ -1,3 +1,4 @@
+import { VIOLATION_ACTIONS } from "../../conversations/index.ts";
 import type { Executor, MetricRollup } from "../../store/index.ts";
 import { LATENCY_BOUNDS_MS, latencyBucket } from "./metric-catalogue.ts";
 
@@ -115,6 +116,9 @@ interface TurnRow extends Group {
   [bucket: `b${number}`]: number;
 }
 
+/** The actions that make a reply's findings a violation, as rollouts count them. */
+const VIOLATION_SQL = [...VIOLATION_ACTIONS].map((a) => `'${a}'`).join(", ");
+
 async function addTurnFigures(db: Executor, from: number, to: number, rows: RollupRows) {
   const found = await db.all<TurnRow>(
     `SELECT ${MINUTE_OF("t.created_at")} AS minute, COALESCE(c.channel_id, '') AS channel,
@@ -123,7 +127,8 @@ async function addTurnFigures(db: Executor, from: number, to: number, rows: Roll
        SUM(CASE WHEN t.error IS NOT NULL THEN 1 ELSE 0 END) AS errors,
        SUM(t.fallback) AS fallbacks,
        SUM(CASE WHEN t.action = 'block' THEN 1 ELSE 0 END) AS blocks,
-       SUM(CASE WHEN t.findings <> '[]' THEN 1 ELSE 0 END) AS violations,
+       SUM(CASE WHEN t.findings <> '[]' AND t.action IN (${VIOLATION_SQL}) THEN 1 ELSE 0 END)
+         AS violations,
        COUNT(t.input_tokens) AS input_turns, SUM(t.input_tokens) AS input_tokens,
        COUNT(t.output_tokens) AS output_turns, SUM(t.output_tokens) AS output_tokens,
        COUNT(t.cost) AS cost_turns, SUM(t.cost) AS cost,

@@ -285,13 +285,18 @@ export function outcomesRepository(db: Executor) {
           turn.createdAt,
         ],
       );
-      const current = await getOutcome(turn.conversationId, turn.agentVersion);
-      if (!current) return;
-      const types = [...new Set([...current.violationTypes, ...violationTypes])].sort();
       const violated = violationTypes.length > 0;
+      // The stored types are read only to merge new ones in: most turns have none.
+      let types: string | null = null;
+      if (violated) {
+        const current = await getOutcome(turn.conversationId, turn.agentVersion);
+        if (!current) return;
+        types = JSON.stringify([...new Set([...current.violationTypes, ...violationTypes])].sort());
+      }
       await db.run(
         `UPDATE conversation_outcomes SET turns = turns + 1, violations = violations + ?,
-           violation_types = ?, first_violation_at = COALESCE(first_violation_at, ?),
+           violation_types = COALESCE(?, violation_types),
+           first_violation_at = COALESCE(first_violation_at, ?),
            handoff_reason = COALESCE(handoff_reason, ?),
            handed_off_at = COALESCE(handed_off_at, ?),
            errors = errors + ?, fallbacks = fallbacks + ?, cost = cost + ?,
@@ -299,7 +304,7 @@ export function outcomesRepository(db: Executor) {
          WHERE conversation_id = ? AND agent_version = ?`,
         [
           violated ? 1 : 0,
-          JSON.stringify(types),
+          types,
           violated ? turn.createdAt : null,
           turn.handoff,
           turn.handoff ? turn.createdAt : null,
