@@ -272,42 +272,29 @@ export class RolloutService {
     decision: Decision,
     actor: string,
   ): Promise<boolean> {
-    const last = rollout.step >= spec.steps.length - 1;
-    if (!last) {
+    if (rollout.step < spec.steps.length - 1) {
       return this.move(rollout, rollout.state, rollout.step + 1, "promote", decision, actor);
     }
     // Past the last step: the candidate becomes the version every new conversation gets.
-    const { store, clock } = this.options;
-    const now = clock.now();
-    const moved = await store.transaction(async (tx) => {
-      const from = { state: rollout.state, step: rollout.step };
-      if (
-        !(await tx.rollouts.transition(
-          rollout.id,
-          from,
-          { state: "completed", step: rollout.step },
-          now,
-        ))
-      ) {
-        return false;
-      }
-      await activateAgentVersion(tx, rollout.agentId, rollout.candidate, now);
-      await this.recordDecision(
-        tx,
-        rollout,
-        "complete",
-        decision.reason,
-        decision.evidence,
-        actor,
-        now,
-      );
-      await notifyControl(tx.db);
-      return true;
-    });
-    await this.options.control.refresh();
-    return moved;
+    return this.move(
+      rollout,
+      "completed",
+      rollout.step,
+      "complete",
+      decision,
+      actor,
+      async (tx, now) => {
+        await activateAgentVersion(tx, rollout.agentId, rollout.candidate, now);
+        return {};
+      },
+    );
   }
 
+  /**
+   * Move the rollout in one transaction, only if it is still where `rollout` saw it: the
+   * move, what `alongside` does (its result joins the evidence), the decision with its
+   * evidence and audit entry, and the NOTIFY that makes every instance reload.
+   */
   private async move(
     rollout: RolloutRecord,
     state: RolloutState,
@@ -315,21 +302,16 @@ export class RolloutService {
     action: string,
     decision: Decision,
     actor: string,
+    alongside?: (tx: Repositories, now: number) => Promise<Record<string, unknown>>,
   ): Promise<boolean> {
     const { store, clock } = this.options;
     const now = clock.now();
     const moved = await store.transaction(async (tx) => {
       const from = { state: rollout.state, step: rollout.step };
       if (!(await tx.rollouts.transition(rollout.id, from, { state, step }, now))) return false;
-      await this.recordDecision(
-        tx,
-        rollout,
-        action,
-        decision.reason,
-        decision.evidence,
-        actor,
-        now,
-      );
+      const extra = await alongside?.(tx, now);
+      const evidence = { ...decision.evidence, ...extra };
+      await this.recordDecision(tx, rollout, action, decision.reason, evidence, actor, now);
       await notifyControl(tx.db);
       return true;
     });
@@ -361,20 +343,14 @@ export class RolloutService {
    * conversations get the active version (the baseline, never changed during a rollout),
    * and live ones are answered by the baseline from their next turn.
    */
-  private async returnToBaseline(
+  private returnToBaseline(
     rollout: RolloutRecord,
     state: "rolled_back" | "aborted",
     action: string,
     decision: Decision,
     actor: string,
   ): Promise<boolean> {
-    const { store, clock } = this.options;
-    const now = clock.now();
-    const moved = await store.transaction(async (tx) => {
-      const from = { state: rollout.state, step: rollout.step };
-      if (!(await tx.rollouts.transition(rollout.id, from, { state, step: rollout.step }, now))) {
-        return false;
-      }
+    return this.move(rollout, state, rollout.step, action, decision, actor, async (tx, now) => {
       const moved = await tx.rollouts.returnToBaseline(rollout, now);
       for (const conversationId of moved) {
         await tx.events.append(
@@ -384,13 +360,8 @@ export class RolloutService {
           now,
         );
       }
-      const evidence = { ...decision.evidence, movedConversations: moved.length };
-      await this.recordDecision(tx, rollout, action, decision.reason, evidence, actor, now);
-      await notifyControl(tx.db);
-      return true;
+      return { movedConversations: moved.length };
     });
-    await this.options.control.refresh();
-    return moved;
   }
 
   private async recordDecision(
