@@ -1,4 +1,5 @@
-import type { Executor, SqlValue } from "../database.ts";
+import type { Executor } from "../database.ts";
+import { SqlFilter } from "../sql-filter.ts";
 
 /** One audit entry as stored: `data` is the JSON text the hash covers, byte for byte. */
 export interface AuditRecord {
@@ -83,24 +84,16 @@ export function auditLogRepository(db: Executor) {
 
     /** Matching entries, newest first. */
     async list(filter: AuditFilter): Promise<AuditRecord[]> {
-      const where: string[] = [];
-      const params: SqlValue[] = [];
-      const add = (sql: string, value: SqlValue | undefined) => {
-        if (value === undefined) return;
-        where.push(sql);
-        params.push(value);
-      };
-      add("action = ?", filter.action);
-      add("actor = ?", filter.actor);
-      add("target = ?", filter.target);
-      add("created_at >= ?", filter.from);
-      add("created_at < ?", filter.to);
-      add("seq < ?", filter.beforeSeq);
-      params.push(filter.limit);
+      const where = new SqlFilter()
+        .addIf("action = ?", filter.action)
+        .addIf("actor = ?", filter.actor)
+        .addIf("target = ?", filter.target)
+        .addIf("created_at >= ?", filter.from)
+        .addIf("created_at < ?", filter.to)
+        .addIf("seq < ?", filter.beforeSeq);
       const rows = await db.all<AuditRow>(
-        `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-         ORDER BY seq DESC LIMIT ?`,
-        params,
+        `SELECT * FROM audit_log ${where.where} ORDER BY seq DESC LIMIT ?`,
+        [...where.params, filter.limit],
       );
       return rows.map(toRecord);
     },

@@ -1,6 +1,7 @@
 import { newId } from "../../shared/ids.ts";
-import type { Executor, SqlValue } from "../database.ts";
+import type { Executor } from "../database.ts";
 import type { ConsentChange, ConsentState, Contact, Identity } from "../model.ts";
+import { SqlFilter } from "../sql-filter.ts";
 
 interface ContactRow {
   id: string;
@@ -165,25 +166,21 @@ export function contactsRepository(db: Executor) {
     },
 
     async list(filter: ContactFilter): Promise<Contact[]> {
-      const where: string[] = [];
-      const params: SqlValue[] = [];
+      const where = new SqlFilter();
       if (filter.address !== undefined) {
         // A number typed any way finds the identity whose address or verified phone it is.
         const phone = toE164(filter.address) ?? null;
-        where.push(
+        where.add(
           "id IN (SELECT contact_id FROM identities WHERE address = ? OR address = ? OR phone = ?)",
+          filter.address,
+          phone,
+          phone,
         );
-        params.push(filter.address, phone, phone);
       }
-      if (filter.before !== undefined) {
-        where.push("id < ?");
-        params.push(filter.before);
-      }
-      params.push(filter.limit);
+      where.addIf("id < ?", filter.before);
       const rows = await db.all<ContactRow>(
-        `SELECT * FROM contacts ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-         ORDER BY id DESC LIMIT ?`,
-        params,
+        `SELECT * FROM contacts ${where.where} ORDER BY id DESC LIMIT ?`,
+        [...where.params, filter.limit],
       );
       return rows.map(toContact);
     },

@@ -1,6 +1,7 @@
 import { newId } from "../../shared/ids.ts";
-import type { Executor, SqlValue } from "../database.ts";
+import type { Executor } from "../database.ts";
 import type { Conversation, ConversationState } from "../model.ts";
+import { SqlFilter } from "../sql-filter.ts";
 
 interface ConversationRow {
   id: string;
@@ -109,31 +110,28 @@ export function conversationsRepository(db: Executor) {
     },
 
     async list(filter: ConversationFilter): Promise<Conversation[]> {
-      const where: string[] = [];
-      const params: SqlValue[] = [];
-      const add = (sql: string, value: SqlValue | undefined) => {
-        if (value === undefined) return;
-        where.push(sql);
-        params.push(value);
-      };
-      add("state = ?", filter.state);
-      add("channel_id = ?", filter.channelId);
-      add("contact_id = ?", filter.contactId);
-      add("id < ?", filter.before);
+      const where = new SqlFilter()
+        .addIf("state = ?", filter.state)
+        .addIf("channel_id = ?", filter.channelId)
+        .addIf("contact_id = ?", filter.contactId)
+        .addIf("id < ?", filter.before);
       if (filter.search) {
         // `\` escapes LIKE's wildcards in what the person typed.
         const pattern = `%${filter.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        where.push(`(LOWER(id) LIKE ? ESCAPE '\\'
+        where.add(
+          `(LOWER(id) LIKE ? ESCAPE '\\'
           OR id IN (SELECT conversation_id FROM messages WHERE LOWER(text) LIKE ? ESCAPE '\\')
           OR contact_id IN (SELECT id FROM contacts WHERE LOWER(display_name) LIKE ? ESCAPE '\\')
-          OR identity_id IN (SELECT id FROM identities WHERE LOWER(address) LIKE ? ESCAPE '\\'))`);
-        params.push(pattern, pattern, pattern, pattern);
+          OR identity_id IN (SELECT id FROM identities WHERE LOWER(address) LIKE ? ESCAPE '\\'))`,
+          pattern,
+          pattern,
+          pattern,
+          pattern,
+        );
       }
-      params.push(filter.limit);
       const rows = await db.all<ConversationRow>(
-        `SELECT * FROM conversations ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-         ORDER BY id DESC LIMIT ?`,
-        params,
+        `SELECT * FROM conversations ${where.where} ORDER BY id DESC LIMIT ?`,
+        [...where.params, filter.limit],
       );
       return rows.map(toConversation);
     },

@@ -1,4 +1,5 @@
-import type { Executor, SqlValue } from "../database.ts";
+import type { Executor } from "../database.ts";
+import { SqlFilter } from "../sql-filter.ts";
 
 export type IncidentSeverity = "critical" | "warning" | "info";
 export type IncidentStatus = "open" | "acknowledged" | "resolved";
@@ -125,19 +126,10 @@ export function incidentsRepository(db: Executor) {
       limit: number,
       beforeId?: string,
     ): Promise<Incident[]> {
-      const where = ["1 = 1"];
-      const params: SqlValue[] = [];
-      if (beforeId !== undefined) {
-        where.push("id < ?");
-        params.push(beforeId);
-      }
-      if (filter.status) {
-        where.push("status = ?");
-        params.push(filter.status);
-      }
+      const where = new SqlFilter().addIf("id < ?", beforeId).addIf("status = ?", filter.status);
       const rows = await db.all<IncidentRow>(
-        `SELECT * FROM incidents WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT ?`,
-        [...params, limit],
+        `SELECT * FROM incidents ${where.where} ORDER BY id DESC LIMIT ?`,
+        [...where.params, limit],
       );
       return rows.map(toIncident);
     },
