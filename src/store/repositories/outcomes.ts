@@ -345,15 +345,6 @@ export function outcomesRepository(db: Executor) {
       );
     },
 
-    async setSentiment(conversationId: string, sentiment: number, now: number): Promise<void> {
-      await db.run(
-        `UPDATE conversation_outcomes SET sentiment = ?, updated_at = ?
-         WHERE conversation_id = ? AND shadow = 0`,
-        [sentiment, now, conversationId],
-      );
-    },
-
-    /** Marks a contact's conversations started since `since` (other than `except`) as repeated. */
     async markRepeatContact(contactId: string, since: number, except: string, now: number) {
       await db.run(
         `UPDATE conversation_outcomes SET repeat_contact = 1, updated_at = ?
