@@ -9,7 +9,12 @@ import type {
   Message,
 } from "../store/index.ts";
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+/** Epoch milliseconds as the API writes every timestamp (ISO-8601, UTC); null stays null. */
+export function iso(ms: number): string;
+export function iso(ms: number | null): string | null;
+export function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
 
 /** The API's JSON shapes: camelCase, ISO-8601 timestamps. */
 export function conversationView(c: Conversation) {

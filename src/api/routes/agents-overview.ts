@@ -1,8 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { currentShare, specOf } from "../../rollouts/index.ts";
 import type { Store } from "../../store/index.ts";
-
-const iso = (ms: number) => new Date(ms).toISOString();
+import { iso } from "../views.ts";
 
 /**
  * `GET /api/v1/agents`: every agent this server knows, with its active version, whether it

@@ -13,6 +13,7 @@ import type { Clock } from "../../shared/clock.ts";
 import { parseInput } from "../../shared/parse-input.ts";
 import type { Store } from "../../store/index.ts";
 import { principalOf } from "../auth/index.ts";
+import { iso } from "../views.ts";
 
 const agentId = z
   .string()
@@ -25,8 +26,6 @@ const diffParams = z.object({ id: agentId, version, other: version });
 // The YAML travels as a JSON string, so fastify's own JSON parser and body limit apply.
 const pushBody = z.object({ document: z.string().min(1) });
 const activateBody = z.object({ version });
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Versioned agent documents: push, list, read, diff, and choose the active version. */
 export async function agentRoutes(app: FastifyInstance, opts: { store: Store; clock: Clock }) {

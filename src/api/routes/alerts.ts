@@ -1,8 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { AlertRule } from "../../monitoring/index.ts";
 import type { Store } from "../../store/index.ts";
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+import { iso } from "../views.ts";
 
 /**
  * `GET /api/v1/alerts`: every alert rule in force (built-in and configured) and, per rule,

@@ -4,6 +4,7 @@ import { auditHeadSchema, verifyAudit } from "../../audit/index.ts";
 import { parseInput } from "../../shared/parse-input.ts";
 import type { AuditRecord, Store } from "../../store/index.ts";
 import { cursorPage, decodeCursor } from "../cursor-page.ts";
+import { iso } from "../views.ts";
 
 const name = z.string().min(1).max(200).optional();
 const instant = z.iso
@@ -39,7 +40,7 @@ function auditView(r: AuditRecord) {
     action: r.action,
     target: r.target,
     data: parsedData(r.data),
-    createdAt: new Date(r.createdAt).toISOString(),
+    createdAt: iso(r.createdAt),
     prevHash: r.prevHash,
     hash: r.hash,
   };

@@ -5,7 +5,7 @@ import { MainstayError } from "../../shared/errors.ts";
 import { parseInput } from "../../shared/parse-input.ts";
 import type { ConsentChange, Repositories, Store } from "../../store/index.ts";
 import { cursorPage, decodeCursor } from "../cursor-page.ts";
-import { consentChangeView, contactMergeView, contactView, identityView } from "../views.ts";
+import { consentChangeView, contactMergeView, contactView, identityView, iso } from "../views.ts";
 
 const listQuery = z.object({
   address: z.string().min(1).max(320).optional(),
@@ -33,7 +33,7 @@ function currentConsent(history: ConsentChange[]) {
     channelId: c.channelId,
     address: c.address,
     state: c.state,
-    since: new Date(c.createdAt).toISOString(),
+    since: iso(c.createdAt),
   }));
 }
 

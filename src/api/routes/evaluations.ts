@@ -3,6 +3,7 @@ import { z } from "zod";
 import { latestEvalResult } from "../../evaluation/index.ts";
 import { parseInput } from "../../shared/parse-input.ts";
 import type { EvalRunRecord, Store } from "../../store/index.ts";
+import { iso } from "../views.ts";
 
 // Any stored version id, and the built-in agent's configured version ("1").
 const params = z.object({
@@ -16,8 +17,6 @@ const query = z.object({
   kind: z.enum(["eval", "replay", "redteam"]).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 const runView = (run: EvalRunRecord) => ({
   id: run.id,

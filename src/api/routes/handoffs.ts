@@ -5,7 +5,7 @@ import { MainstayError } from "../../shared/errors.ts";
 import { parseInput } from "../../shared/parse-input.ts";
 import type { Conversation, ConversationEvent, Store } from "../../store/index.ts";
 import { principalOf } from "../auth/index.ts";
-import { conversationView } from "../views.ts";
+import { conversationView, iso } from "../views.ts";
 
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(100) });
 
@@ -46,7 +46,7 @@ function handoffOf(events: ConversationEvent[]) {
   const taken = events.slice(i).findLast((e) => e.type === "conversation.taken");
   const takenBy = taken?.data["agentName"] ?? handoff.data["agentName"];
   return {
-    handedOffAt: new Date(handoff.createdAt).toISOString(),
+    handedOffAt: iso(handoff.createdAt),
     reason: String(handoff.data["reason"]),
     takenBy: typeof takenBy === "string" ? takenBy : null,
   };

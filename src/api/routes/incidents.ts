@@ -13,6 +13,7 @@ import { parseInput } from "../../shared/parse-input.ts";
 import type { Incident, IncidentEvent, Store } from "../../store/index.ts";
 import { principalOf } from "../auth/index.ts";
 import { cursorPage, decodeCursor } from "../cursor-page.ts";
+import { iso } from "../views.ts";
 
 const severity = z.enum(["critical", "warning", "info"]);
 const listQuery = z.object({
@@ -34,8 +35,6 @@ const resolveBody = z
   .object({ note: z.string().trim().min(1).max(10_000).optional() })
   .strict()
   .default({});
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export const incidentView = (i: Incident) => ({
   id: i.id,

@@ -12,6 +12,7 @@ import type { Clock } from "../../shared/clock.ts";
 import { MainstayError } from "../../shared/errors.ts";
 import { parseInput } from "../../shared/parse-input.ts";
 import type { Store } from "../../store/index.ts";
+import { iso } from "../views.ts";
 
 /** Points one series may have: a day by the minute, a year by the hour... */
 export const MAX_POINTS = 1440;
@@ -81,10 +82,10 @@ export async function metricsApiRoutes(app: FastifyInstance, opts: { store: Stor
     });
     const rolledUpTo = await store.metricRollups.progress();
     return {
-      from: new Date(from).toISOString(),
-      to: new Date(to).toISOString(),
+      from: iso(from),
+      to: iso(to),
       step: q.step,
-      rolledUpTo: rolledUpTo === undefined ? null : new Date(rolledUpTo).toISOString(),
+      rolledUpTo: rolledUpTo === undefined ? null : iso(rolledUpTo),
       timestamps: Array.from({ length: points }, (_, i) => from + i * stepMs),
       series: series.map((s) => ({ ...s, unit: METRICS[s.metric].unit })),
     };

@@ -4,6 +4,7 @@ import { parseRolloutBody, type RolloutService, type RolloutStatus } from "../..
 import { parseInput } from "../../shared/parse-input.ts";
 import type { RolloutRecord, Store } from "../../store/index.ts";
 import { principalOf } from "../auth/index.ts";
+import { iso } from "../views.ts";
 
 const rolloutParams = z.object({ id: z.string().regex(/^ro_[0-9a-z]{22}$/, "a rollout id") });
 const agentParams = z.object({
@@ -31,8 +32,6 @@ const killBody = z
     reason: z.string().min(1).max(500),
   })
   .strict();
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 function rolloutView(r: RolloutRecord) {
   return {
