@@ -4,9 +4,15 @@
  * might pick instead (redact-pii, openredaction) on the same messages, in the same
  * process, with their speed and their precision/recall on the PII part of the eval set.
  */
-import { createGuard, type Direction, defaultPolicy } from "../src/guardrails/index.ts";
+import {
+  createGuard,
+  type Direction,
+  defaultPolicy,
+  learnedModelCards,
+} from "../src/guardrails/index.ts";
 import { seededRandom } from "../src/shared/index.ts";
 import { type EvalMessage, loadEvalSet } from "../test/guardrails/eval-set.ts";
+import { latencyByDetector, latencyByLength } from "./guard-latency.ts";
 
 interface Message {
   direction: Direction;
@@ -42,6 +48,10 @@ export default async function guardrailsBench(): Promise<Record<string, unknown>
     },
     ...ours,
     pii: ourPii,
+    latencyByLength: latencyByLength(evalSet),
+    latencyByDetector: latencyByDetector(evalSet),
+    // Held-out figures stored with the weights by `npm run train:guard` (no retraining here).
+    learnedModels: learnedModelCards(),
     alternatives: {
       "redact-pii": await compare("redact-pii", loadRedactPii, messages, piiSet),
       openredaction: await compare("openredaction", loadOpenRedaction, messages, piiSet),

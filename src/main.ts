@@ -11,8 +11,8 @@ import {
   openAgentCatalog,
   parseAgentDocument,
 } from "./agents/index.ts";
-import { buildApp, DEFAULT_CONSOLE_DIST, resolveAdminKey } from "./api/index.ts";
-import { type Channel, createChannel, deliveryHandler } from "./channels/index.ts";
+import { buildApp, buildHealthApp, DEFAULT_CONSOLE_DIST, resolveAdminKey } from "./api/index.ts";
+import { type Channel, createChannel, deliveryHandler, WebchatRelay } from "./channels/index.ts";
 import { consentGate, deliveryGate } from "./compliance/index.ts";
 import {
   type AgentConfig,
@@ -22,6 +22,7 @@ import {
   storeOptionsFor,
 } from "./config/index.ts";
 import {
+  ConversationEventFeed,
   ConversationEvents,
   ConversationService,
   DELIVER_JOB,
@@ -32,6 +33,7 @@ import {
 import { latestEvalResult } from "./evaluation/index.ts";
 import { createGuard } from "./guardrails/index.ts";
 import { JOBS_CHANNEL, JobWorker, jobQueue } from "./jobs/index.ts";
+import { createLimits } from "./limits/index.ts";
 import {
   ALERT_NOTIFY_JOB,
   alertNotifyHandler,
@@ -51,11 +53,22 @@ import {
   recordOnIncident,
 } from "./rollouts/index.ts";
 import { type Clock, systemClock } from "./shared/clock.ts";
+import { createEgress } from "./shared/egress/index.ts";
 import { describeError, MainstayError } from "./shared/errors.ts";
 import { type Random, systemRandom } from "./shared/random.ts";
 import { openStore, type Store, type StoreOptions } from "./store/index.ts";
 
+/**
+ * What one instance runs (`mainstay start --role`): `api` the HTTP surface only (API,
+ * webhooks, web chat, console), `worker` the jobs, the monitor and the rollout watcher
+ * (and only health and metrics over HTTP), `all` both. Split roles need PostgreSQL.
+ */
+export const ROLES = ["api", "worker", "all"] as const;
+export type Role = (typeof ROLES)[number];
+
 export interface StartOptions {
+  /** Default `all`. */
+  role?: Role;
   env?: NodeJS.ProcessEnv;
   port?: number;
   host?: string;
@@ -99,19 +112,40 @@ export async function startMainstay(
   // Runtime state lives where Mainstay runs; files the config refers to, next to it.
   const dataDir = resolve(config.storage.dataDir);
   const storeOptions = options.store ?? storeOptionsFor(config, env);
+  const role = options.role ?? "all";
+  if (role !== "all" && storeOptions.kind === "sqlite") {
+    // The embedded database belongs to one process, so its API and worker are one process.
+    throw new MainstayError(
+      "MS_CONFIG_INVALID",
+      `--role ${role} needs PostgreSQL (set DATABASE_URL); the embedded database runs as --role all`,
+    );
+  }
   // Files the config names are read first: a bad policy or knowledge base stops the start
   // before anything is created.
   const agentSource = readAgentSource(loaded);
-  const guard = createGuard(loadPolicy(loaded));
+  // Every outbound request (providers, tools, callbacks, notifiers, the proxy upstream,
+  // model-tier classifiers) goes through one egress policy: public addresses only, unless
+  // allowed, and no redirects (docs/security.md).
+  const egress = createEgress({ allow: config.server.egress.allow });
+  // Model-tier rules name config secrets for API keys and model folders relative to it.
+  const guardRuntime = { secrets: config.secrets, baseDir: loaded.baseDir, fetch: egress.fetch };
+  const guard = createGuard(loadPolicy(loaded), guardRuntime);
   const random = options.random ?? systemRandom;
-  // Every committed conversation event reaches the console's live stream.
+  // Every committed conversation event reaches the console's live stream: this process's
+  // on SQLite, every instance's on PostgreSQL (the feed).
   const conversationEvents = new ConversationEvents();
   const store = observeConversationEvents(
-    await openStore(storeOptions, clock.now()),
+    await openStore(storeOptions, clock.now(), logger.child({ module: "store" })),
     conversationEvents,
+  );
+  const conversationFeed = new ConversationEventFeed(
+    store,
+    conversationEvents,
+    logger.child({ module: "conversations" }),
   );
 
   try {
+    await conversationFeed.start();
     const telemetry = createTelemetry({
       config: config.telemetry,
       env,
@@ -134,20 +168,31 @@ export async function startMainstay(
       dataDir,
       options.announce ?? ((m) => process.stdout.write(`${m}\n`)),
     );
+    // Web-chat replies reach the sockets of whichever instance holds the session.
+    const webchatRelay = new WebchatRelay({ store, clock, logger });
     const channels = new Map<string, Channel>(
       config.channels.map((c) => [
         c.id,
-        createChannel(c, { logger, clock, publicUrl: config.server.publicUrl }),
+        createChannel(c, {
+          logger,
+          clock,
+          publicUrl: config.server.publicUrl,
+          liveReplies: webchatRelay,
+          fetch: egress.fetch,
+        }),
       ]),
     );
 
     const agents = await openAgentCatalog(agentSource, store, {
-      env,
+      // Documents reach the declared secrets only, never the environment.
+      secrets: config.secrets,
+      fetch: egress.fetch,
       clock,
       random,
       baseDir: loaded.baseDir,
       logger,
-      screenFor: (policy) => telemetry.guard(createGuard(loadPolicy(loaded, policy))).check,
+      screenFor: (policy) =>
+        telemetry.guard(createGuard(loadPolicy(loaded, policy), guardRuntime)).screen,
       observer: telemetry.agents,
       lookupContact: async (contactId) => {
         const contact = await store.contacts.getContact(contactId);
@@ -179,6 +224,8 @@ export async function startMainstay(
       minIntervalMs: config.alerts.minIntervalMs,
       maxAttempts: config.outbox.maxAttempts,
     });
+    const limits = createLimits(config.limits, { store, clock, logger });
+    const limitReached = telemetry.limitReached;
     let worker: JobWorker | undefined;
     const service = new ConversationService({
       store,
@@ -187,9 +234,12 @@ export async function startMainstay(
       currentAgent: controlled.assign,
       maxAttempts: config.outbox.maxAttempts,
       onEnqueued: () => worker?.wake(),
-      screen: screen.check,
+      screen: screen.screen,
       notifyHandoffs: config.handoff.webhook !== undefined,
       onHandoff: telemetry.handoff,
+      admit: (sender) => limits.messages.admit(sender),
+      onLimited: limitReached,
+      coalesceMs: config.limits.coalesceMs,
     });
     // A live worker must finish (or give up on) a job before its lease runs out.
     const timeoutMs = Math.min(30_000, config.outbox.leaseMs / 2);
@@ -213,19 +263,23 @@ export async function startMainstay(
             clock,
             logger,
             timeoutMs,
-            screen: screen.check,
+            screen: screen.screen,
             handoffText: config.handoff.message,
             negativeSentimentStreak: config.handoff.negativeSentimentStreak,
+            spend: limits.spend,
+            onSpendCap: (cap, action) => limitReached(`spend.${cap.scope}`, action),
           }),
           { service, config: config.compliance, clock },
         ),
         ...(config.handoff.webhook && {
-          [HANDOFF_NOTIFY_JOB]: handoffNotifier(store, config.handoff.webhook),
+          [HANDOFF_NOTIFY_JOB]: handoffNotifier(store, config.handoff.webhook, egress.fetch),
         }),
         [ALERT_NOTIFY_JOB]: alertNotifyHandler({
           store,
           outbox: alertOutbox,
-          notifiers: new Map(config.alerts.destinations.map((d) => [d.name, createNotifier(d)])),
+          notifiers: new Map(
+            config.alerts.destinations.map((d) => [d.name, createNotifier(d, egress.fetch)]),
+          ),
           clock,
           logger,
           sendTimeoutMs: timeoutMs,
@@ -247,28 +301,49 @@ export async function startMainstay(
     });
 
     // Jobs enqueued by other instances (PostgreSQL) wake this worker without waiting a poll.
-    await store.listen(JOBS_CHANNEL, () => worker?.wake());
-    const app = await buildApp({
+    if (role !== "api") await store.listen(JOBS_CHANNEL, () => worker?.wake());
+    // Chat sockets are served by API instances; a worker only announces its replies.
+    if (role !== "worker") await webchatRelay.start();
+    const metrics = { exposition: telemetry.exposition, token: config.telemetry.metrics.token };
+    const workerRunning = () => worker.isRunning;
+    // A worker answers its orchestrator and scraper only: health and metrics, no API.
+    const serveHttp: typeof buildApp =
+      role === "worker"
+        ? () => buildHealthApp({ store, logger, workerRunning, metrics })
+        : buildApp;
+    const app = await serveHttp({
       store,
       queue,
       service,
       channels,
       adminKey,
       apiKeys: config.server.apiKeys,
+      secretNames: Object.keys(config.secrets),
       logger,
       clock,
       guard: screen,
       proxy: config.proxy,
+      egress: egress.fetch,
       bodyLimit: config.server.bodyLimit,
       publicUrl: config.server.publicUrl,
-      workerRunning: () => worker.isRunning,
+      workerRunning: role === "api" ? undefined : workerRunning,
       rollouts,
       observeCsat: (labels, score) => telemetry.metrics.observeCsat(labels, score),
       alertRules: config.alerts.rules,
       currentAgent: agents.current,
       intake: telemetry.intake,
-      metrics: { exposition: telemetry.exposition, token: config.telemetry.metrics.token },
+      metrics,
       conversationEvents,
+      webchatRelay,
+      limits: {
+        signIn: limits.signIn,
+        trustProxy: config.server.trustProxy,
+        webchat: {
+          sessions: limits.webchatSessions,
+          socketsPerAddress: config.limits.webchat.socketsPerAddress,
+          onLimited: (limit) => limitReached(limit, "refused"),
+        },
+      },
       console: config.console.enabled
         ? { dist: options.consoleDist ?? DEFAULT_CONSOLE_DIST }
         : undefined,
@@ -277,8 +352,6 @@ export async function startMainstay(
       port: options.port ?? config.server.port,
       host: options.host ?? config.server.host,
     });
-    worker.start();
-    rollouts.watch(10_000);
     const monitor = new Monitor({
       store,
       clock,
@@ -286,7 +359,13 @@ export async function startMainstay(
       rules: config.alerts.rules,
       outbox: alertOutbox,
     });
-    monitor.start();
+    // Background work belongs to workers; an API instance only enqueues it.
+    if (role !== "api") {
+      worker.start();
+      limits.start();
+      rollouts.watch(10_000);
+      monitor.start();
+    }
     let closing: Promise<void> | undefined;
     return {
       url: address,
@@ -301,18 +380,23 @@ export async function startMainstay(
         closing ??= (async () => {
           await app.close();
           await worker.stop();
+          limits.stop();
           control.stop();
           rollouts.unwatch();
           await rollouts.idle();
           await monitor.stop();
           await telemetry.shutdown();
+          await conversationFeed.stop();
           await store.close();
+          await egress.close();
         })();
         return closing;
       },
     };
   } catch (e) {
+    await conversationFeed.stop();
     await store.close();
+    await egress.close();
     throw e;
   }
 }
@@ -340,5 +424,11 @@ export function readAgentSource(loaded: LoadedConfig): AgentSource {
   } catch (e) {
     throw new MainstayError("MS_AGENT_INVALID", `${file}: cannot read: ${describeError(e)}`);
   }
-  return { type: "document", file, source, document: parseAgentDocument(source, file) };
+  const secrets = Object.keys(loaded.config.secrets);
+  return {
+    type: "document",
+    file,
+    source,
+    document: parseAgentDocument(source, file, { secrets }),
+  };
 }

@@ -1,4 +1,4 @@
-import type { ScreenMessage } from "../conversations/index.ts";
+import type { ScreenAllTiers } from "../conversations/index.ts";
 import type { Conversation, Store } from "../store/index.ts";
 import type { Agent } from "./agent.ts";
 import { type BuildAgentDeps, buildAgent } from "./build-agent.ts";
@@ -26,7 +26,7 @@ export interface AgentCatalog {
 
 export interface CatalogDeps extends BuildAgentDeps {
   /** The screen for a document's `policy` (`default` or a path relative to the config). */
-  screenFor(policy: string): ScreenMessage;
+  screenFor(policy: string): ScreenAllTiers;
 }
 
 /** What the `agent` setting names, read and checked (see `readAgentSource` in main.ts). */
@@ -61,7 +61,7 @@ export async function openAgentCatalog(
     handoffText: document.handoff.message,
     negativeSentimentStreak: document.handoff.negativeSentimentStreak,
   });
-  // Built before it is activated: a document that cannot run (a missing key variable, a
+  // Built before it is activated: a document that cannot run (an undeclared secret, a
   // bad tool) stops the start without becoming the active version for other instances.
   const document = agentSource.document;
   const agentId = document.id;
@@ -69,7 +69,7 @@ export async function openAgentCatalog(
   const built = new Map<string, ServingAgent>([[version, serve(document, version)]]);
   const now = deps.clock.now();
   await store.transaction(async (tx) => {
-    await pushAgentVersion(tx, agentSource, now);
+    await pushAgentVersion(tx, { ...agentSource, secrets: Object.keys(deps.secrets) }, now);
     await activateAgentVersion(tx, agentId, version, now);
   });
   const current = async () => {

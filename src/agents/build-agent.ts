@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from "node:path";
 import type { Logger } from "pino";
 import type { Clock } from "../shared/clock.ts";
+import type { EgressFetch } from "../shared/egress/index.ts";
 import { MainstayError } from "../shared/errors.ts";
 import type { Random } from "../shared/random.ts";
 import type { Agent } from "./agent.ts";
@@ -21,6 +22,7 @@ import {
   createAnthropic,
   createOpenAICompatible,
 } from "./providers/index.ts";
+import { declaredSecret, requiredSecret, type Secrets } from "./secrets.ts";
 import {
   createHttpTool,
   createToolSet,
@@ -34,7 +36,9 @@ import type { AgentDocument, AgentProvider, AgentTool } from "./versions/index.t
 import { renderPrompt } from "./versions/index.ts";
 
 export interface BuildAgentDeps {
-  env: NodeJS.ProcessEnv;
+  secrets: Secrets;
+  /** The server's egress `fetch`: provider calls and HTTP tools go through it. */
+  fetch?: EgressFetch;
   clock: Clock;
   random: Random;
   /** Folder relative `knowledgeDir` paths in a document are resolved against. */
@@ -114,7 +118,7 @@ export function buildAgent(doc: AgentDocument, version: string, deps: BuildAgent
     systemPrompt: renderPrompt(doc),
     tools: createToolSet(
       doc.tools.map((t) => {
-        const tool = toolFor(t, deps, knowledge);
+        const tool = toolFor(t, doc, deps, knowledge);
         return observer?.tool(tool, labels) ?? tool;
       }),
     ),
@@ -164,21 +168,18 @@ function providerFor(
   deps: BuildAgentDeps,
   knowledge: KnowledgeBase | undefined,
 ): ChatProvider {
-  const apiKey = p.apiKeyEnv ? deps.env[p.apiKeyEnv] : undefined;
-  if (p.apiKeyEnv && !apiKey) {
-    throw new MainstayError(
-      "MS_AGENT_INVALID",
-      `agent ${doc.id}: environment variable ${p.apiKeyEnv} (provider ${p.type}) is not set`,
-    );
-  }
+  const apiKey = p.apiKeySecret
+    ? requiredSecret(deps.secrets, p.apiKeySecret, `agent ${doc.id}: provider ${p.type}`)
+    : undefined;
   switch (p.type) {
     case "openai-compatible":
       return createOpenAICompatible({
         baseUrl: p.baseUrl ?? "https://api.openai.com/v1",
         apiKey,
+        fetch: deps.fetch,
       });
     case "anthropic":
-      return createAnthropic({ baseUrl: p.baseUrl, apiKey: apiKey ?? "" });
+      return createAnthropic({ baseUrl: p.baseUrl, apiKey: apiKey ?? "", fetch: deps.fetch });
     case "builtin": {
       if (!knowledge) {
         throw new MainstayError("MS_AGENT_INVALID", `agent ${doc.id}: builtin needs knowledgeDir`);
@@ -211,9 +212,17 @@ function agentAsProvider(agent: Agent): ChatProvider {
   };
 }
 
-function toolFor(tool: AgentTool, deps: BuildAgentDeps, knowledge?: KnowledgeBase): Tool {
+function toolFor(
+  tool: AgentTool,
+  doc: AgentDocument,
+  deps: BuildAgentDeps,
+  knowledge?: KnowledgeBase,
+): Tool {
   if (tool.type === "http") {
-    const secret = tool.authHeaderEnv ? deps.env[tool.authHeaderEnv] : undefined;
+    // Empty (its variable unset): the request goes without Authorization.
+    const secret = tool.authSecret
+      ? declaredSecret(deps.secrets, tool.authSecret, `agent ${doc.id}: tool ${tool.name}`)
+      : undefined;
     return createHttpTool({
       name: tool.name,
       description: tool.description,
@@ -221,7 +230,8 @@ function toolFor(tool: AgentTool, deps: BuildAgentDeps, knowledge?: KnowledgeBas
       url: tool.url,
       parameters: tool.parameters,
       timeoutMs: tool.timeoutMs,
-      // The document names the variable; its value is the bearer token.
+      fetch: deps.fetch,
+      // The document names the secret; its value is the bearer token.
       ...(secret ? { authHeader: { name: "Authorization", value: `Bearer ${secret}` } } : {}),
     });
   }

@@ -18,4 +18,5 @@ export {
   DEFAULT_HANDOFF_TEXT,
   type ServingAgent,
 } from "./runtime.ts";
+export { requiredSecret, type Secrets } from "./secrets.ts";
 export * from "./versions/index.ts";

@@ -3,16 +3,18 @@ import {
   type ConversationService,
   type ProcessJobPayload,
   recordDecision,
+  type ScreenAllTiers,
   type ScreeningRecord,
-  type ScreenMessage,
   screeningRecord,
   VIOLATION_ACTIONS,
 } from "../conversations/index.ts";
 import type { JobHandler } from "../jobs/index.ts";
+import type { SpendCap, SpendCaps, SpendKeys } from "../limits/index.ts";
 import type { Clock } from "../shared/clock.ts";
 import { newId } from "../shared/ids.ts";
 import type { AgentTurnRecord, Conversation, Message } from "../store/index.ts";
 import type { Agent, AgentReply, AgentTurn } from "./agent.ts";
+import { burstFor } from "./coalesce-burst.ts";
 import { negativeStreak, sentimentTrend } from "./handoff/sentiment.ts";
 
 export interface AgentRuntimeOptions {
@@ -24,7 +26,7 @@ export interface AgentRuntimeOptions {
   clock: Clock;
   logger: Logger;
   /** The outbound guardrail policy: every reply passes it before it is queued. */
-  screen?: ScreenMessage;
+  screen?: ScreenAllTiers;
   /** Told to the customer when Mainstay (not the agent) hands the conversation to a person. */
   handoffText?: string;
   /** Hand off after this many negative customer messages in a row; 0 turns it off. */
@@ -34,13 +36,17 @@ export interface AgentRuntimeOptions {
   timeoutMs?: number;
   /** Told after each answered turn is stored (rollouts re-check their evidence). */
   onTurn?: (turn: { conversationId: string; rolloutId: string | null }) => void;
+  /** Spend caps per conversation, contact and version; checked before every agent turn. */
+  spend?: SpendCaps;
+  /** Told when a spend cap stopped a turn (metrics). */
+  onSpendCap?: (cap: SpendCap, action: string) => void;
 }
 
 /** An agent with the settings its document overrides for the conversations it serves. */
 export interface ServingAgent {
   agent: Agent;
   /** The agent's own outbound policy (its document's `policy`). */
-  screen?: ScreenMessage;
+  screen?: ScreenAllTiers;
   handoffText?: string;
   negativeSentimentStreak?: number;
   /** The rollout the conversation takes part in, recorded on each of its turns. */
@@ -76,6 +82,8 @@ interface Outcome {
   meta: Record<string, unknown>;
   /** What the agent's turn cost and what the policy did with it (absent for Mainstay's own). */
   turn?: TurnFacts;
+  /** The spend cap that stopped the agent; with `refuse`, nothing is sent. */
+  spendCap?: { cap: SpendCap; action: string };
 }
 
 /** The facts of one agent turn that metrics, rollouts and evaluations read. */
@@ -108,31 +116,42 @@ export function agentRuntime(options: AgentRuntimeOptions): JobHandler {
       if (conversation?.state !== "bot") return;
       const historyLimit = options.historyLimit ?? 20;
       const history = await store.messages.recent(conversationId, historyLimit);
-      // A retried job whose answer was already stored must not answer twice.
-      if (history.some((m) => m.meta["inReplyTo"] === messageId)) return;
-      const inbound =
+      const stored =
         history.find((m) => m.id === messageId) ?? (await store.messages.get(messageId));
-      if (!inbound) return;
+      if (!stored) return;
+      // Answered already (a retried job), or a later line's job answers this one with it.
+      const lines = burstFor(history, stored);
+      if (!lines) return;
+      const inbound =
+        lines.length === 1 ? stored : { ...stored, text: lines.map((m) => m.text).join("\n") };
       // The agent sees the customer across channels: what they wrote on WhatsApp yesterday
-      // is context for today's email. Only turns before this message, each bounded.
+      // is context for today's email. Only turns before these lines, each bounded.
       const turns = (
-        await store.messages.recentForContact(conversation.contactId, historyLimit, inbound.id)
+        await store.messages.recentForContact(conversation.contactId, historyLimit, lines[0]!.id)
       ).map((m) => ({ role: ROLE[m.author], text: boundTurn(m.text) }));
       const serving = await options.agentFor(conversation);
       const { agent, shadow, rolloutId, override, ...overrides } = serving;
       const settings = { ...options, ...definedOnly(overrides) };
       const context = { history, turns };
+      const spendKeys = (by: Agent): SpendKeys => ({
+        conversationId,
+        contactId: conversation.contactId,
+        agent: { id: by.id, version: by.version },
+      });
       const preset =
         (override && { ...override, author: "system" as const, meta: { killSwitch: true } }) ??
-        inboundVerdict(inbound, settings) ??
-        frustration(history, inbound, settings);
+        firstVerdict(lines, settings) ??
+        frustration(history, inbound, settings) ??
+        (await spendCapped(spendKeys(agent), settings));
       // The shadow candidate answers the same message at the same time; its failure or
-      // slowness never touches the customer's answer.
+      // slowness never touches the customer's answer. A capped candidate stays quiet.
+      const shadowing =
+        shadow && !preset && !(await spendCapped(spendKeys(shadow.serving.agent), options, true));
       const [outcome, shadowOutcome] = preset
         ? [preset, undefined]
         : await Promise.all([
             askAgent(agent, conversation, inbound, context, settings),
-            shadow && askShadow(shadow.serving, conversation, inbound, context, options),
+            shadowing && askShadow(shadow.serving, conversation, inbound, context, options),
           ]);
       const answered = await service.transact(async (tx) => {
         const current = await tx.conversations.get(conversationId);
@@ -140,13 +159,24 @@ export function agentRuntime(options: AgentRuntimeOptions): JobHandler {
           logger.info({ conversationId }, "answer dropped: conversation left the bot meanwhile");
           return false;
         }
+        if (outcome.spendCap) {
+          const { cap, action } = outcome.spendCap;
+          const detail = { messageId, ...cap, action };
+          await tx.events.append(conversationId, "spend.capped", detail, clock.now());
+          // `refuse`: the customer is told nothing, and the conversation stays with the bot.
+          if (action === "refuse") return false;
+        }
         const fromAgent = outcome.agent;
         const message = await service.queueOutbound(tx, current, {
           text: outcome.text,
           author: outcome.author,
           agentId: fromAgent?.id ?? null,
           agentVersion: fromAgent?.version ?? null,
-          meta: { inReplyTo: messageId, ...outcome.meta },
+          meta: {
+            inReplyTo: messageId,
+            ...(lines.length > 1 ? { covers: lines.map((m) => m.id) } : {}),
+            ...outcome.meta,
+          },
         });
         const guardrails = outcome.meta["guardrails"] as ScreeningRecord | undefined;
         const now = clock.now();
@@ -176,6 +206,7 @@ export function agentRuntime(options: AgentRuntimeOptions): JobHandler {
             outcome.turn.violations,
             sentimentTrend(history, inbound),
           );
+          await options.spend?.record(tx.db, spendKeys(agent), spentOn(outcome.turn), now);
         }
         if (shadow && shadowOutcome) {
           const candidate = shadow.serving.agent;
@@ -207,6 +238,9 @@ export function agentRuntime(options: AgentRuntimeOptions): JobHandler {
             }),
             shadowOutcome.turn.violations,
           );
+          // A shadow answer costs the candidate's version, never the customer's allowance.
+          const spent = spentOn(shadowOutcome.turn);
+          await options.spend?.record(tx.db, spendKeys(candidate), spent, now, ["version"]);
         }
         return true;
       });
@@ -272,6 +306,41 @@ function frustration(
   };
 }
 
+/** The most severe inbound verdict among the lines a turn answers: a handoff first. */
+function firstVerdict(lines: Message[], options: AgentRuntimeOptions): Outcome | undefined {
+  const verdicts = lines.map((m) => inboundVerdict(m, options)).filter((v) => v !== undefined);
+  return verdicts.find((v) => v.handoff !== undefined) ?? verdicts[0];
+}
+
+/**
+ * A spend cap the turn would pass: Mainstay answers instead of the agent, as configured
+ * (`limits.spend.action`), and the turn costs nothing more.
+ */
+async function spendCapped(
+  keys: SpendKeys,
+  options: AgentRuntimeOptions,
+  shadow = false,
+): Promise<Outcome | undefined> {
+  const { spend } = options;
+  const cap = spend && (await spend.reached(options.service.store.db, keys, options.clock.now()));
+  if (!cap) return undefined;
+  const action = spend.action;
+  options.onSpendCap?.(cap, shadow ? "shadow_skipped" : action);
+  const text = spend.message ?? options.handoffText ?? DEFAULT_HANDOFF_TEXT;
+  return {
+    text,
+    author: "system",
+    ...(action === "handoff" ? { handoff: "spend_cap" } : {}),
+    meta: { spendCap: cap.scope },
+    spendCap: { cap, action },
+  };
+}
+
+function spentOn(turn: TurnFacts): { cost: number | null; tokens: number } {
+  const tokens = (turn.usage?.inputTokens ?? 0) + (turn.usage?.outputTokens ?? 0);
+  return { cost: turn.cost, tokens };
+}
+
 /** The inbound policy already decided (at receive time) that the agent must not answer. */
 function inboundVerdict(inbound: Message, options: AgentRuntimeOptions): Outcome | undefined {
   const record = inbound.meta["guardrails"] as ScreeningRecord | undefined;
@@ -326,7 +395,7 @@ async function askAgent(
     ...usageRecord(reply.usage, reply.meta, options),
   };
   const by = { id: agent.id, version: agent.version };
-  const screening = options.screen?.({
+  const screening = await options.screen?.({
     direction: "outbound",
     channel: conversation.channelType,
     text: reply.text,

@@ -1,14 +1,17 @@
+import cookie from "@fastify/cookie";
 import websocket from "@fastify/websocket";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
-import type { Channel } from "../channels/index.ts";
+import type { Channel, WebchatRelay } from "../channels/index.ts";
 import type { ConversationEvents, ConversationService } from "../conversations/index.ts";
 import type { Guard } from "../guardrails/index.ts";
 import type { JobQueue } from "../jobs/index.ts";
+import type { SignInGuard } from "../limits/index.ts";
 import type { AlertRule, Intake } from "../monitoring/index.ts";
 import type { ProxyConfig } from "../proxy/index.ts";
 import type { RolloutService } from "../rollouts/index.ts";
 import type { Clock } from "../shared/clock.ts";
+import type { EgressFetch } from "../shared/egress/index.ts";
 import type { Store } from "../store/index.ts";
 import { type ApiKeyConfig, apiKeyring, requireApiKey } from "./auth/index.ts";
 import { consoleRoutes, SessionStore } from "./console/index.ts";
@@ -18,6 +21,7 @@ import { agentRoutes } from "./routes/agents.ts";
 import { agentsOverviewRoutes } from "./routes/agents-overview.ts";
 import { alertRoutes } from "./routes/alerts.ts";
 import { auditRoutes } from "./routes/audit.ts";
+import { consoleSessionRoutes } from "./routes/console-sessions.ts";
 import { contactRoutes } from "./routes/contacts.ts";
 import { conversationRoutes } from "./routes/conversations.ts";
 import { evaluationRoutes } from "./routes/evaluations.ts";
@@ -32,7 +36,7 @@ import { openaiProxyRoutes } from "./routes/openai-proxy.ts";
 import { outboxRoutes } from "./routes/outbox.ts";
 import { rolloutRoutes } from "./routes/rollouts.ts";
 import { streamRoutes } from "./routes/stream.ts";
-import { webchatRoutes } from "./routes/webchat.ts";
+import { type WebchatLimits, webchatRoutes } from "./routes/webchat.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 
 export interface AppOptions {
@@ -43,6 +47,8 @@ export interface AppOptions {
   adminKey: string;
   /** Named keys with roles (`server.apiKeys`), besides the admin key. */
   apiKeys?: readonly ApiKeyConfig[];
+  /** Names of the config's `secrets`: the only ones an agent document pushed may name. */
+  secretNames: readonly string[];
   logger: Logger;
   clock: Clock;
   /** The server's guardrails policy: `/api/v1/guard`, human replies and the proxy use it. */
@@ -51,7 +57,8 @@ export interface AppOptions {
   proxy?: ProxyConfig;
   bodyLimit: number;
   publicUrl?: string;
-  workerRunning: () => boolean;
+  /** Whether this instance's job worker runs; absent where none runs (`--role api`). */
+  workerRunning?: () => boolean;
   rollouts: RolloutService;
   /** The alert rules in force, for `GET /api/v1/alerts`. */
   alertRules?: readonly AlertRule[];
@@ -66,10 +73,21 @@ export interface AppOptions {
   intake: Intake;
   /** `GET /metrics`: the Prometheus exposition, and the token scrapers must send, if set. */
   metrics: { exposition: Exposition; token?: string };
-  /** Conversation changes on this instance, for `GET /api/v1/stream`. */
+  /** Conversation changes (every instance's on PostgreSQL), for `GET /api/v1/stream`. */
   conversationEvents: ConversationEvents;
+  /** Pushes web-chat replies to this instance's chat sockets, and records their receipts. */
+  webchatRelay: WebchatRelay;
   /** The operator console, served from the built `dist` folder; absent when disabled. */
   console?: { dist: string };
+  /** Outbound requests go through it (the proxy's upstream call). */
+  egress?: EgressFetch;
+  /** Per client address: wrong keys, web-chat sessions and sockets (limits/). */
+  limits?: {
+    signIn: SignInGuard;
+    /** `server.trustProxy`: which hops' X-Forwarded-For names the client. */
+    trustProxy: boolean | string[];
+    webchat: WebchatLimits;
+  };
 }
 
 /** The HTTP surface: public health, chat and webhooks; everything under /api behind a key. */
@@ -82,18 +100,31 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Per-request lines would dominate the log at webhook rates; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     forceCloseConnections: true,
+    trustProxy: options.limits?.trustProxy ?? false,
   });
   registerErrorHandling(app);
   // Console sign-ins are also how the API authenticates a browser (cookie + CSRF token).
   let sessions: SessionStore | undefined;
   if (options.console) {
-    sessions = new SessionStore(options.clock);
-    await app.register(consoleRoutes, { keyring, sessions, dist: options.console.dist });
+    await app.register(cookie);
+    sessions = new SessionStore(store, keyring, options.clock);
+    await app.register(consoleRoutes, {
+      keyring,
+      sessions,
+      dist: options.console.dist,
+      signIn: options.limits?.signIn,
+    });
   }
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(healthRoutes, { store, workerRunning: options.workerRunning });
   await app.register(metricsRoutes, options.metrics);
-  await app.register(webchatRoutes, { channels, service, intake: options.intake });
+  await app.register(webchatRoutes, {
+    channels,
+    service,
+    relay: options.webchatRelay,
+    intake: options.intake,
+    limits: options.limits?.webchat,
+  });
   await app.register(webhookRoutes, {
     channels,
     service,
@@ -109,10 +140,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       config: options.proxy,
       adminKey: options.adminKey,
       clock: options.clock,
+      fetch: options.egress,
     });
   }
   await app.register(async (api) => {
-    api.addHook("onRequest", requireApiKey(keyring, sessions));
+    api.addHook("onRequest", requireApiKey(keyring, sessions, options.limits?.signIn));
     await api.register(conversationRoutes, { store });
     await api.register(humanReplyRoutes, {
       service,
@@ -121,7 +153,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
     await api.register(handoffRoutes, { service });
     await api.register(contactRoutes, { store, clock: options.clock });
-    await api.register(agentRoutes, { store, clock: options.clock });
+    await api.register(agentRoutes, {
+      store,
+      clock: options.clock,
+      secrets: options.secretNames,
+    });
     await api.register(evaluationRoutes, { store });
     await api.register(outboxRoutes, { queue });
     await api.register(rolloutRoutes, { store, rollouts: options.rollouts });
@@ -135,6 +171,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       observeCsat: options.observeCsat,
     });
     await api.register(auditRoutes, { store });
+    await api.register(consoleSessionRoutes, { store, clock: options.clock });
     await api.register(metricsApiRoutes, { store, clock: options.clock });
     await api.register(incidentRoutes, { store, clock: options.clock });
     await api.register(guardRoutes, { guard: options.guard });

@@ -19,6 +19,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | MainstayError, request, reply) => {
     if (error instanceof MainstayError) {
       if (error.status >= 500) request.log.error({ err: error }, "request failed");
+      const retryAfter = (error.details as { retryAfterSeconds?: number } | undefined)
+        ?.retryAfterSeconds;
+      if (retryAfter !== undefined) reply.header("retry-after", String(retryAfter));
       return reply.status(error.status).send(errorBody(error.code, error.message));
     }
     const known = error.code ? FASTIFY_CODES[error.code] : undefined;

@@ -21,9 +21,9 @@ export async function guardRoutes(app: FastifyInstance, opts: { guard: Guard }):
   app.post("/api/v1/guard", async (request) => {
     const body = bodySchema.safeParse(request.body);
     if (!body.success) throw new MainstayError("MS_BAD_REQUEST", describeIssues(body.error), 400);
-    const check = ({ id, ...input }: z.output<typeof guardRequestSchema>) =>
-      toGuardResponse(id, opts.guard.check(input));
-    return Array.isArray(body.data) ? body.data.map(check) : check(body.data);
+    const check = async ({ id, ...input }: z.output<typeof guardRequestSchema>) =>
+      toGuardResponse(id, await opts.guard.screen(input));
+    return Array.isArray(body.data) ? Promise.all(body.data.map(check)) : check(body.data);
   });
 
   // The server policy's own `cases:`, for the console's playground.

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { z } from "zod";
 import type { AcceptedMessage, InboundMessage, StatusUpdate } from "../conversations/index.ts";
 import type { Clock } from "../shared/clock.ts";
+import type { EgressFetch } from "../shared/egress/index.ts";
 import type { Attachment } from "../store/index.ts";
 
 /** An HTTP request to `/webhooks/:channelId`, with the exact bytes the vendor signed. */
@@ -16,6 +17,20 @@ export interface WebhookRequest {
 export interface WebhookResult {
   messages: InboundMessage[];
   statuses: StatusUpdate[];
+  /** Set when the signature covers a timestamp: the route accepts this call once. */
+  nonce?: SignedNonce;
+}
+
+/**
+ * A value the signature makes unique to one call (Sinch's nonce, our signature over a
+ * timestamp), and when that timestamp leaves its window. The route remembers it until then
+ * (`store.seenNonces`), so an exact copy is refused inside the window and a late one by the
+ * timestamp check.
+ */
+export interface SignedNonce {
+  value: string;
+  /** Milliseconds since the epoch. */
+  expiresAt: number;
 }
 
 export interface WebhookResponse {
@@ -72,6 +87,8 @@ export class ChannelSendError extends Error {
 export interface Channel {
   readonly id: string;
   readonly type: string;
+  /** The sender sends again what is refused with 429 and `Retry-After` (see ChannelRef). */
+  readonly retriesRefused?: boolean;
   /** Verify and parse a webhook call; throws MainstayError (bad signature, bad body). */
   handleWebhook?(request: WebhookRequest): WebhookResult | Promise<WebhookResult>;
   /** Answer the vendor's GET handshake (WhatsApp's `hub.challenge`); throws when it fails. */
@@ -81,11 +98,21 @@ export interface Channel {
   send(message: OutboundMessage, signal: AbortSignal): Promise<SendResult>;
 }
 
+/** Replies pushed to customers' open connections, on whichever instance holds them. */
+export interface LiveReplies {
+  /** Tell every instance (this one too) that outbound message `messageId` is to be pushed. */
+  announce(messageId: string): Promise<void>;
+}
+
 export interface ChannelDeps {
   logger: Logger;
   clock: Clock;
   /** Public base URL of this server (`server.publicUrl`), for signatures and callbacks. */
   publicUrl?: string;
+  /** Channels that push replies over sockets (web chat) need it. */
+  liveReplies?: LiveReplies;
+  /** Every vendor call and callback goes through the server's egress policy. */
+  fetch?: EgressFetch;
 }
 
 /** One per folder under channels/: its config schema and how to build it. */

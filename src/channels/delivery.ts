@@ -22,13 +22,23 @@ export interface DeliveryOptions {
  * The `deliver` job: send one queued outbound message through its channel, then mark it
  * sent. A crash after the vendor accepted it but before the mark re-sends it on restart
  * with the same message id as idempotency key: delivery is at least once, never lost.
+ * A channel on hold (`store.channelHolds`, after a vendor's Retry-After) defers the job
+ * until the hold ends, on whichever instance runs it.
  */
 export function deliveryHandler(options: DeliveryOptions): JobHandler {
   const { service, channels, clock } = options;
   const store = service.store;
-  // A vendor that answered 429 is rate-limiting the whole account, not one message: hold
-  // every send on that channel until its Retry-After passes (per process).
-  const pausedUntil = new Map<string, number>();
+  // A vendor that answers 429 (or 503) with Retry-After is rate-limiting the whole account,
+  // not one message: every instance holds sends on that channel until it passes.
+  async function holdChannel(channelId: string, retryAfterMs: number, reason: string) {
+    const now = clock.now();
+    try {
+      await store.channelHolds.hold(channelId, now + retryAfterMs, reason, now);
+    } catch (e) {
+      // This job still waits its Retry-After; the channel's other sends are not held.
+      options.logger.error({ err: e, channelId }, "recording the channel hold failed");
+    }
+  }
   return {
     async run(job) {
       const { messageId } = job.payload as unknown as DeliverJobPayload;
@@ -36,13 +46,15 @@ export function deliveryHandler(options: DeliveryOptions): JobHandler {
       if (message?.status !== "queued") return; // already sent, or gone
       const channel = channels.get(message.channelId);
       if (!channel) throw new PermanentJobError(`channel "${message.channelId}" is not configured`);
-      const paused = pausedUntil.get(channel.id) ?? 0;
-      if (paused > clock.now()) {
-        throw new DeferJobError(`channel ${channel.id} is rate-limited by its vendor`, paused);
-      }
       const conversation = (await store.conversations.get(message.conversationId))!;
       const identity = (await store.contacts.getIdentity(conversation.identityId))!;
       const latestInbound = await store.messages.latestInbound(message.conversationId);
+      // Read last, right before the send: a hold another instance took while this job was
+      // reading the rows above still stops it.
+      const paused = await store.channelHolds.pausedUntil(channel.id, clock.now());
+      if (paused !== undefined) {
+        throw new DeferJobError(`channel ${channel.id} is rate-limited by its vendor`, paused);
+      }
       let providerMessageId: string | undefined;
       try {
         const result = await channel.send(
@@ -65,7 +77,7 @@ export function deliveryHandler(options: DeliveryOptions): JobHandler {
         const vendor = e.options.vendorCode ? ` (vendor code ${e.options.vendorCode})` : "";
         if (!e.retryable) throw new PermanentJobError(`${e.message}${vendor}`);
         if (e.options.retryAfterMs) {
-          pausedUntil.set(channel.id, clock.now() + e.options.retryAfterMs);
+          await holdChannel(channel.id, e.options.retryAfterMs, e.message);
           throw new RetryLaterError(e.message, e.options.retryAfterMs);
         }
         throw e;

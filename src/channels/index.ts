@@ -3,15 +3,21 @@ export {
   type ChannelDefinition,
   type ChannelDeps,
   ChannelSendError,
+  type LiveReplies,
   type OutboundMessage,
   type SendResult,
+  type SignedNonce,
   type VerificationRequest,
   type WebhookRequest,
   type WebhookResponse,
   type WebhookResult,
 } from "./channel.ts";
 export { type DeliveryOptions, deliveryHandler } from "./delivery.ts";
-export { SIGNATURE_HEADER, signGenericBody } from "./generic/generic-channel.ts";
+export {
+  SIGNATURE_HEADER,
+  signGenericBody,
+  TIMESTAMP_HEADER,
+} from "./generic/generic-signature.ts";
 export { type ChannelConfig, channelConfigSchema, createChannel } from "./registry.ts";
 export { retryAfterMs, type VendorRequestOptions, vendorRequest } from "./vendor-request.ts";
 export {
@@ -21,3 +27,4 @@ export {
   type ServerFrame,
   type WebchatChannel,
 } from "./webchat/webchat-channel.ts";
+export { chatView, WEBCHAT_CHANNEL, WebchatRelay } from "./webchat/webchat-relay.ts";

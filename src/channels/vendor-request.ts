@@ -1,3 +1,4 @@
+import { type EgressFetch, isEgressRefusal } from "../shared/egress/index.ts";
 import { ChannelSendError } from "./channel.ts";
 
 export interface VendorRequestOptions {
@@ -7,6 +8,8 @@ export interface VendorRequestOptions {
   signal: AbortSignal;
   /** Pull the vendor's own error code out of an error response body (JSON or text). */
   errorCode?: (body: unknown) => string | undefined;
+  /** The server's egress `fetch` (ChannelDeps.fetch); default global fetch. */
+  fetch?: EgressFetch;
 }
 
 /**
@@ -17,13 +20,20 @@ export interface VendorRequestOptions {
 export async function vendorRequest(url: string, options: VendorRequestOptions): Promise<unknown> {
   let response: Response;
   try {
-    response = await fetch(url, {
+    response = await (options.fetch ?? fetch)(url, {
       method: options.method ?? "POST",
       headers: options.headers,
       body: options.body,
       signal: options.signal,
     });
   } catch (e) {
+    // A URL the egress policy refuses (a private address, a redirect) stays refused.
+    if (isEgressRefusal(e)) {
+      const reason = (e as Error).cause instanceof Error ? (e as Error).cause : e;
+      throw new ChannelSendError((reason as Error).message, false, {
+        vendorCode: "egress_refused",
+      });
+    }
     throw new ChannelSendError(`${hostOf(url)} unreachable: ${(e as Error).message}`, true);
   }
   const text = await response.text();

@@ -25,9 +25,13 @@ import {
   usageError,
 } from "./command.ts";
 
-/** Every agents command mounts the same routes in-process. */
-const mountAgents: MountRoutes = async (app, store) => {
-  await app.register(agentRoutes, { store, clock: systemClock });
+/** Every agents command mounts the same routes in-process, with the config's secret names. */
+const mountAgents: MountRoutes = async (app, store, config) => {
+  await app.register(agentRoutes, {
+    store,
+    clock: systemClock,
+    secrets: Object.keys(config.secrets),
+  });
 };
 
 const withAgentsApi = <T>(values: WhereValues, io: CommandIo, fn: (api: ApiClient) => Promise<T>) =>

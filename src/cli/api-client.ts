@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { actAs } from "../api/auth/index.ts";
 import { registerErrorHandling } from "../api/error-handler.ts";
 import { cliActor } from "../audit/index.ts";
-import { loadConfigFile, storeOptionsFor } from "../config/index.ts";
+import { type Config, loadConfigFile, storeOptionsFor } from "../config/index.ts";
 import { describeError, MainstayError } from "../shared/errors.ts";
 import { openStore, type Store } from "../store/index.ts";
 import type { CommandIo } from "./command.ts";
@@ -35,7 +35,7 @@ export interface ApiClient {
 }
 
 /** Mounts the routes a command needs on an in-process app over the configured store. */
-export type MountRoutes = (app: FastifyInstance, store: Store) => Promise<void>;
+export type MountRoutes = (app: FastifyInstance, store: Store, config: Config) => Promise<void>;
 
 export async function withApi<T>(
   values: WhereValues,
@@ -69,7 +69,7 @@ async function localApi(
   try {
     registerErrorHandling(app);
     app.addHook("onRequest", actAs({ name: cliActor(env), role: "admin" }));
-    await mount(app, store);
+    await mount(app, store, config);
   } catch (e) {
     await store.close();
     throw e;

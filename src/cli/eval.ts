@@ -21,6 +21,7 @@ import {
 import { createGuard } from "../guardrails/index.ts";
 import { readAgentSource } from "../main.ts";
 import { systemClock } from "../shared/clock.ts";
+import { createEgress } from "../shared/egress/index.ts";
 import { MainstayError } from "../shared/errors.ts";
 import { newId } from "../shared/ids.ts";
 import { systemRandom } from "../shared/random.ts";
@@ -145,8 +146,11 @@ export async function openEvalEnvironment(
   const guard = createGuard(loadPolicy(loaded));
   const contacts = contactDirectory();
   const store = await openStore(storeOptionsFor(config, env));
+  // The agents under test and the judge call out as the server would: through its policy.
+  const egress = createEgress({ allow: config.server.egress.allow });
   const deps = {
-    env,
+    secrets: config.secrets,
+    fetch: egress.fetch,
     clock: systemClock,
     random: systemRandom,
     baseDir: loaded.baseDir,
@@ -202,8 +206,11 @@ export async function openEvalEnvironment(
           document.handoff.negativeSentimentStreak ?? server.negativeSentimentStreak,
       };
     },
-    judge: (spec) => createJudge(spec, env),
-    close: () => store.close(),
+    judge: (spec) => createJudge(spec, config.secrets, egress.fetch),
+    close: async () => {
+      await store.close();
+      await egress.close();
+    },
   };
 }
 

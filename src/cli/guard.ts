@@ -33,13 +33,13 @@ Options:
     const lines = createInterface({ input: io.stdin, crlfDelay: Number.POSITIVE_INFINITY });
     for await (const line of lines) {
       if (line.trim() === "") continue;
-      await writeLine(io, checkLine(guard, line));
+      await writeLine(io, await checkLine(guard, line));
     }
     return 0;
   },
 };
 
-function checkLine(guard: Guard, line: string): unknown {
+async function checkLine(guard: Guard, line: string): Promise<unknown> {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -49,7 +49,7 @@ function checkLine(guard: Guard, line: string): unknown {
   const request = guardRequestSchema.safeParse(value);
   if (!request.success) return badLine(idOf(value), describeIssues(request.error));
   const { id, ...input } = request.data;
-  return toGuardResponse(id, guard.check(input));
+  return toGuardResponse(id, await guard.screen(input));
 }
 
 function badLine(id: unknown, message: string) {

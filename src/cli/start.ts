@@ -1,12 +1,12 @@
 import { loadConfigFile } from "../config/index.ts";
-import { startMainstay } from "../main.ts";
+import { ROLES, type Role, startMainstay } from "../main.ts";
 import { type Command, parseCommandArgs } from "./command.ts";
 
 export const startCommand: Command = {
   name: "start",
   summary: "run the server, workers and web chat",
   usage: `
-Usage: mainstay start [--config FILE] [--port N] [--host H]
+Usage: mainstay start [--config FILE] [--port N] [--host H] [--role ROLE]
 
 Starts Mainstay: the HTTP API, webhooks, web chat and the job workers. SIGTERM or
 SIGINT stops taking requests, lets running jobs finish and closes the database.
@@ -15,6 +15,11 @@ Options:
   -c, --config FILE   configuration file (default: mainstay.yaml)
   -p, --port N        port to listen on (overrides server.port; 0 picks a free one)
       --host H        address to bind (overrides server.host)
+      --role ROLE     all (default): everything in one process;
+                      api: the HTTP API, webhooks, web chat and console, no jobs;
+                      worker: the jobs, alert monitor and rollout watcher, with only
+                      /healthz, /readyz and /metrics on the port (api and worker
+                      need PostgreSQL)
   -h, --help          show this help
 
 Environment:
@@ -29,6 +34,7 @@ Environment:
         config: { type: "string", short: "c" },
         port: { type: "string", short: "p" },
         host: { type: "string" },
+        role: { type: "string" },
       },
       io,
     );
@@ -39,17 +45,28 @@ Environment:
       io.stderr.write(`--port: expected a port number, got "${args.values.port}"\n`);
       return 2;
     }
+    const role = (args.values.role as string | undefined) ?? "all";
+    if (!isRole(role)) {
+      io.stderr.write(`--role: expected one of ${ROLES.join(", ")}, got "${role}"\n`);
+      return 2;
+    }
     const loaded = loadConfigFile(file, io.env);
     const mainstay = await startMainstay(loaded, {
       env: io.env,
       port,
       host: args.values.host as string | undefined,
+      role,
       announce: (m) => io.stdout.write(`${m}\n`),
     });
     const chats = loaded.config.channels.filter((c) => c.type === "webchat");
     const base = mainstay.url.replace("127.0.0.1", "localhost");
-    io.stdout.write(`Mainstay is running at ${base}\n`);
-    for (const chat of chats) io.stdout.write(`  web chat "${chat.id}": ${base}/chat/${chat.id}\n`);
+    const named = role === "all" ? "" : ` (${role})`;
+    io.stdout.write(`Mainstay${named} is running at ${base}\n`);
+    const links =
+      role === "worker"
+        ? ["  serving /healthz, /readyz and /metrics only"]
+        : chats.map((chat) => `  web chat "${chat.id}": ${base}/chat/${chat.id}`);
+    for (const line of links) io.stdout.write(`${line}\n`);
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         io.stdout.write(`${signal}: shutting down (press Ctrl-C again to force)\n`);
@@ -65,3 +82,5 @@ Environment:
     return 0;
   },
 };
+
+const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);

@@ -1,13 +1,15 @@
 import { z } from "zod";
-import { priceTableSchema } from "../agents/versions/index.ts";
+import { priceTableSchema, secretNameSchema } from "../agents/versions/index.ts";
 import { apiKeysSchema } from "../api/auth/index.ts";
 import { channelConfigSchema } from "../channels/registry.ts";
 import { complianceConfigSchema } from "../compliance/index.ts";
 import { policySchema } from "../guardrails/index.ts";
+import { limitsConfigSchema } from "../limits/index.ts";
 import { alertsConfigSchema } from "../monitoring/alerts/index.ts";
 import { telemetryConfigSchema } from "../monitoring/telemetry-config.ts";
 import { proxyConfigSchema } from "../proxy/index.ts";
 import { configNumber } from "../shared/config-number.ts";
+import { invalidAllowEntry } from "../shared/egress/index.ts";
 
 const serverSchema = z
   .object({
@@ -19,6 +21,30 @@ const serverSchema = z
     bodyLimit: configNumber(z.number().int().positive()).default(256 * 1024),
     /** Named API keys with a role (viewer, agent, admin), besides the admin key. */
     apiKeys: apiKeysSchema,
+    /**
+     * Behind a reverse proxy, take the client address from X-Forwarded-For: `true` trusts
+     * every hop, a list names the proxies' addresses or CIDR ranges (fastify trustProxy).
+     * Per-address limits count the address this yields.
+     */
+    trustProxy: z.union([z.boolean(), z.array(z.string().min(1))]).default(false),
+    /**
+     * Outbound requests (providers, tools, callbacks, notifiers, the proxy upstream) reach
+     * only public addresses and follow no redirects; `allow` lists CIDR ranges, addresses
+     * and host names they may reach anyway (docs/security.md#outbound-requests-egress-policy).
+     */
+    egress: z
+      .object({
+        allow: z
+          .array(
+            z.string().superRefine((entry, ctx) => {
+              const problem = invalidAllowEntry(entry);
+              if (problem) ctx.addIssue({ code: "custom", message: problem });
+            }),
+          )
+          .default([]),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 
@@ -108,12 +134,27 @@ export const configSchema = z
     server: serverSchema.prefault({}),
     storage: storageSchema.prefault({}),
     agent: agentSchema,
+    /**
+     * Values agent documents may use, by name (`apiKeySecret`, `authSecret`), written as
+     * `${ENV}` references: a document can reach only what is declared here, never the
+     * environment. An empty value (an unset `${VAR:-}`) stops an agent that uses it.
+     */
+    secrets: z
+      .record(secretNameSchema, z.string(), {
+        error: (issue) =>
+          issue.code === "invalid_key"
+            ? "a secret's name: lowercase letters, digits, - and _ (documents write it as is)"
+            : undefined,
+      })
+      .default({}),
     channels: z.array(channelConfigSchema).min(1),
     outbox: outboxSchema.prefault({}),
     compliance: complianceConfigSchema.prefault({}),
     /** An OpenAI-compatible proxy at POST /v1/chat/completions (docs/proxy.md). */
     proxy: proxyConfigSchema.optional(),
     handoff: handoffSchema.prefault({}),
+    /** What one customer, session, sender or client address may cost (docs/security.md). */
+    limits: limitsConfigSchema.prefault({}),
     /** The operator console in the browser (docs/console.md). */
     console: consoleSchema.prefault({}),
     /** Prometheus `/metrics`, OpenTelemetry traces and logs (docs/operations.md). */

@@ -18,7 +18,11 @@ const STATE_AFTER: Record<string, ConversationChange["state"]> = {
   "conversation.handback": "bot",
 };
 
-/** Fan-out of conversation changes to in-process listeners; this process's changes only. */
+/**
+ * Fan-out of conversation changes to in-process listeners. On SQLite the store tells it
+ * of this process's commits (`observeConversationEvents`); on PostgreSQL the
+ * `ConversationEventFeed` tells it of every instance's.
+ */
 export class ConversationEvents {
   private readonly listeners = new Set<ConversationListener>();
 
@@ -27,12 +31,16 @@ export class ConversationEvents {
     return () => this.listeners.delete(listener);
   }
 
+  get hasListeners(): boolean {
+    return this.listeners.size > 0;
+  }
+
   publish(change: ConversationChange): void {
     for (const listener of this.listeners) listener(change);
   }
 }
 
-function changeOf(
+export function changeOf(
   conversationId: string,
   type: string,
   data: Record<string, unknown>,
@@ -54,8 +62,9 @@ function observedEvents(
   return {
     ...events,
     async append(conversationId, type, data, now) {
-      await events.append(conversationId, type, data, now);
+      const seq = await events.append(conversationId, type, data, now);
       onAppend(changeOf(conversationId, type, data));
+      return seq;
     },
   };
 }
@@ -63,17 +72,21 @@ function observedEvents(
 /**
  * The store, telling `hub` of every conversation event once it is committed: every change
  * of a conversation appends an event, whichever module makes it, so watching the event log
- * misses none; a rolled-back transaction tells nothing.
+ * misses none; a rolled-back transaction tells nothing. On PostgreSQL the event log
+ * notifies every instance, whose `ConversationEventFeed` tells its hub, so the store is
+ * left as it is.
  */
 export function observeConversationEvents(store: Store, hub: ConversationEvents): Store {
+  if (store.dialect === "postgres") return store;
   return {
     ...store,
     events: observedEvents(store.events, (change) => hub.publish(change)),
     async transaction(fn) {
-      const pending: ConversationChange[] = [];
-      const result = await store.transaction((tx) =>
-        fn({ ...tx, events: observedEvents(tx.events, (change) => pending.push(change)) }),
-      );
+      let pending: ConversationChange[] = [];
+      const result = await store.transaction((tx) => {
+        pending = []; // a transaction run again starts over
+        return fn({ ...tx, events: observedEvents(tx.events, (change) => pending.push(change)) });
+      });
       for (const change of pending) hub.publish(change);
       return result;
     },

@@ -1,6 +1,8 @@
 import type { JobQueue, JobSpec } from "../jobs/index.ts";
 import type { Clock } from "../shared/clock.ts";
+import { MainstayError } from "../shared/errors.ts";
 import { newId } from "../shared/ids.ts";
+import { storableFields } from "../shared/storable-text.ts";
 import {
   type Author,
   type Conversation,
@@ -11,8 +13,10 @@ import {
   toE164,
 } from "../store/index.ts";
 import { recordDecision } from "./record-decision.ts";
+import { senderCountry } from "./sender-country.ts";
 import {
   type AcceptedMessage,
+  type AdmitMessage,
   type AssignAgent,
   type ChannelRef,
   DELIVER_JOB,
@@ -20,7 +24,7 @@ import {
   type InboundMessage,
   PROCESS_JOB,
   REPEAT_CONTACT_WINDOW_MS,
-  type ScreenMessage,
+  type ScreenAllTiers,
   type StatusUpdate,
   screeningRecord,
 } from "./types.ts";
@@ -36,11 +40,20 @@ export interface ConversationServiceOptions {
   /** Called after a transaction that enqueued jobs commits, to wake the local worker. */
   onEnqueued?: () => void;
   /** The inbound guardrail policy; it runs before the message is stored. */
-  screen?: ScreenMessage;
+  screen?: ScreenAllTiers;
   /** Whether a handoff also queues a notification to the team (a webhook is configured). */
   notifyHandoffs?: boolean;
   /** Told of every handoff as it is recorded (metrics count them by reason). */
   onHandoff?: (reason: string) => void;
+  /** Message limits per sender and contact (limits/); absent, every message is answered. */
+  admit?: AdmitMessage;
+  /** Told of every message over a limit and whether it was refused or stored (metrics). */
+  onLimited?: (limit: string, outcome: "refused" | "stored") => void;
+  /**
+   * A message's `process` job waits this long, so lines the customer sends right after it
+   * are answered together in one agent turn (the runtime coalesces them).
+   */
+  coalesceMs?: number;
 }
 
 /** Who wrote a message, and what it answers: all a conversation is found by. */
@@ -71,7 +84,9 @@ export class ConversationService {
     return this.options.clock.now();
   }
 
-  async receive(channel: ChannelRef, inbound: InboundMessage): Promise<AcceptedMessage> {
+  async receive(channel: ChannelRef, received: InboundMessage): Promise<AcceptedMessage> {
+    // Before anything reads it: dedupe, screening and storage see only text a store keeps.
+    const { value: inbound, sanitized } = storableFields(received);
     const { store, clock } = this.options;
     const now = clock.now();
     if (inbound.providerMessageId) {
@@ -79,11 +94,13 @@ export class ConversationService {
       if (seen) return { conversationId: seen.conversationId, messageId: seen.id, duplicate: true };
     }
     // Screened before storage, so a redact rule keeps PII out of the database.
-    const screening = this.options.screen?.({
+    const screening = await this.options.screen?.({
       direction: "inbound",
       channel: channel.type,
       text: inbound.text,
+      context: { country: senderCountry(inbound.phone) },
     });
+    const limited = await this.overLimit(channel, inbound);
     // Read before the transaction: on SQLite a read inside it would wait for it to end.
     const assign = await this.options.currentAgent();
     const result = await store.transaction(async (tx) => {
@@ -103,6 +120,8 @@ export class ConversationService {
           meta: {
             ...inbound.meta,
             ...(screening ? { guardrails: screeningRecord(screening) } : {}),
+            ...(limited ? { limited } : {}),
+            ...(sanitized ? { sanitized } : {}),
           },
         },
         now,
@@ -114,10 +133,16 @@ export class ConversationService {
         const record = screeningRecord(screening);
         await recordDecision(tx, conversation.id, { direction: "inbound", messageId, record }, now);
       }
+      if (limited) {
+        // Kept for the record and for people in the inbox, but the agent does not answer.
+        await tx.events.append(conversation.id, "message.limited", { messageId, ...limited }, now);
+        return { conversationId: conversation.id, messageId, duplicate: false, limited: true };
+      }
       await this.enqueue(tx, {
         kind: PROCESS_JOB,
         queueKey: `process:${conversation.id}`,
         payload: { conversationId: conversation.id, messageId },
+        runAt: now + (this.options.coalesceMs ?? 0),
       });
       return { conversationId: conversation.id, messageId, duplicate: false };
     });
@@ -129,12 +154,38 @@ export class ConversationService {
     return { conversationId: seen!.conversationId, messageId: seen!.id, duplicate: true };
   }
 
+  /**
+   * The limit the sender or their contact is over, if any. A sender that retries refused
+   * messages is refused with 429; any other's message is stored, marked and not answered,
+   * so nothing a customer wrote is lost.
+   */
+  private async overLimit(
+    channel: ChannelRef,
+    inbound: InboundMessage,
+  ): Promise<{ limit: string; retryAfterMs: number } | undefined> {
+    const { admit, store } = this.options;
+    if (!admit) return undefined;
+    const identity = await store.contacts.findIdentity(channel.type, inbound.from);
+    const verdict = await admit({
+      channelId: channel.id,
+      from: inbound.from,
+      contactId: identity?.contactId,
+    });
+    if (verdict.ok) return undefined;
+    this.options.onLimited?.(verdict.limit, channel.retriesRefused ? "refused" : "stored");
+    if (channel.retriesRefused) throw rateLimited(verdict.limit, verdict.retryAfterMs);
+    return { limit: verdict.limit, retryAfterMs: verdict.retryAfterMs };
+  }
+
   /** Store an outbound message and its delivery job in the caller's transaction. */
   async queueOutbound(
     tx: Repositories,
     conversation: Conversation,
-    draft: OutboundDraft,
+    written: OutboundDraft,
   ): Promise<Message> {
+    // Agents, people and the consent gate all write through here; the text is screened
+    // already, and the replacement keeps its length, so the screening's spans still hold.
+    const { value: draft, sanitized } = storableFields(written);
     const now = this.options.clock.now();
     const id = newId("msg", now);
     await tx.messages.insert(
@@ -148,7 +199,7 @@ export class ConversationService {
         status: "queued",
         agentId: draft.agentId ?? null,
         agentVersion: draft.agentVersion ?? null,
-        meta: draft.meta,
+        meta: sanitized ? { ...draft.meta, sanitized } : draft.meta,
       },
       now,
     );
@@ -197,7 +248,9 @@ export class ConversationService {
   }
 
   /** Apply a vendor delivery receipt; unknown ids are ignored (returns false). */
-  async applyStatus(channelId: string, update: StatusUpdate): Promise<boolean> {
+  async applyStatus(channelId: string, received: StatusUpdate): Promise<boolean> {
+    // The vendor's id and error text are stored too (the message's error, its event).
+    const { value: update } = storableFields(received);
     const { store, clock } = this.options;
     const message = await store.messages.findOutboundByProviderId(
       channelId,
@@ -371,12 +424,25 @@ export class ConversationService {
     return undefined;
   }
 
-  private enqueue(tx: Repositories, spec: Omit<JobSpec, "maxAttempts" | "runAt">) {
+  private enqueue(
+    tx: Repositories,
+    spec: Omit<JobSpec, "maxAttempts" | "runAt"> & { runAt?: number },
+  ) {
     const now = this.options.clock.now();
     return this.options.queue.enqueue(
       tx.db,
-      { ...spec, maxAttempts: this.options.maxAttempts, runAt: now },
+      { runAt: now, ...spec, maxAttempts: this.options.maxAttempts },
       now,
     );
   }
+}
+
+function rateLimited(limit: string, retryAfterMs: number): MainstayError {
+  const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return new MainstayError(
+    "MS_RATE_LIMITED",
+    `too many messages from this sender (limit ${limit}); send again in ${retryAfterSeconds} s`,
+    429,
+    { retryAfterSeconds },
+  );
 }

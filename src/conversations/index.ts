@@ -1,3 +1,4 @@
+export { ConversationEventFeed } from "./conversation-event-feed.ts";
 export {
   type ConversationChange,
   ConversationEvents,

@@ -37,12 +37,26 @@ export interface AcceptedMessage {
   messageId: string;
   /** True when (channel, provider message id) was already stored: nothing new was done. */
   duplicate: boolean;
+  /** Stored but not answered: the sender or contact was over a message limit. */
+  limited?: boolean;
 }
 
 export interface ChannelRef {
   id: string;
   type: string;
+  /**
+   * The sender sends again a message refused with 429 and `Retry-After` (WhatsApp, Sinch,
+   * our web chat page, documented generic senders): one over a limit is refused, not stored.
+   */
+  readonly retriesRefused?: boolean;
 }
+
+/** Whether a sender's message may be answered now, or which limit it is over. */
+export type AdmitMessage = (sender: {
+  channelId: string;
+  from: string;
+  contactId?: string;
+}) => Promise<{ ok: true } | { ok: false; limit: string; retryAfterMs: number }>;
 
 /** The agent version a new conversation starts on, and the rollout arm that chose it. */
 export interface AgentAssignment {
@@ -126,10 +140,13 @@ export interface ScreenInput {
   /** Channel type (`sms`, `webchat`...), which policies scope rules by. */
   channel: string;
   text: string;
-  context?: { firstOutbound?: boolean };
+  /** `country`: the customer's ISO 3166-1 alpha-2 country, when the channel knows it. */
+  context?: { firstOutbound?: boolean; country?: string };
 }
 
 export type ScreenMessage = (input: ScreenInput) => Screening;
+/** A screen that may wait for the guardrails' model tier (`Guard.screen`); sync ones fit. */
+export type ScreenAllTiers = (input: ScreenInput) => Screening | Promise<Screening>;
 
 /** What is kept on a message about its screening (`meta.guardrails`), for the audit trail. */
 export function screeningRecord(s: Screening) {

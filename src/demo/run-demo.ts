@@ -188,8 +188,11 @@ function askOverWebChat(baseUrl: string, session: string, text: string): Promise
     const timer = setTimeout(() => socket.close(), 10_000);
     socket.on("open", () => socket.send(JSON.stringify({ type: "message", id: "q1", text })));
     socket.on("message", (data) => {
-      const frame = JSON.parse(String(data)) as { type: string };
-      if (frame.type === "message") socket.close();
+      const frame = JSON.parse(String(data)) as { type: string; message?: { id: string } };
+      if (frame.type !== "message") return;
+      // As the page does: the reply counts as delivered once acknowledged.
+      socket.send(JSON.stringify({ type: "received", id: frame.message?.id }));
+      socket.close();
     });
     socket.on("close", () => {
       clearTimeout(timer);

@@ -1,8 +1,10 @@
+import { requiredSecret, type Secrets } from "../agents/index.ts";
 import {
   type ChatProvider,
   createAnthropic,
   createOpenAICompatible,
 } from "../agents/providers/index.ts";
+import type { EgressFetch } from "../shared/egress/index.ts";
 import { MainstayError } from "../shared/errors.ts";
 import type { JudgeProvider } from "./suite-schema.ts";
 
@@ -24,15 +26,14 @@ Answer with one JSON object and nothing else: {"pass": true or false, "reason": 
 
 const JUDGE_TIMEOUT_MS = 60_000;
 
-/** A judge on any provider an agent document can name (its `provider` block). */
-export function createJudge(spec: JudgeProvider, env: NodeJS.ProcessEnv): Judge {
-  const apiKey = spec.apiKeyEnv ? env[spec.apiKeyEnv] : undefined;
-  if (spec.apiKeyEnv && !apiKey) {
-    throw new MainstayError(
-      "MS_EVAL_INVALID",
-      `judge: environment variable ${spec.apiKeyEnv} (provider ${spec.type}) is not set`,
-    );
-  }
+/**
+ * A judge on any provider an agent document can name (its `provider` block), whose
+ * `apiKeySecret` is one of the config's `secrets`.
+ */
+export function createJudge(spec: JudgeProvider, secrets: Secrets, fetch?: EgressFetch): Judge {
+  const apiKey = spec.apiKeySecret
+    ? requiredSecret(secrets, spec.apiKeySecret, `judge (provider ${spec.type})`, "MS_EVAL_INVALID")
+    : undefined;
   if (spec.type === "builtin" || !spec.model) {
     throw new MainstayError(
       "MS_EVAL_INVALID",
@@ -41,8 +42,12 @@ export function createJudge(spec: JudgeProvider, env: NodeJS.ProcessEnv): Judge 
   }
   const provider: ChatProvider =
     spec.type === "anthropic"
-      ? createAnthropic({ baseUrl: spec.baseUrl, apiKey: apiKey ?? "" })
-      : createOpenAICompatible({ baseUrl: spec.baseUrl ?? "https://api.openai.com/v1", apiKey });
+      ? createAnthropic({ baseUrl: spec.baseUrl, apiKey: apiKey ?? "", fetch })
+      : createOpenAICompatible({
+          baseUrl: spec.baseUrl ?? "https://api.openai.com/v1",
+          apiKey,
+          fetch,
+        });
   const model = spec.model;
   return {
     name: `${spec.type}/${model}`,

@@ -1,43 +1,94 @@
-import type { DetectContext, Detector, DetectorKind } from "./detector.ts";
+import type {
+  DetectContext,
+  Detector,
+  DetectorKind,
+  GuardRuntime,
+  ModelDetector,
+  ModelVerdict,
+} from "./detector.ts";
 import { detectorKinds } from "./detectors/index.ts";
-import type { Action, Decision, Finding, GuardInput } from "./finding.ts";
+import type { Action, ClassifierRun, Decision, Detection, Finding, GuardInput } from "./finding.ts";
 import { type FoldedText, foldText } from "./fold-text.ts";
 import { ACTION_PRECEDENCE, type Policy, type Rule } from "./policy-schema.ts";
 import { type RedactionSpan, redactSpans } from "./redact-spans.ts";
 
 export interface Guard {
   readonly policy: Policy;
-  /** Synchronous and pure: the same input always gives the same decision. */
+  /**
+   * Synchronous and pure: the same input always gives the same decision. Model-tier rules
+   * are not asked: each counts as not answering in time (its `onTimeout` applies).
+   */
   check(input: GuardInput): Decision;
+  /** Every tier: the rules, then the model-tier rules awaited within their budgets. */
+  screen(input: GuardInput): Promise<Decision>;
 }
 
-interface CompiledRule {
+interface Compiled<D> {
   rule: Rule;
-  detector: Detector;
+  detector: D;
 }
 
-export function createGuard(policy: Policy): Guard {
-  const compiled: CompiledRule[] = policy.rules.map((rule) => ({
-    rule,
-    detector: (detectorKinds[rule.detector] as DetectorKind).create(rule.options),
-  }));
+/** What the rules tier found, before the model tier adds to it. */
+interface Evaluation {
+  input: GuardInput;
+  context: DetectContext;
+  fired: Rule[];
+  findings: Finding[];
+}
+
+export function createGuard(policy: Policy, runtime: GuardRuntime = {}): Guard {
+  const rules: Compiled<Detector>[] = [];
+  const models: Compiled<ModelDetector>[] = [];
+  for (const rule of policy.rules) {
+    const detector = (detectorKinds[rule.detector] as DetectorKind).create(rule.options, runtime);
+    if ("tier" in detector) models.push({ rule, detector });
+    else rules.push({ rule, detector });
+  }
+  const evaluate = (input: GuardInput): Evaluation => {
+    const evaluation: Evaluation = {
+      input,
+      context: detectContext(input),
+      fired: [],
+      findings: [],
+    };
+    for (const { rule, detector } of rules) {
+      if (applies(rule, input))
+        add(evaluation, rule, detector.detect(input.text, evaluation.context));
+    }
+    return evaluation;
+  };
+  const modelsFor = (input: GuardInput) => models.filter(({ rule }) => applies(rule, input));
   return {
     policy,
     check(input) {
-      const context = detectContext(input);
-      const findings: Finding[] = [];
-      const fired: Rule[] = [];
-      for (const { rule, detector } of compiled) {
-        if (!applies(rule, input)) continue;
-        const detections = detector.detect(input.text, context);
-        if (detections.length === 0) continue;
-        fired.push(rule);
-        for (const d of detections) findings.push({ ...d, rule: rule.id });
-      }
-      findings.sort((a, b) => a.start - b.start || a.end - b.end);
-      return decide(policy, input.text, fired, findings);
+      const evaluation = evaluate(input);
+      const runs = modelsFor(input).map(({ rule, detector }) =>
+        addVerdict(evaluation, rule, detector.skipped(input.text)),
+      );
+      return decide(policy, evaluation, models.length > 0 ? runs : undefined);
+    },
+    async screen(input) {
+      const evaluation = evaluate(input);
+      const applicable = modelsFor(input);
+      const verdicts = await Promise.all(
+        applicable.map(({ detector }) => detector.classify(input.text, evaluation.context)),
+      );
+      const runs = applicable.map(({ rule }, i) => addVerdict(evaluation, rule, verdicts[i]!));
+      return decide(policy, evaluation, models.length > 0 ? runs : undefined);
     },
   };
+}
+
+function add(evaluation: Evaluation, rule: Rule, detections: Detection[]): void {
+  if (detections.length === 0) return;
+  evaluation.fired.push(rule);
+  for (const d of detections) evaluation.findings.push({ ...d, rule: rule.id });
+}
+
+/** A model that did not answer fires its rule with the rule's `onTimeout` instead. */
+function addVerdict(evaluation: Evaluation, rule: Rule, verdict: ModelVerdict): ClassifierRun {
+  add(evaluation, verdict.action ? { ...rule, action: verdict.action } : rule, verdict.detections);
+  return { rule: rule.id, outcome: verdict.outcome, ms: verdict.ms };
 }
 
 function applies(rule: Rule, input: GuardInput): boolean {
@@ -51,6 +102,7 @@ function detectContext(input: GuardInput): DetectContext {
     direction: input.direction,
     channel: input.channel,
     firstOutbound: input.context?.firstOutbound === true,
+    ...(input.context?.country ? { country: input.context.country } : {}),
     get folded() {
       folded ??= foldText(input.text);
       return folded;
@@ -58,20 +110,30 @@ function detectContext(input: GuardInput): DetectContext {
   };
 }
 
-function decide(policy: Policy, text: string, fired: Rule[], findings: Finding[]): Decision {
+function decide(
+  policy: Policy,
+  { input, fired, findings }: Evaluation,
+  classifiers: ClassifierRun[] | undefined,
+): Decision {
+  findings.sort((a, b) => a.start - b.start || a.end - b.end);
+  const { text } = input;
   const action = strongest(fired);
   const winner = fired.find((r) => r.action === action);
   const redacted = applyRedaction(text, fired, findings);
-  const rule = winner && { rule: winner.id };
+  const extra = {
+    ...(winner && { rule: winner.id }),
+    findings,
+    ...(classifiers && { classifiers }),
+  };
   if (action === "block") {
     const reply = winner?.reply ?? policy.safeReply;
-    return { action, ...rule, text: "", redacted, reply, findings };
+    return { action, text: "", redacted, reply, ...extra };
   }
   if (action === "fallback") {
     const reply = winner?.reply ?? policy.fallbackReply ?? policy.safeReply;
-    return { action, ...rule, text: "", redacted, reply, findings };
+    return { action, text: "", redacted, reply, ...extra };
   }
-  return { action, ...rule, text: redacted, redacted, findings };
+  return { action, text: redacted, redacted, ...extra };
 }
 
 /** The text with every redact rule's spans replaced, whichever action won. */

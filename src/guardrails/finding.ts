@@ -38,11 +38,20 @@ export interface Decision {
   /** The safe reply (block) or canned answer (fallback) to send instead. */
   reply?: string;
   findings: Finding[];
+  /** Each model-tier rule that applied, and how its call went (policies with such rules). */
+  classifiers?: ClassifierRun[];
+}
+
+export interface ClassifierRun {
+  rule: string;
+  outcome: "scored" | "cached" | "timeout" | "error" | "skipped";
+  ms: number;
 }
 
 export interface GuardInput {
   direction: Direction;
   channel: string;
   text: string;
-  context?: { firstOutbound?: boolean };
+  /** `country`: the customer's ISO 3166-1 alpha-2 country, when the channel knows it. */
+  context?: { firstOutbound?: boolean; country?: string };
 }

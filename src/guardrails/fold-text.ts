@@ -1,7 +1,9 @@
+import { LATIN_CONFUSABLES } from "./latin-confusables.ts";
+
 /**
  * A matching view of a text that undoes the usual ways people hide words from filters:
  * compatibility forms (fullwidth, ligatures), diacritics, case, zero-width characters,
- * look-alike letters from other scripts, leetspeak inside words and s.p.a.c.e.d letters.
+ * look-alike letters from other scripts and small capitals (Unicode confusables), leetspeak inside words and s.p.a.c.e.d letters.
  * Every folded code unit remembers the original span it came from, so findings made on
  * the view are reported against the original text.
  */
@@ -33,48 +35,8 @@ const MARKS = /\p{M}/gu;
 const SPACE = /\s/;
 const LETTER = /\p{L}/u;
 
-// Cyrillic and Greek letters that render like Latin ones (Unicode confusables, lowercase).
-const HOMOGLYPHS: Record<string, string> = {
-  а: "a",
-  в: "b",
-  е: "e",
-  ё: "e",
-  к: "k",
-  м: "m",
-  н: "h",
-  о: "o",
-  р: "p",
-  с: "c",
-  т: "t",
-  у: "y",
-  х: "x",
-  і: "i",
-  ї: "i",
-  ј: "j",
-  ѕ: "s",
-  ԁ: "d",
-  ɡ: "g",
-  ӏ: "l",
-  α: "a",
-  β: "b",
-  ε: "e",
-  η: "n",
-  ι: "i",
-  κ: "k",
-  ν: "v",
-  ο: "o",
-  ρ: "p",
-  τ: "t",
-  υ: "u",
-  χ: "x",
-  ɑ: "a",
-  "\u2018": "'",
-  "\u2019": "'",
-  "\u201C": '"',
-  "\u201D": '"',
-  "\u2013": "-",
-  "\u2014": "-",
-};
+/** Look-alikes of Latin letters and ASCII marks, from Unicode's confusables data (UTS #39). */
+const CONFUSABLES = new Map(Object.entries(LATIN_CONFUSABLES));
 
 /** ASCII code -> the letter it stands for in leetspeak, 0 for none. */
 const LEET = new Uint8Array(128);
@@ -185,12 +147,27 @@ function isLetterCode(code: number): boolean {
   return code >= 128 && LETTER.test(String.fromCharCode(code));
 }
 
-function foldOther(c: string): number[] {
+/** Folded code units per character already seen: most texts repeat a few hundred. */
+const FOLDED = new Map<string, readonly number[]>();
+const MAX_FOLDED = 4096;
+
+function foldOther(c: string): readonly number[] {
+  let codes = FOLDED.get(c);
+  if (codes === undefined) {
+    if (FOLDED.size >= MAX_FOLDED) FOLDED.clear();
+    codes = foldCharacter(c);
+    FOLDED.set(c, codes);
+  }
+  return codes;
+}
+
+function foldCharacter(c: string): number[] {
   const code = c.codePointAt(0)!;
   if (INVISIBLE.some(([low, high]) => code >= low && code <= high)) return [];
   if (SPACE.test(c)) return [SPACE_CODE];
   const base = c.normalize("NFKD").replace(MARKS, "").toLowerCase();
-  const folded = HOMOGLYPHS[base] ?? base;
+  // Greek capital eta reads as "h" but its lower case as "n": the character itself first.
+  const folded = CONFUSABLES.get(c) ?? CONFUSABLES.get(base) ?? base;
   const codes: number[] = [];
   for (let k = 0; k < folded.length; k++) codes.push(folded.charCodeAt(k));
   return codes;

@@ -1,8 +1,24 @@
 export { createGuard, type Guard } from "./create-guard.ts";
 export { DEFAULT_POLICY, defaultPolicy } from "./default-policy.ts";
-export type { DetectContext, Detector, DetectorKind } from "./detector.ts";
+export type {
+  DetectContext,
+  Detector,
+  DetectorKind,
+  FetchLike,
+  GuardRuntime,
+  ModelDetector,
+  ModelVerdict,
+} from "./detector.ts";
 export { detectorKinds } from "./detectors/index.ts";
-export type { Action, Decision, Detection, Direction, Finding, GuardInput } from "./finding.ts";
+export type {
+  Action,
+  ClassifierRun,
+  Decision,
+  Detection,
+  Direction,
+  Finding,
+  GuardInput,
+} from "./finding.ts";
 export {
   describeIssues,
   type GuardRequest,
@@ -10,6 +26,7 @@ export {
   guardRequestSchema,
   toGuardResponse,
 } from "./guard-request.ts";
+export { type LearnedModelCard, learnedModelCards } from "./learned/learned-models.ts";
 export { loadPolicyFile, parsePolicy } from "./load-policy-file.ts";
 export { policyJsonSchema } from "./policy-json-schema.ts";
 export {

@@ -70,6 +70,10 @@ export const ruleSchema = z.discriminatedUnion("detector", [
   ruleFor(kinds.competitor),
   ruleFor(kinds.length),
   ruleFor(kinds.ai_disclosure),
+  ruleFor(kinds.classifier),
+  ruleFor(kinds.injection_model),
+  ruleFor(kinds.abuse_model),
+  ruleFor(kinds.commitment_model),
 ]);
 
 export const guardInputSchema = z
@@ -77,7 +81,19 @@ export const guardInputSchema = z
     direction: z.enum(DIRECTIONS),
     channel: z.string().min(1),
     text: z.string(),
-    context: z.object({ firstOutbound: z.boolean().optional() }).strict().optional(),
+    context: z
+      .object({
+        firstOutbound: z.boolean().optional(),
+        country: z
+          .string()
+          .regex(/^[A-Z]{2}$/, "an ISO 3166-1 alpha-2 code such as DE")
+          .optional()
+          .describe(
+            "The customer's country (from their phone number, say): its national phone formats are tried first.",
+          ),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -102,6 +102,7 @@ export function createTelemetry(options: TelemetryOptions) {
       traced(meterSends(channels, metrics, clock), traceSends),
     agents,
     handoff: (reason: string) => metrics.handoff(reason),
+    limitReached: (limit: string, outcome: string) => metrics.limitReached(limit, outcome),
     /** Export the spans still buffered. */
     shutdown: async () => {
       await tracing?.shutdown();

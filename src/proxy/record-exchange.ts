@@ -8,6 +8,7 @@ import {
 } from "../conversations/index.ts";
 import type { Clock } from "../shared/clock.ts";
 import { newId } from "../shared/ids.ts";
+import { storableFields } from "../shared/storable-text.ts";
 
 export interface Exchange {
   /** Stable address of the caller on the proxy channel (see `callerAddress`). */
@@ -52,9 +53,12 @@ export function callerAddress(
 export async function recordExchange(
   service: ConversationService,
   channel: ChannelRef,
-  exchange: Exchange,
+  made: Exchange,
   clock: Clock,
 ): Promise<{ conversationId: string }> {
+  // Caller and upstream text alike, as ConversationService.receive does for channels; what
+  // was replaced anywhere in the exchange is recorded on its inbound message.
+  const { value: exchange, sanitized } = storableFields(made);
   const now = clock.now();
   return service.transact(async (tx) => {
     const conversation = await service.conversationFor(
@@ -75,7 +79,7 @@ export async function recordExchange(
         author: "customer",
         text: inbound.redacted,
         status: "received",
-        meta: { guardrails: screeningRecord(inbound) },
+        meta: { guardrails: screeningRecord(inbound), ...(sanitized ? { sanitized } : {}) },
       },
       receivedAt,
     );

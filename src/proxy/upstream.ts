@@ -1,3 +1,4 @@
+import { type EgressFetch, isEgressRefusal } from "../shared/egress/index.ts";
 import { describeError } from "../shared/errors.ts";
 import { type OpenAIErrorBody, openAIError } from "./openai-error.ts";
 import type { ProxyConfig } from "./proxy-config.ts";
@@ -18,6 +19,7 @@ export async function callUpstream(
   config: ProxyConfig,
   body: { stream?: boolean | null | undefined },
   signal: AbortSignal,
+  send: EgressFetch = fetch,
 ): Promise<UpstreamResult> {
   const { baseUrl, apiKey } = config.upstream;
   const controller = new AbortController();
@@ -30,7 +32,7 @@ export async function callUpstream(
     controller.abort();
   };
   try {
-    const response = await fetch(`${baseUrl.replace(/\/+$/, "")}/chat/completions`, {
+    const response = await send(`${baseUrl.replace(/\/+$/, "")}/chat/completions`, {
       method: "POST",
       headers: {
         "content-type": "application/json",
@@ -56,6 +58,15 @@ export async function callUpstream(
         kind: "failed",
         status: 504,
         body: openAIError(message, "upstream_error", "upstream_timeout"),
+      };
+    }
+    if (isEgressRefusal(e)) {
+      // A private address or a redirect: the policy's reason, never what was behind it.
+      const reason = (e as Error).cause instanceof Error ? ((e as Error).cause as Error) : e;
+      return {
+        kind: "failed",
+        status: 502,
+        body: openAIError((reason as Error).message, "upstream_error", "upstream_refused"),
       };
     }
     // fetch reports "fetch failed"; the reason (ECONNREFUSED, DNS...) is its cause.

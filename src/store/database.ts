@@ -15,12 +15,28 @@ export interface Executor {
 }
 
 export interface Database extends Executor {
-  /** Runs `fn` in one transaction: commits when it resolves, rolls back when it throws. */
+  /**
+   * Runs `fn` in one transaction: commits when it resolves, rolls back when it throws.
+   * When the connection is lost before COMMIT is sent (PostgreSQL restarting, a
+   * terminated backend), `fn` runs again on a new one, so it must touch nothing but `tx`
+   * (work for after the commit is collected afresh on each run). When it cannot commit
+   * (the database stays out of reach, or the connection broke after COMMIT was sent) it
+   * rejects with `MS_DB_UNAVAILABLE` (503, Retry-After).
+   */
   transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
   /**
-   * Call `onNotify` on each notification on `channel` from any instance (PostgreSQL
-   * LISTEN/NOTIFY). The embedded SQLite database has one process, so there it does nothing.
+   * Runs `fn` while holding a lock every instance on this database takes in turn
+   * (PostgreSQL: a session advisory lock; SQLite has one process, so it just runs `fn`).
    */
-  listen(channel: string, onNotify: () => void): Promise<void>;
+  exclusively<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Call `onNotify` with the payload of each notification on `channel` from any instance
+   * (PostgreSQL LISTEN/NOTIFY; a payload is ids, the receiver reads the rows). After the
+   * LISTEN connection was lost and is back, `onNotify` is called once with the payload
+   * "": notifications sent meanwhile are gone, so the receiver reads whatever it follows
+   * that may have changed (a catch-up). The embedded SQLite database has one process, so
+   * there it does nothing.
+   */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<void>;
   close(): Promise<void>;
 }

@@ -14,9 +14,11 @@ export type {
   PendingNotification,
 } from "./repositories/alert-states.ts";
 export type { AuditFilter, AuditRecord } from "./repositories/audit-log.ts";
+export type { ConsoleSessionRecord } from "./repositories/console-sessions.ts";
 export { toE164 } from "./repositories/contacts.ts";
 export type { ConversationFilter, NewConversation } from "./repositories/conversations.ts";
 export type { EvalRunKind, EvalRunRecord, EvalRunsRepository } from "./repositories/eval-runs.ts";
+export { EVENTS_CHANNEL } from "./repositories/events.ts";
 export type {
   Incident,
   IncidentEvent,

@@ -393,36 +393,89 @@ export const migrations: Migration[] = [
       "CREATE INDEX eval_runs_version ON eval_runs (agent_id, agent_version, kind, finished_at)",
     ],
   },
+  {
+    version: 9,
+    name: "rate limits, spend counters, seen nonces",
+    statements: [
+      // Fixed-window counters shared by every instance (limits/): one row per limited key.
+      `CREATE TABLE rate_limits (
+        key TEXT PRIMARY KEY,
+        points INTEGER NOT NULL,
+        expire BIGINT)`,
+      "CREATE INDEX rate_limits_expire ON rate_limits (expire)",
+      // Money and tokens spent per scope (conversation, contact, agent version) and period
+      // (a UTC day's start, or 0 for a conversation's whole life), added with each turn.
+      `CREATE TABLE spend_counters (
+        scope TEXT NOT NULL,
+        key TEXT NOT NULL,
+        period BIGINT NOT NULL,
+        cost DOUBLE PRECISION NOT NULL,
+        tokens BIGINT NOT NULL,
+        PRIMARY KEY (scope, key, period))`,
+      // Signed-request nonces and timestamps seen within their replay window.
+      `CREATE TABLE seen_nonces (
+        scope TEXT NOT NULL,
+        nonce TEXT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        PRIMARY KEY (scope, nonce))`,
+      "CREATE INDEX seen_nonces_expires ON seen_nonces (expires_at)",
+    ],
+  },
+  {
+    version: 10,
+    name: "console sessions, channel holds",
+    statements: [
+      // Console sign-ins shared by every instance; only hashes of the cookie and the CSRF
+      // token are kept, so a copy of the database signs nobody in.
+      `CREATE TABLE console_sessions (
+        id_hash TEXT PRIMARY KEY,
+        csrf_hash TEXT NOT NULL,
+        principal_name TEXT NOT NULL,
+        principal_role TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        revoked_at BIGINT)`,
+      "CREATE INDEX console_sessions_expires ON console_sessions (expires_at)",
+      // A channel paused after a vendor's 429/503 Retry-After, seen by every instance.
+      `CREATE TABLE channel_holds (
+        channel_id TEXT PRIMARY KEY,
+        paused_until BIGINT NOT NULL,
+        reason TEXT,
+        updated_at BIGINT NOT NULL)`,
+    ],
+  },
 ];
 
 export const latestMigration = migrations.at(-1)?.version ?? 0;
 
 /** Apply pending migrations, each in its own transaction; safe with several instances. */
 export async function migrate(db: Database, now: number): Promise<number[]> {
-  await db.run(
-    `CREATE TABLE IF NOT EXISTS schema_migrations (
-      version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`,
-  );
-  const applied: number[] = [];
-  for (const migration of migrations) {
-    const done = await db.transaction(async (tx) => {
-      // Instances starting together on PostgreSQL take turns here.
-      if (tx.dialect === "postgres") await tx.get("SELECT pg_advisory_xact_lock(4242)");
-      const row = await tx.get("SELECT version FROM schema_migrations WHERE version = ?", [
-        migration.version,
-      ]);
-      if (row) return false;
-      await applyMigration(tx, migration);
-      await tx.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", [
-        migration.version,
-        migration.name,
-        now,
-      ]);
-      return true;
-    });
-    if (done) applied.push(migration.version);
-  }
-  return applied;
+  // Instances starting together take turns from the first statement: even CREATE TABLE
+  // IF NOT EXISTS races on PostgreSQL (a duplicate key in pg_type).
+  return db.exclusively(async () => {
+    await db.run(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (
+        version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`,
+    );
+    const applied: number[] = [];
+    for (const migration of migrations) {
+      const done = await db.transaction(async (tx) => {
+        const row = await tx.get("SELECT version FROM schema_migrations WHERE version = ?", [
+          migration.version,
+        ]);
+        if (row) return false;
+        await applyMigration(tx, migration);
+        await tx.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", [
+          migration.version,
+          migration.name,
+          now,
+        ]);
+        return true;
+      });
+      if (done) applied.push(migration.version);
+    }
+    return applied;
+  });
 }
 
 async function applyMigration(tx: Executor, migration: Migration): Promise<void> {

@@ -1,3 +1,4 @@
+import type { Logger } from "pino";
 import type { Database, Dialect, Executor } from "./database.ts";
 import { currentMigration, latestMigration, migrate } from "./migrations.ts";
 import { openPostgresDatabase } from "./postgres/postgres-database.ts";
@@ -5,6 +6,8 @@ import { agentKillsRepository } from "./repositories/agent-kills.ts";
 import { agentVersionsRepository } from "./repositories/agent-versions.ts";
 import { alertStatesRepository } from "./repositories/alert-states.ts";
 import { auditLogRepository } from "./repositories/audit-log.ts";
+import { channelHoldsRepository } from "./repositories/channel-holds.ts";
+import { consoleSessionsRepository } from "./repositories/console-sessions.ts";
 import { contactMergesRepository } from "./repositories/contact-merges.ts";
 import { contactsRepository } from "./repositories/contacts.ts";
 import { conversationsRepository } from "./repositories/conversations.ts";
@@ -15,6 +18,7 @@ import { messagesRepository } from "./repositories/messages.ts";
 import { metricRollupsRepository } from "./repositories/metric-rollups.ts";
 import { outcomesRepository } from "./repositories/outcomes.ts";
 import { rolloutsRepository } from "./repositories/rollouts.ts";
+import { seenNoncesRepository } from "./repositories/seen-nonces.ts";
 import { openSqliteDatabase } from "./sqlite/sqlite-database.ts";
 
 /** Repositories bound to one executor: the pool, or an open transaction. */
@@ -35,6 +39,9 @@ export interface Repositories {
   readonly metricRollups: ReturnType<typeof metricRollupsRepository>;
   readonly incidents: ReturnType<typeof incidentsRepository>;
   readonly alertStates: ReturnType<typeof alertStatesRepository>;
+  readonly seenNonces: ReturnType<typeof seenNoncesRepository>;
+  readonly channelHolds: ReturnType<typeof channelHoldsRepository>;
+  readonly consoleSessions: ReturnType<typeof consoleSessionsRepository>;
 }
 
 export interface Store extends Repositories {
@@ -43,7 +50,7 @@ export interface Store extends Repositories {
   /** Throws when the database is unreachable or migrations are missing. */
   check(): Promise<{ migration: number }>;
   /** See `Database.listen`: notifications from other instances (PostgreSQL only). */
-  listen(channel: string, onNotify: () => void): Promise<void>;
+  listen(channel: string, onNotify: (payload: string) => void): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -68,15 +75,23 @@ export function repositoriesOn(db: Executor): Repositories {
     metricRollups: metricRollupsRepository(db),
     incidents: incidentsRepository(db),
     alertStates: alertStatesRepository(db),
+    seenNonces: seenNoncesRepository(db),
+    channelHolds: channelHoldsRepository(db),
+    consoleSessions: consoleSessionsRepository(db),
   };
 }
 
 /** Open the database, apply pending migrations and return the store. */
-export async function openStore(options: StoreOptions, now = Date.now()): Promise<Store> {
+export async function openStore(
+  options: StoreOptions,
+  now = Date.now(),
+  /** Where PostgreSQL's lost and recovered connections are told. */
+  logger?: Logger,
+): Promise<Store> {
   const db: Database =
     options.kind === "sqlite"
       ? openSqliteDatabase(options.file)
-      : openPostgresDatabase({ url: options.url, schema: options.schema });
+      : openPostgresDatabase({ url: options.url, schema: options.schema, logger });
   try {
     await migrate(db, now);
   } catch (e) {

@@ -7,6 +7,7 @@ import { registerErrorHandling } from "../../src/api/error-handler.ts";
 import { agentRoutes } from "../../src/api/routes/agents.ts";
 import { ManualClock } from "../../src/shared/clock.ts";
 import { backends } from "../support/backends.ts";
+import { EXAMPLE_SECRETS } from "../support/document-agent.ts";
 import { ADMIN_KEY, auth } from "../support/test-app.ts";
 import { openTestService } from "../support/test-service.ts";
 
@@ -19,7 +20,7 @@ async function agentsApp(store: Parameters<typeof agentRoutes>[1]["store"], cloc
   registerErrorHandling(app);
   await app.register(async (api) => {
     api.addHook("onRequest", requireApiKey(apiKeyring(ADMIN_KEY, [])));
-    await api.register(agentRoutes, { store, clock });
+    await api.register(agentRoutes, { store, clock, secrets: Object.keys(EXAMPLE_SECRETS) });
   });
   return app;
 }

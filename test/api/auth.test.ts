@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { apiKeyring, minimumRole } from "../../src/api/auth/index.ts";
+import { resolveAdminKey } from "../../src/api/index.ts";
 import { parseConfigText } from "../../src/config/index.ts";
 import { isMainstayError } from "../../src/shared/errors.ts";
 import { bearer, KEYS, startKeyedApp } from "../audit/start-keyed-app.ts";
@@ -12,6 +13,9 @@ describe("role rules", () => {
       ["GET", "/api/v1/conversations", "viewer"],
       ["GET", "/api/v1/agents/:id/versions/:version", "viewer"],
       ["HEAD", "/api/v1/audit", "viewer"],
+      ["GET", "/api/v1/console-sessions", "admin"],
+      ["DELETE", "/api/v1/console-sessions/:id", "admin"],
+      ["DELETE", "/api/v1/console-sessions", "admin"],
       ["POST", "/api/v1/conversations/:id/messages", "agent"],
       ["POST", "/api/v1/conversations/:id/handback", "agent"],
       ["POST", "/api/v1/conversations/:id/handoff", "agent"],
@@ -30,6 +34,19 @@ describe("role rules", () => {
     for (const [method, route, role] of cases) {
       assert.equal(minimumRole(method, route), role, `${method} ${route}`);
     }
+  });
+});
+
+describe("MAINSTAY_ADMIN_KEY", () => {
+  it("must be long enough and sendable as a bearer token", () => {
+    const resolve = (key: string) => () =>
+      resolveAdminKey({ MAINSTAY_ADMIN_KEY: key }, "/nonexistent", () => {});
+    assert.throws(resolve("short"), { code: "MS_ADMIN_KEY_WEAK", message: /16 characters/ });
+    assert.throws(resolve("long enough but with spaces"), {
+      code: "MS_ADMIN_KEY_WEAK",
+      message: /^MAINSTAY_ADMIN_KEY: sent as `Authorization: Bearer <key>`/,
+    });
+    assert.equal(resolve(ADMIN_KEY)(), ADMIN_KEY);
   });
 });
 
@@ -54,7 +71,7 @@ describe("server.apiKeys in the config", () => {
   const withKeys = (keys: string, env: NodeJS.ProcessEnv = {}) =>
     parseConfigText(
       testConfigYaml({ dataDir: "/tmp/unused" }).replace(
-        "server: { host: 127.0.0.1, port: 0 }",
+        /^server: .*$/m,
         `server:\n  port: 0\n  apiKeys:\n${keys}`,
       ),
       "/etc/mainstay.yaml",
@@ -87,6 +104,11 @@ describe("server.apiKeys in the config", () => {
     assert.match(
       problem(`    - { name: a, key: ${KEYS.viewer.key}, role: owner }`),
       /server\.apiKeys\[0\]\.role: /,
+    );
+    // It could never be sent: `Authorization: Bearer` carries token68 characters only.
+    assert.match(
+      problem(`    - { name: a, key: "${KEYS.viewer.key} x", role: viewer }`),
+      /server\.apiKeys\[0\]\.key: sent as `Authorization: Bearer <key>`: letters, digits/,
     );
     assert.match(
       problem(

@@ -6,13 +6,21 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { FastifyRequest } from "fastify";
 import pino from "pino";
+import { apiKeyring } from "../../src/api/auth/index.ts";
 import { SESSION_TTL_MS, SessionStore } from "../../src/api/console/index.ts";
-import { sessionCookie } from "../../src/api/console/session-cookie.ts";
+import { sessionCookieOptions } from "../../src/api/console/session-cookie.ts";
 import { parseConfigText } from "../../src/config/index.ts";
 import { type Mainstay, startMainstay } from "../../src/main.ts";
 import { ManualClock } from "../../src/shared/clock.ts";
 import { KEYS } from "../audit/start-keyed-app.ts";
-import { ADMIN_KEY, queueDrained, signedWebhook, testConfigYaml } from "../support/test-app.ts";
+import { backends, openBackendStore } from "../support/backends.ts";
+import {
+  ADMIN_KEY,
+  auth,
+  queueDrained,
+  signedWebhook,
+  testConfigYaml,
+} from "../support/test-app.ts";
 
 /** The whole server with one key per role and the console served from `dist`. */
 async function startConsoleApp(options: { dist: string; clock?: ManualClock; extraYaml?: string }) {
@@ -46,7 +54,7 @@ async function signIn(app: Mainstay, key: string) {
   assert.equal(res.statusCode, 200, res.body);
   const setCookie = String(res.headers["set-cookie"]);
   return {
-    body: res.json() as { name: string; role: string; csrfToken: string },
+    body: res.json() as { id: string; name: string; role: string; csrfToken: string },
     setCookie,
     cookie: setCookie.split(";")[0]!,
   };
@@ -79,8 +87,8 @@ describe("console sessions and cookie authentication", () => {
 
   it("marks the cookie Secure when the browser came over https", () => {
     // `request.protocol` comes from the TLS socket, which inject cannot fake.
-    const cookie = sessionCookie({ protocol: "https" } as FastifyRequest, "abc", SESSION_TTL_MS);
-    assert.match(cookie, /; Secure$/);
+    const https = sessionCookieOptions({ protocol: "https" } as FastifyRequest, SESSION_TTL_MS);
+    assert.equal(https.secure, true);
   });
 
   it("refuses a wrong key with 401 MS_UNAUTHORIZED and sets no cookie", async () => {
@@ -199,6 +207,76 @@ describe("console sessions and cookie authentication", () => {
     );
   });
 
+  it("lists live sessions to admins only, without cookies or tokens", async () => {
+    const { body, cookie } = await signIn(app, KEYS.agent.key);
+    const viewer = await signIn(app, KEYS.viewer.key);
+    const refused = await app.app.inject({
+      url: "/api/v1/console-sessions",
+      headers: { cookie: viewer.cookie },
+    });
+    assert.equal(refused.statusCode, 403);
+    const list = await app.app.inject({
+      url: `/api/v1/console-sessions?name=${KEYS.agent.name}`,
+      headers: auth,
+    });
+    assert.equal(list.statusCode, 200, list.body);
+    const mine = list.json().data.find((s: { id: string }) => s.id === body.id);
+    assert.equal(mine?.role, "agent");
+    assert.ok(!list.body.includes(cookie.split("=")[1]!) && !list.body.includes(body.csrfToken));
+  });
+
+  it("revokes one session from the API (admin) and refuses its cookie at once", async () => {
+    const { body, cookie } = await signIn(app, KEYS.agent.key);
+    const other = await signIn(app, KEYS.agent.key);
+    const url = `/api/v1/console-sessions/${body.id}`;
+    const byAgent = await app.app.inject({
+      method: "DELETE",
+      url,
+      headers: { cookie, "x-csrf-token": body.csrfToken },
+    });
+    assert.equal(byAgent.statusCode, 403, "revoking needs the admin role");
+    const revoked = await app.app.inject({ method: "DELETE", url, headers: auth });
+    assert.equal(revoked.statusCode, 204, revoked.body);
+    const api = await app.app.inject({ url: "/api/v1/conversations", headers: { cookie } });
+    assert.equal(api.statusCode, 401);
+    assert.equal((await app.app.inject({ method: "DELETE", url, headers: auth })).statusCode, 404);
+    const still = await app.app.inject({
+      url: "/api/v1/conversations",
+      headers: { cookie: other.cookie },
+    });
+    assert.equal(still.statusCode, 200, "the key's other session stays");
+    const audit = await app.store.auditLog.list({ action: "console.session.revoke", limit: 5 });
+    assert.deepEqual(
+      audit.map((e) => [e.actor, e.target]),
+      [["admin", body.id]],
+    );
+  });
+
+  it("revokes every session of a key name", async () => {
+    const a = await signIn(app, KEYS.viewer.key);
+    const b = await signIn(app, KEYS.viewer.key);
+    const kept = await signIn(app, KEYS.agent.key);
+    const res = await app.app.inject({
+      method: "DELETE",
+      url: `/api/v1/console-sessions?name=${KEYS.viewer.name}`,
+      headers: auth,
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.ok(res.json().revoked >= 2);
+    for (const { cookie } of [a, b]) {
+      const gone = await app.app.inject({ url: "/console/session", headers: { cookie } });
+      assert.equal(gone.statusCode, 401);
+    }
+    const who = await app.app.inject({ url: "/console/session", headers: { cookie: kept.cookie } });
+    assert.equal(who.statusCode, 200);
+    const noName = await app.app.inject({
+      method: "DELETE",
+      url: "/api/v1/console-sessions",
+      headers: auth,
+    });
+    assert.equal(noName.statusCode, 400);
+  });
+
   let n = 0;
   async function customerConversation(from: string): Promise<string> {
     const res = await app.app.inject(signedWebhook({ id: `console-${++n}`, from, text: "Hi" }));
@@ -208,14 +286,36 @@ describe("console sessions and cookie authentication", () => {
 });
 
 describe("session store", () => {
-  it("forgets expired sessions when new ones are made", () => {
-    const clock = new ManualClock();
-    const sessions = new SessionStore(clock, 1000);
-    const first = sessions.create({ name: "a", role: "viewer" });
-    clock.advance(1000);
-    sessions.create({ name: "b", role: "viewer" });
-    assert.equal(sessions.get(first.id), undefined);
-  });
+  for (const backend of backends) {
+    it(`${backend.name}: keeps only hashes, sweeps expired sessions, follows the keyring`, async () => {
+      const clock = new ManualClock();
+      const { store, close } = await openBackendStore(backend, clock.now());
+      try {
+        const keyring = apiKeyring(ADMIN_KEY, [KEYS.agent]);
+        const sessions = new SessionStore(store, keyring, clock, 1000);
+        const first = await sessions.create({ name: KEYS.agent.name, role: "agent" });
+        const [row] = await store.consoleSessions.listLive(clock.now());
+        assert.ok(row && !JSON.stringify(row).includes(first.id), "no cookie in the store");
+        assert.ok(!JSON.stringify(row).includes(first.csrfToken), "no CSRF token in the store");
+        assert.equal((await sessions.get(first.id))?.csrfToken, first.csrfToken);
+
+        clock.advance(1000);
+        await sessions.create({ name: KEYS.agent.name, role: "agent" });
+        assert.equal(await sessions.get(first.id), undefined);
+        assert.equal((await store.consoleSessions.listLive(0)).length, 1, "expired row swept");
+
+        // A key no longer in the config signs its sessions out; a changed role applies at once.
+        const later = await sessions.create({ name: KEYS.agent.name, role: "agent" });
+        const without = new SessionStore(store, apiKeyring(ADMIN_KEY, []), clock, 1000);
+        assert.equal(await without.get(later.id), undefined);
+        const demoted = apiKeyring(ADMIN_KEY, [{ ...KEYS.agent, role: "viewer" }]);
+        const viewer = await new SessionStore(store, demoted, clock, 1000).get(later.id);
+        assert.equal(viewer?.principal.role, "viewer");
+      } finally {
+        await close();
+      }
+    });
+  }
 });
 
 describe("console files", () => {

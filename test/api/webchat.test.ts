@@ -1,40 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import WebSocket from "ws";
-import type { ServerFrame } from "../../src/channels/index.ts";
-import { auth, startTestApp, type TestApp } from "../support/test-app.ts";
-
-/** A WebSocket client that queues frames so a test can await them in order. */
-async function connect(url: string) {
-  const socket = new WebSocket(url);
-  const frames: ServerFrame[] = [];
-  const waiters: ((f: ServerFrame) => void)[] = [];
-  socket.on("message", (data) => {
-    const frame = JSON.parse(String(data)) as ServerFrame;
-    const waiter = waiters.shift();
-    if (waiter) waiter(frame);
-    else frames.push(frame);
-  });
-  await new Promise<void>((resolve, reject) => {
-    socket.once("open", () => resolve());
-    socket.once("error", reject);
-  });
-  return {
-    send: (frame: unknown) => socket.send(JSON.stringify(frame)),
-    sendRaw: (data: string) => socket.send(data),
-    next: () =>
-      new Promise<ServerFrame>((resolve) => {
-        const queued = frames.shift();
-        if (queued) resolve(queued);
-        else waiters.push(resolve);
-      }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        socket.once("close", () => resolve());
-        socket.close();
-      }),
-  };
-}
+import { connectChat as connect } from "../support/chat-client.ts";
+import { auth, eventually, startTestApp, type TestApp } from "../support/test-app.ts";
 
 describe("web chat over a real WebSocket", () => {
   let app: TestApp;
@@ -73,15 +40,40 @@ describe("web chat over a real WebSocket", () => {
     assert.equal(reply.type === "message" && reply.message.direction, "outbound");
     await chat.close();
 
+    if (ack.type !== "ack" || reply.type !== "message") return;
+    // Pushed but never acknowledged by the page: the API says sent, not delivered.
+    const statusOf = async (id: string) => {
+      const res = await app.app.inject({
+        url: `/api/v1/conversations/${ack.conversationId}/messages`,
+        headers: auth,
+      });
+      return (res.json().data as { id: string; status: string }[]).find((m) => m.id === id)?.status;
+    };
+    await eventually(
+      async () => ((await statusOf(reply.message.id)) === "sent" ? true : undefined),
+      "the reply marked sent",
+    );
+
     const again = await connect(`${wsBase}?session=${session}`);
     const resumed = await again.next();
     assert.equal(resumed.type, "history");
-    if (resumed.type !== "history" || ack.type !== "ack") return;
+    if (resumed.type !== "history") return;
     assert.equal(resumed.conversationId, ack.conversationId);
     assert.deepEqual(
       resumed.messages.map((m) => m.direction),
       ["inbound", "outbound"],
     );
+    // The unacknowledged reply is pushed again; the page's receipt makes it delivered.
+    const pushed = await again.next();
+    assert.equal(pushed.type === "message" && pushed.message.id, reply.message.id);
+    again.send({ type: "received", id: reply.message.id });
+    await eventually(
+      async () => ((await statusOf(reply.message.id)) === "delivered" ? true : undefined),
+      "the reply marked delivered",
+    );
+    // A receipt naming a message that is not one of this session's replies changes nothing.
+    again.send({ type: "received", id: ack.messageId });
+    assert.equal(((await again.next()) as { code: string }).code, "MS_NOT_FOUND");
     // Resending an unacknowledged frame after a reconnect stores it once.
     again.send({ type: "message", id: "c1", text: "What are your store opening hours?" });
     const dup = await again.next();

@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { cliActor } from "../../src/audit/index.ts";
 import { openStore } from "../../src/store/index.ts";
+import { EXAMPLE_SECRETS_YAML } from "../support/document-agent.ts";
 import { runCliCaptured } from "../support/run-cli.ts";
 import { testConfigYaml } from "../support/test-app.ts";
 
@@ -17,7 +18,12 @@ describe("mainstay audit", () => {
   const local = ["--config", config];
   const actor = cliActor(process.env);
   let head: string;
-  before(() => writeFileSync(config, testConfigYaml({ dataDir: join(dir, "data") })));
+  before(() =>
+    writeFileSync(
+      config,
+      testConfigYaml({ dataDir: join(dir, "data"), extraYaml: EXAMPLE_SECRETS_YAML }),
+    ),
+  );
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   /** Change the configured SQLite database behind Mainstay's back. */

@@ -7,6 +7,7 @@ import { parseConfigText } from "../../src/config/index.ts";
 import { startMainstay } from "../../src/main.ts";
 import type { Clock } from "../../src/shared/clock.ts";
 import type { StoreOptions } from "../../src/store/index.ts";
+import { EXAMPLE_SECRETS_YAML } from "../support/document-agent.ts";
 import { ADMIN_KEY, testConfigYaml } from "../support/test-app.ts";
 
 /** One key per role, as `server.apiKeys` would give them. */
@@ -18,10 +19,13 @@ export const KEYS = {
 
 export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
-/** The whole server (test config, admin key ADMIN_KEY) with `KEYS` configured. */
+/** The whole server (test config, admin key ADMIN_KEY, example secrets) with `KEYS` configured. */
 export async function startKeyedApp(options: { clock?: Clock; store?: StoreOptions } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), "mainstay-keys-"));
-  const loaded = parseConfigText(testConfigYaml({ dataDir }), join(dataDir, "mainstay.yaml"));
+  const loaded = parseConfigText(
+    testConfigYaml({ dataDir, extraYaml: EXAMPLE_SECRETS_YAML }),
+    join(dataDir, "mainstay.yaml"),
+  );
   const server = { ...loaded.config.server, apiKeys: Object.values(KEYS) };
   const app = await startMainstay(
     { ...loaded, config: { ...loaded.config, server } },

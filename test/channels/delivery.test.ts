@@ -88,6 +88,21 @@ describe("delivery handler", () => {
     assert.ok(sent.includes(second.message.id));
   });
 
+  it("defers a send while another instance's hold on the channel lasts", async () => {
+    const { message, job } = await queued();
+    // What an instance sharing this database writes when its send is answered 429.
+    await store.channelHolds.hold("sms", clock.now() + 3000, "HTTP 429", clock.now());
+    await assert.rejects(handler.run(job), (e: unknown) => {
+      assert.ok(e instanceof DeferJobError);
+      assert.equal(e.runAt, clock.now() + 3000);
+      return true;
+    });
+    assert.ok(!sent.includes(message.id));
+    clock.advance(3000);
+    await handler.run(job);
+    assert.ok(sent.includes(message.id));
+  });
+
   it("dead-letters a permanent rejection with the vendor's code, and marks it failed", async () => {
     const { message, job } = await queued();
     failure = new ChannelSendError("HTTP 400", false, { vendorCode: "21211" });

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { EXAMPLE_SECRETS_YAML } from "../support/document-agent.ts";
 import { runCliCaptured as cli } from "../support/run-cli.ts";
 import { testConfigYaml } from "../support/test-app.ts";
 
@@ -16,7 +17,10 @@ describe("mainstay rollout and kill", () => {
   let baseline: string;
   let candidate: string;
   before(async () => {
-    writeFileSync(config, testConfigYaml({ dataDir: join(dir, "data") }));
+    writeFileSync(
+      config,
+      testConfigYaml({ dataDir: join(dir, "data"), extraYaml: EXAMPLE_SECRETS_YAML }),
+    );
     baseline = (await cli(["agents", "push", OPENAI, ...local])).out.split(/[@ ]/)[1]!;
     candidate = (await cli(["agents", "push", ANTHROPIC, ...local])).out.split(/[@ ]/)[1]!;
     await cli(["agents", "activate", `northwind-support@${baseline}`, ...local]);

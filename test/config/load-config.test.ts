@@ -69,6 +69,19 @@ describe("config loading", () => {
     assert.match(message, /\/etc\/mainstay.yaml:11:11: server\.colour: Unrecognized key: "colour"/);
   });
 
+  it("reads secrets from the environment, by a name documents can write", () => {
+    const text = `${base}secrets:\n  openai: \${OPENAI_API_KEY}\n  orders-api: \${ORDERS_TOKEN:-}\n`;
+    const { config } = parseConfigText(text, "/etc/mainstay.yaml", {
+      SECRET: "s".repeat(20),
+      OPENAI_API_KEY: "sk-1",
+    });
+    assert.deepEqual(config.secrets, { openai: "sk-1", "orders-api": "" });
+    assert.equal(
+      problems(`${base}secrets: { OPENAI_API_KEY: x }\n`, { SECRET: "s".repeat(20) }),
+      "/etc/mainstay.yaml:9:28: secrets.OPENAI_API_KEY: a secret's name: lowercase letters, digits, - and _ (documents write it as is)",
+    );
+  });
+
   it("reports unknown channel types, duplicate ids and YAML syntax errors", () => {
     const env = { SECRET: "x".repeat(16) };
     assert.match(

@@ -20,7 +20,7 @@ import {
 
 const agentYaml = (llmUrl: string, ordersUrl: string, prompt: string) => `
 id: support
-provider: { type: openai-compatible, model: gpt-test, baseUrl: ${llmUrl}, apiKeyEnv: TEST_LLM_KEY }
+provider: { type: openai-compatible, model: gpt-test, baseUrl: ${llmUrl}, apiKeySecret: test-llm }
 fallbacks: [{ type: builtin }]
 systemPrompt: ${JSON.stringify(prompt)}
 knowledgeDir: ${JSON.stringify(KNOWLEDGE_DIR)}
@@ -34,7 +34,7 @@ tools:
       type: object
       properties: { order_number: { type: string } }
       required: [order_number]
-    authHeaderEnv: TEST_ORDERS_TOKEN
+    authSecret: orders
   - { type: builtin, name: handoff_to_human }
 limits: { maxToolRounds: 2, timeoutMs: 2000 }
 `;
@@ -78,19 +78,16 @@ describe("an LLM agent from a versioned document, end to end", () => {
     });
     writeFileSync(join(dir, "agent.yaml"), agentYaml(llm.url, ordersUrl, "You are Nora."));
     const yaml = `
-server: { port: 0 }
+server: { port: 0, egress: { allow: ["127.0.0.0/8", "::1", localhost] } }
 storage: { dataDir: ${JSON.stringify(dir)} }
 agent: { type: document, file: ./agent.yaml }
 channels: [{ id: api, type: generic, secret: ${API_SECRET} }]
 prices: { "openai/gpt-test": { inputPerMTok: 2, outputPerMTok: 8 } }
 outbox: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20, pollIntervalMs: 20 }
+secrets: { test-llm: sk-test, orders: orders-token }
 `;
     app = await startMainstay(parseConfigText(yaml, join(dir, "mainstay.yaml")), {
-      env: {
-        MAINSTAY_ADMIN_KEY: ADMIN_KEY,
-        TEST_LLM_KEY: "sk-test",
-        TEST_ORDERS_TOKEN: "orders-token",
-      },
+      env: { MAINSTAY_ADMIN_KEY: ADMIN_KEY },
       logger: pino({ level: "silent" }),
     });
   });

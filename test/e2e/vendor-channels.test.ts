@@ -74,7 +74,7 @@ describe("vendor channels end to end", () => {
         : { status: 200, body: { messages: [{ id: `wamid.out${++n}` }] } },
     );
     const yaml = `
-server: { port: 0, publicUrl: ${PUBLIC_URL} }
+server: { port: 0, publicUrl: ${PUBLIC_URL}, egress: { allow: ["127.0.0.0/8", "::1", localhost] } }
 storage: { dataDir: ${JSON.stringify(dir)} }
 agent: { id: support, type: builtin, knowledgeDir: ${JSON.stringify(KNOWLEDGE_DIR)} }
 channels:

@@ -60,7 +60,7 @@ limits: { timeoutMs: 5000 }
     "test-agent.yaml",
   );
   const agent = buildAgent(document, version, {
-    env: {},
+    secrets: {},
     clock: new ManualClock(),
     random: seededRandom(1),
     baseDir: EXAMPLES,

@@ -117,7 +117,7 @@ describe("traces of one message through the pipeline (built-in agent)", () => {
 
 const agentYaml = (llmUrl: string) => `
 id: support
-provider: { type: openai-compatible, model: gpt-test, baseUrl: ${llmUrl}, apiKeyEnv: TEST_LLM_KEY }
+provider: { type: openai-compatible, model: gpt-test, baseUrl: ${llmUrl}, apiKeySecret: test-llm }
 systemPrompt: You are Nora.
 knowledgeDir: ${JSON.stringify(KNOWLEDGE_DIR)}
 tools:
@@ -134,14 +134,15 @@ async function startLlmApp(
 ) {
   writeFileSync(join(dir, "agent.yaml"), agentYaml(llmUrl));
   const yaml = `
-server: { port: 0 }
+server: { port: 0, egress: { allow: ["127.0.0.0/8", "::1", localhost] } }
 storage: { dataDir: ${JSON.stringify(dir)} }
 agent: { type: document, file: ./agent.yaml }
 channels: [{ id: api, type: generic, secret: ${API_SECRET} }]
 outbox: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20, pollIntervalMs: 20 }
+secrets: { test-llm: sk-test }
 ${extra}`;
   return startMainstay(parseConfigText(yaml, join(dir, "mainstay.yaml")), {
-    env: { MAINSTAY_ADMIN_KEY: ADMIN_KEY, TEST_LLM_KEY: "sk-test" },
+    env: { MAINSTAY_ADMIN_KEY: ADMIN_KEY },
     logger: pino({ level: "silent" }),
     traceExporter: exporter,
   });

@@ -146,6 +146,21 @@ for (const backend of backends) {
       assert.equal(await store.rollouts.liveFor("support"), undefined);
     });
 
+    it("lists rollouts newest first, all agents' or one agent's", async () => {
+      const sales = rollout({ agentId: "sales", state: "completed", createdAt: now + 1 });
+      const billing = rollout({ agentId: "billing", state: "completed", createdAt: now + 2 });
+      await store.rollouts.insert(sales);
+      await store.rollouts.insert(billing);
+      const mine = (list: RolloutRecord[]) =>
+        list.map((r) => r.id).filter((id) => id === sales.id || id === billing.id);
+      assert.deepEqual(mine(await store.rollouts.list()), [billing.id, sales.id]);
+      assert.deepEqual(mine(await store.rollouts.list({ agentId: "sales" })), [sales.id]);
+      assert.deepEqual(
+        (await store.rollouts.list({ agentId: "sales", limit: 1 })).map((r) => r.agentId),
+        ["sales"],
+      );
+    });
+
     it("folds turns into outcomes and returns candidate conversations to the baseline", async () => {
       const r = rollout();
       await store.rollouts.insert(r);

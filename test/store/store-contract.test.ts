@@ -315,5 +315,17 @@ for (const backend of backends) {
       assert.deepEqual(await texts(2), ["three", "four"]);
       assert.deepEqual(await texts(2, ids[3]), ["two", "three"]);
     });
+
+    it("holds a channel until the furthest Retry-After, and lets it go after", async () => {
+      assert.equal(await store.channelHolds.pausedUntil("sms", now), undefined);
+      await store.channelHolds.hold("sms", now + 5000, "HTTP 429", now);
+      // A shorter wait learnt at the same time by another instance does not shorten it.
+      await store.channelHolds.hold("sms", now + 1000, "HTTP 503", now);
+      assert.equal(await store.channelHolds.pausedUntil("sms", now + 4999), now + 5000);
+      assert.equal(await store.channelHolds.pausedUntil("sms", now + 5000), undefined);
+      assert.equal(await store.channelHolds.pausedUntil("email", now), undefined);
+      await store.channelHolds.hold("sms", now + 9000, "HTTP 429", now + 6000);
+      assert.equal(await store.channelHolds.pausedUntil("sms", now + 6000), now + 9000);
+    });
   });
 }

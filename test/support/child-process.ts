@@ -13,8 +13,15 @@ export interface RunningChild {
   exited: Promise<number | string>;
 }
 
-/** Start `mainstay start` as a real child process on port 0, in `dataDir`. */
-export async function startChild(dataDir: string, callbackUrl?: string): Promise<RunningChild> {
+/**
+ * Start `mainstay start` as a real child process on port 0, in `dataDir`; `extra` adds
+ * command-line arguments (`--role worker`) and environment (`DATABASE_URL`).
+ */
+export async function startChild(
+  dataDir: string,
+  callbackUrl?: string,
+  extra: { args?: string[]; env?: NodeJS.ProcessEnv } = {},
+): Promise<RunningChild> {
   const config = join(dataDir, "mainstay.yaml");
   writeFileSync(
     config,
@@ -24,8 +31,14 @@ export async function startChild(dataDir: string, callbackUrl?: string): Promise
       outbox: "{ maxAttempts: 5, baseDelayMs: 50, maxDelayMs: 200, pollIntervalMs: 20 }",
     }),
   );
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, "start", "--config", config], {
-    env: { ...process.env, MAINSTAY_ADMIN_KEY: ADMIN_KEY, MAINSTAY_LOG_LEVEL: "warn" },
+  const args = ["--import", "tsx", CLI, "start", "--config", config, ...(extra.args ?? [])];
+  const child = spawn(process.execPath, args, {
+    env: {
+      ...process.env,
+      MAINSTAY_ADMIN_KEY: ADMIN_KEY,
+      MAINSTAY_LOG_LEVEL: "warn",
+      ...extra.env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -12,14 +12,25 @@ knowledgeDir: ${JSON.stringify(KNOWLEDGE_DIR)}
 systemPrompt: Answer from the knowledge base.
 `;
 
-/** The same agent on an OpenAI-compatible server (the key is in FAKE_LLM_KEY). */
+/** The same agent on an OpenAI-compatible server (the key is the secret `fake-llm`). */
 export const llmDocument = (baseUrl: string, model = "fake-1") => `
 id: support
-provider: { type: openai-compatible, model: ${model}, baseUrl: ${baseUrl}, apiKeyEnv: FAKE_LLM_KEY }
+provider: { type: openai-compatible, model: ${model}, baseUrl: ${baseUrl}, apiKeySecret: fake-llm }
 systemPrompt: Answer the customer.
 `;
 
-/** A test app whose agent is BASELINE_DOCUMENT, pushed and activated at start. */
+/** The secrets examples/agents/*.yaml name, as examples/mainstay.yaml declares them. */
+export const EXAMPLE_SECRETS = {
+  openai: "sk-openai-test",
+  anthropic: "sk-anthropic-test",
+  "northwind-orders": "orders-token-test",
+};
+export const EXAMPLE_SECRETS_YAML = `secrets: ${JSON.stringify(EXAMPLE_SECRETS)}\n`;
+
+/**
+ * A test app whose agent is BASELINE_DOCUMENT, pushed and activated at start. Its config
+ * declares the secret `fake-llm` (sk-test), before any `extraYaml`.
+ */
 export async function startDocumentAgentApp(
   options: StartOptions & { outbox?: string; callbackUrl?: string; extraYaml?: string } = {},
 ) {
@@ -30,8 +41,9 @@ export async function startDocumentAgentApp(
     app = await startTestApp({
       dataDir: dir,
       agent: `{ type: document, file: ${JSON.stringify(join(dir, "support.yaml"))} }`,
-      env: { MAINSTAY_ADMIN_KEY: ADMIN_KEY, FAKE_LLM_KEY: "sk-test" },
+      env: { MAINSTAY_ADMIN_KEY: ADMIN_KEY },
       ...options,
+      extraYaml: `secrets: { fake-llm: sk-test }\n${options.extraYaml ?? ""}`,
     });
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });

@@ -22,9 +22,14 @@ export function testConfigYaml(extra: {
   extraYaml?: string;
   /** The `agent:` setting as flow YAML (default: the built-in example agent). */
   agent?: string;
+  /**
+   * The `limits:` setting as flow YAML. Tests answer each message at once (no coalescing
+   * delay) unless they say otherwise; the other limits keep their defaults.
+   */
+  limits?: string;
 }) {
   return `
-server: { host: 127.0.0.1, port: 0 }
+server: { host: 127.0.0.1, port: 0, egress: { allow: ["127.0.0.0/8", "::1", localhost] } }
 storage: { dataDir: ${JSON.stringify(extra.dataDir)} }
 agent: ${extra.agent ?? `{ id: support, version: "1", type: builtin, knowledgeDir: ${JSON.stringify(extra.knowledgeDir ?? KNOWLEDGE_DIR)} }`}
 channels:
@@ -33,6 +38,7 @@ channels:
     type: generic
     secret: ${API_SECRET}
 ${extra.callbackUrl ? `    callbackUrl: ${extra.callbackUrl}\n` : ""}outbox: ${extra.outbox ?? "{ maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50, pollIntervalMs: 20 }"}
+limits: ${extra.limits ?? "{ coalesceMs: 0 }"}
 ${extra.extraYaml ?? ""}`;
 }
 
@@ -50,6 +56,7 @@ export async function startTestApp(
     knowledgeDir?: string;
     extraYaml?: string;
     agent?: string;
+    limits?: string;
   } & StartOptions = {},
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "mainstay-app-"));

@@ -1,5 +1,6 @@
 import type { HandoffNotifyPayload } from "../../conversations/index.ts";
 import type { JobHandler } from "../../jobs/index.ts";
+import type { EgressFetch } from "../../shared/egress/index.ts";
 import { hmacSha256Hex } from "../../shared/hmac.ts";
 import type { Message, Store } from "../../store/index.ts";
 
@@ -29,7 +30,11 @@ export function handoffSummary(messages: Message[]): string {
  * The `handoff.notify` job: POST the handoff (reason, summary, where to reply) to the team's
  * webhook. It is a job so an unreachable webhook is retried, never lost.
  */
-export function handoffNotifier(store: Store, webhook: HandoffWebhook): JobHandler {
+export function handoffNotifier(
+  store: Store,
+  webhook: HandoffWebhook,
+  send: EgressFetch = fetch,
+): JobHandler {
   return {
     async run(job) {
       const { conversationId, reason } = job.payload as unknown as HandoffNotifyPayload;
@@ -45,7 +50,7 @@ export function handoffNotifier(store: Store, webhook: HandoffWebhook): JobHandl
         summary: handoffSummary(recent),
         reply: `POST /api/v1/conversations/${conversationId}/messages`,
       });
-      const response = await fetch(webhook.url, {
+      const response = await send(webhook.url, {
         method: "POST",
         headers: {
           "content-type": "application/json",

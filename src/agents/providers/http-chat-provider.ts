@@ -1,3 +1,4 @@
+import type { EgressFetch } from "../../shared/egress/index.ts";
 import type { ChatChunk, ChatProvider, ChatRequest, ChatResponse } from "./chat-provider.ts";
 import { guardStream, postToProvider, readJsonBody } from "./provider-http.ts";
 
@@ -7,6 +8,8 @@ export interface ChatApi<Answer> {
   url: string;
   headers: Record<string, string>;
   timeoutMs?: number;
+  /** The server's egress `fetch` (checked addresses, no redirects); default global fetch. */
+  fetch?: EgressFetch;
   toBody(request: ChatRequest): Record<string, unknown>;
   /** Added to the body to ask for an event stream instead of one JSON answer. */
   streamFields: Record<string, unknown>;
@@ -26,6 +29,7 @@ export function createHttpChatProvider<Answer>(api: ChatApi<Answer>): ChatProvid
       url: api.url,
       headers: api.headers,
       timeoutMs: api.timeoutMs,
+      fetch: api.fetch,
       body,
       signal: request.signal,
     });

@@ -1,3 +1,4 @@
+import { type EgressFetch, isEgressRefusal } from "../../shared/egress/index.ts";
 import { ProviderError } from "./chat-provider.ts";
 import { retryAfterMs } from "./retry-after.ts";
 
@@ -8,6 +9,7 @@ export interface ProviderPost {
   body: unknown;
   signal?: AbortSignal;
   timeoutMs?: number;
+  fetch?: EgressFetch;
 }
 
 /**
@@ -20,7 +22,7 @@ export async function postToProvider(post: ProviderPost): Promise<Response> {
   const signals = [post.signal, timeoutSignal(post.timeoutMs)].filter((s) => s !== undefined);
   let response: Response;
   try {
-    response = await fetch(post.url, {
+    response = await (post.fetch ?? fetch)(post.url, {
       method: "POST",
       headers: { "content-type": "application/json", ...post.headers },
       body: JSON.stringify(post.body),
@@ -48,6 +50,16 @@ export function transportError(
       provider,
       retryable: false,
       code: "aborted",
+    });
+  }
+  // A URL the egress policy refuses (a private address, a redirect) stays refused.
+  if (isEgressRefusal(error)) {
+    const cause = (error as Error).cause;
+    const message = (cause instanceof Error ? cause : (error as Error)).message;
+    return new ProviderError(`${provider}: ${message}`, {
+      provider,
+      retryable: false,
+      code: "egress_refused",
     });
   }
   const err = error as Error & { cause?: { code?: string } };

@@ -1,6 +1,8 @@
+import type { EgressFetch } from "../../shared/egress/index.ts";
 import { describeError, MainstayError } from "../../shared/errors.ts";
 import type { Tool } from "./tool.ts";
 import { DEFAULT_MAX_RESULT_BYTES, truncateResult } from "./truncate-result.ts";
+import { fillUrlTemplate, misplacedPlaceholder } from "./url-template.ts";
 
 export type HttpToolMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -10,8 +12,9 @@ export interface HttpToolOptions {
   method: HttpToolMethod;
   /**
    * `https://api.example.com/orders/{{orderId}}`: each `{{arg}}` is replaced by that
-   * argument, URL-encoded. Arguments not in the template go in the query string (GET,
-   * DELETE) or the JSON body (POST, PUT, PATCH).
+   * argument, URL-encoded within its path segment or query value (url-template.ts).
+   * Arguments not in the template go in the query string (GET, DELETE) or the JSON body
+   * (POST, PUT, PATCH).
    */
   url: string;
   /** JSON Schema of the arguments object; `createToolSet` validates every call against it. */
@@ -25,6 +28,8 @@ export interface HttpToolOptions {
   timeoutMs: number;
   /** The response body is cut to this many bytes; defaults to `DEFAULT_MAX_RESULT_BYTES`. */
   maxResultBytes?: number;
+  /** The server's egress `fetch` (checked addresses, no redirects); default global fetch. */
+  fetch?: EgressFetch;
 }
 
 interface HttpRequest {
@@ -33,8 +38,6 @@ interface HttpRequest {
   body?: string;
 }
 
-// As in versions/placeholders.ts, which checks each one names a declared parameter.
-const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 const BODY_METHODS = new Set<HttpToolMethod>(["POST", "PUT", "PATCH"]);
 
 /**
@@ -44,9 +47,11 @@ const BODY_METHODS = new Set<HttpToolMethod>(["POST", "PUT", "PATCH"]);
 export function createHttpTool(options: HttpToolOptions): Tool {
   const { name, description, parameters, method, timeoutMs } = options;
   const maxBytes = options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES;
-  if (!URL.canParse(options.url.replace(PLACEHOLDER, "x"))) {
-    throw new MainstayError("MS_TOOL_INVALID", `tool "${name}": invalid URL ${options.url}`);
+  const misplaced = misplacedPlaceholder(options.url);
+  if (misplaced) {
+    throw new MainstayError("MS_TOOL_INVALID", `tool "${name}": ${misplaced}: ${options.url}`);
   }
+  const send = options.fetch ?? fetch;
   return {
     spec: { name, description, parameters },
     async run(args, ctx) {
@@ -56,7 +61,7 @@ export function createHttpTool(options: HttpToolOptions): Tool {
       const signal = ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout;
       try {
         const { url, headers, body } = request;
-        const response = await fetch(url, { method, headers, body, signal });
+        const response = await send(url, { method, headers, body, signal });
         const text = await readText(response, maxBytes);
         if (response.ok) {
           return { content: truncateResult(text || `(empty, HTTP ${response.status})`, maxBytes) };
@@ -77,17 +82,9 @@ function buildRequest(
   options: HttpToolOptions,
   args: Record<string, unknown>,
 ): HttpRequest | string {
-  const used = new Set<string>();
-  let missing: string | undefined;
-  const url = new URL(
-    options.url.replace(PLACEHOLDER, (_match, key: string) => {
-      used.add(key);
-      const value = args[key];
-      if (value === undefined || value === null) missing ??= key;
-      return encodeURIComponent(toParam(value ?? ""));
-    }),
-  );
-  if (missing) return `invalid arguments: "${missing}" is required (it is part of the URL)`;
+  const filled = fillUrlTemplate(options.url, args);
+  if ("problem" in filled) return `invalid arguments: ${filled.problem}`;
+  const { url, used } = filled;
   const rest = Object.entries(args).filter(([key, v]) => !used.has(key) && v !== undefined);
   const headers: Record<string, string> = {};
   if (options.authHeader) headers[options.authHeader.name] = options.authHeader.value;

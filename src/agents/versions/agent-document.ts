@@ -1,7 +1,10 @@
 import { Ajv } from "ajv";
 import { z } from "zod";
+import { formatPath } from "../../shared/format-path.ts";
 import { parseYamlSource, problemsError, zodProblems } from "../../shared/yaml-source.ts";
+import { misplacedPlaceholder } from "../tools/url-template.ts";
 import { placeholdersIn } from "./placeholders.ts";
+import { secretReferences, undeclaredSecret } from "./secret-references.ts";
 
 const INVALID = "MS_AGENT_INVALID";
 
@@ -10,22 +13,52 @@ const slug = z
   .max(64)
   .regex(/^[a-z0-9][a-z0-9_-]*$/, "lowercase letters, digits, - and _");
 
-/** Documents are stored and shared: they name where a secret is, never the secret. */
-const envName = z
+/**
+ * Documents are stored and shared, and whoever may push one chooses where its requests go:
+ * they name a secret the server's config declares (`secrets:`), never the secret, and
+ * never an environment variable (which would hand them DATABASE_URL or the admin key).
+ */
+export const secretNameSchema = z
   .string()
+  .max(64)
   .regex(
-    /^[A-Z_][A-Z0-9_]*$/,
-    "the name of an environment variable (e.g. OPENAI_API_KEY), not the secret itself",
+    /^[a-z0-9][a-z0-9_-]*$/,
+    "the name of a secret declared under secrets: in mainstay.yaml (lowercase letters, digits, - and _), not the secret itself",
   );
 
+/** Fields of older versions that named environment variables, and what to write instead. */
+const REPLACED_FIELDS = new Map([
+  [
+    "apiKeyEnv",
+    `documents no longer read environment variables: declare secrets.<name>: \${OPENAI_API_KEY} in mainstay.yaml and write apiKeySecret: <name>`,
+  ],
+  [
+    "authHeaderEnv",
+    `documents no longer read environment variables: declare secrets.<name>: \${ORDERS_TOKEN} in mainstay.yaml and write authSecret: <name>`,
+  ],
+]);
+
+/** Unknown keys are refused (`strict`); a replaced field's refusal says what replaces it. */
+const strictWithReplacedFields = {
+  error: (issue: z.core.$ZodRawIssue) => {
+    if (issue.code !== "unrecognized_keys") return undefined;
+    if (!issue.keys.some((key) => REPLACED_FIELDS.has(key))) return undefined;
+    return issue.keys
+      .map((key) => REPLACED_FIELDS.get(key) ?? `Unrecognized key: "${key}"`)
+      .join("; ");
+  },
+};
+
 const providerSchema = z
-  .object({
-    type: z.enum(["openai-compatible", "anthropic", "builtin"]),
-    model: z.string().min(1).optional(),
-    baseUrl: z.url({ protocol: /^https?$/ }).optional(),
-    apiKeyEnv: envName.optional(),
-  })
-  .strict()
+  .strictObject(
+    {
+      type: z.enum(["openai-compatible", "anthropic", "builtin"]),
+      model: z.string().min(1).optional(),
+      baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+      apiKeySecret: secretNameSchema.optional(),
+    },
+    strictWithReplacedFields,
+  )
   .refine((p) => p.type === "builtin" || p.model !== undefined, {
     message: "model is required for openai-compatible and anthropic providers",
     path: ["model"],
@@ -48,22 +81,27 @@ function jsonSchemaProblem(schema: Record<string, unknown>): string | undefined 
 }
 
 const httpToolSchema = z
-  .object({
-    type: z.literal("http"),
-    name: toolName,
-    description: z.string().min(1),
-    method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]),
-    /** `{{arg}}` placeholders are filled (URL-encoded) from the call's arguments. */
-    url: z.string().regex(/^https?:\/\//, "an http:// or https:// URL"),
-    /** JSON Schema of the arguments object the model fills in. */
-    parameters: z.record(z.string(), z.unknown()),
-    authHeaderEnv: envName.optional(),
-    timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
-  })
-  .strict()
+  .strictObject(
+    {
+      type: z.literal("http"),
+      name: toolName,
+      description: z.string().min(1),
+      method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]),
+      /** `{{arg}}` placeholders are filled (URL-encoded) from the call's arguments. */
+      url: z.string().regex(/^https?:\/\//, "an http:// or https:// URL"),
+      /** JSON Schema of the arguments object the model fills in. */
+      parameters: z.record(z.string(), z.unknown()),
+      /** A declared secret, sent as `Authorization: Bearer <value>`. */
+      authSecret: secretNameSchema.optional(),
+      timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+    },
+    strictWithReplacedFields,
+  )
   .superRefine((tool, ctx) => {
     const problem = jsonSchemaProblem(tool.parameters);
     if (problem) ctx.addIssue({ code: "custom", path: ["parameters"], message: problem });
+    const misplaced = misplacedPlaceholder(tool.url);
+    if (misplaced) ctx.addIssue({ code: "custom", path: ["url"], message: misplaced });
     const properties = (tool.parameters["properties"] ?? {}) as Record<string, unknown>;
     for (const name of placeholdersIn(tool.url)) {
       if (!(name in properties)) {
@@ -166,11 +204,32 @@ export type AgentProvider = AgentDocument["provider"];
 /**
  * Parse and validate an agent document. Throws MS_AGENT_INVALID with one line per
  * problem, `file:line:column: field: message`, like mainstay.yaml errors. `${VAR}` is not
- * interpolated: a version must mean the same thing wherever it runs.
+ * interpolated: a version must mean the same thing wherever it runs. With `secrets` (the
+ * names the server's config declares), naming any other secret is a problem too.
  */
-export function parseAgentDocument(text: string, file: string): AgentDocument {
+export function parseAgentDocument(
+  text: string,
+  file: string,
+  options: { secrets?: readonly string[] } = {},
+): AgentDocument {
   const { doc, locate } = parseYamlSource(text, file, INVALID);
   const parsed = agentDocumentSchema.safeParse(doc.toJS());
-  if (parsed.success) return parsed.data;
-  throw problemsError(INVALID, zodProblems(parsed.error, file, locate));
+  if (!parsed.success) throw problemsError(INVALID, zodProblems(parsed.error, file, locate));
+  const { secrets } = options;
+  if (!secrets) return parsed.data;
+  const undeclared = secretReferences(parsed.data).filter((ref) => !secrets.includes(ref.name));
+  if (undeclared.length === 0) return parsed.data;
+  throw problemsError(
+    INVALID,
+    undeclared.map((ref) => {
+      const pos = locate(ref.path);
+      return {
+        file,
+        line: pos?.line,
+        column: pos?.col,
+        path: formatPath(ref.path),
+        message: undeclaredSecret(ref.name, secrets),
+      };
+    }),
+  );
 }

@@ -10,14 +10,15 @@ export interface StoredAgentVersion extends Omit<AgentVersionRecord, "document">
 /**
  * Validate an agent document and store it as a version. Pushing a document equal to a
  * stored one (same content, any layout) stores nothing and returns that version with
- * `created: false`. `expectedId`, when given, must be the document's id.
+ * `created: false`. `expectedId`, when given, must be the document's id. Every secret the
+ * document names must be one of `secrets`, the names the server's config declares.
  */
 export async function pushAgentVersion(
   repos: Repositories,
-  input: { source: string; file: string; expectedId?: string },
+  input: { source: string; file: string; expectedId?: string; secrets: readonly string[] },
   now: number,
 ) {
-  const doc = parseAgentDocument(input.source, input.file);
+  const doc = parseAgentDocument(input.source, input.file, { secrets: input.secrets });
   if (input.expectedId !== undefined && doc.id !== input.expectedId) {
     throw new MainstayError(
       "MS_AGENT_INVALID",

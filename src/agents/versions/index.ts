@@ -4,6 +4,7 @@ export {
   type AgentTool,
   agentDocumentSchema,
   parseAgentDocument,
+  secretNameSchema,
 } from "./agent-document.ts";
 export { agentJsonSchema } from "./agent-json-schema.ts";
 export {
@@ -18,3 +19,4 @@ export { type DocumentChange, diffDocuments, formatDiff } from "./diff-documents
 export { diffSequences, type LineChange } from "./diff-lines.ts";
 export { placeholdersIn, renderPrompt } from "./placeholders.ts";
 export { costOf, type PriceTable, priceTableSchema } from "./price-table.ts";
+export { undeclaredSecret } from "./secret-references.ts";

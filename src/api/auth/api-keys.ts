@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { bearerSecretSchema } from "../../shared/bearer-token.ts";
 import { MainstayError } from "../../shared/errors.ts";
 import { safeEqual } from "../../shared/hmac.ts";
 import type { Principal } from "./principal.ts";
@@ -15,7 +16,7 @@ const apiKeySchema = z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, "1-64 letters, digits, . _ @ -")
       .refine((name) => name !== ADMIN_PRINCIPAL.name, '"admin" names the admin key'),
-    key: z.string().min(24, "use at least 24 characters"),
+    key: bearerSecretSchema.min(24, "use at least 24 characters"),
     role: z.enum(ROLES),
   })
   .strict();
@@ -44,6 +45,8 @@ export type ApiKeyConfig = z.infer<typeof apiKeySchema>;
 export interface ApiKeyring {
   /** The principal whose key `token` is, compared in constant time against every key. */
   identify(token: string): Principal | undefined;
+  /** The principal of the key named `name` in the config as it is now. */
+  named(name: string): Principal | undefined;
 }
 
 const digest = (s: string) => createHash("sha256").update(s).digest("hex");
@@ -70,5 +73,6 @@ export function apiKeyring(adminKey: string, apiKeys: readonly ApiKeyConfig[]): 
       }
       return found;
     },
+    named: (name) => entries.find((e) => e.principal.name === name)?.principal,
   };
 }

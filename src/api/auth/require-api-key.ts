@@ -1,6 +1,7 @@
 import type { FastifyRequest } from "fastify";
+import type { SignInGuard } from "../../limits/index.ts";
+import { bearerToken } from "../../shared/bearer-token.ts";
 import { MainstayError } from "../../shared/errors.ts";
-import { safeEqual } from "../../shared/hmac.ts";
 import type { ApiKeyring } from "./api-keys.ts";
 import type { Principal } from "./principal.ts";
 import { minimumRole, roleAllows } from "./role-rules.ts";
@@ -8,22 +9,39 @@ import { minimumRole, roleAllows } from "./role-rules.ts";
 /** A signed-in browser (the console): who it is, and the token its writes must echo. */
 export interface CookieSession {
   principal: Principal;
-  csrfToken: string;
+  /** Whether `token` is this session's CSRF token (compared in constant time). */
+  csrfMatches(token: string): boolean;
 }
 
 export interface SessionLookup {
-  /** The live session the request's cookie names, if any. */
-  sessionOf(request: FastifyRequest): CookieSession | undefined;
+  /** The live session the request's cookie names, if any (read from the store). */
+  sessionOf(request: FastifyRequest): Promise<CookieSession | undefined>;
 }
 
 /** Methods that change nothing, so a cross-site request cannot do harm with them. */
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-function bearerPrincipal(keyring: ApiKeyring, header: string): Principal {
-  const [scheme, token] = header.split(" ", 2);
-  const principal =
-    scheme?.toLowerCase() === "bearer" && token ? keyring.identify(token) : undefined;
-  if (!principal) throw new MainstayError("MS_UNAUTHORIZED", "invalid API key", 401);
+async function bearerPrincipal(
+  keyring: ApiKeyring,
+  header: string,
+  address: string,
+  guard?: SignInGuard,
+): Promise<Principal> {
+  const token = bearerToken(header);
+  if (token === undefined) {
+    throw new MainstayError(
+      "MS_UNAUTHORIZED",
+      "malformed Authorization header; send `Authorization: Bearer <API key>` (one space, nothing after the key)",
+      401,
+    );
+  }
+  // A locked-out address or key prefix is refused before the key is even compared.
+  await guard?.check(address, token);
+  const principal = keyring.identify(token);
+  if (!principal) {
+    await guard?.failed(address, token);
+    throw new MainstayError("MS_UNAUTHORIZED", "invalid API key", 401);
+  }
   return principal;
 }
 
@@ -42,7 +60,7 @@ function sessionPrincipal(request: FastifyRequest, session?: CookieSession): Pri
   }
   if (!SAFE_METHODS.has(request.method)) {
     const sent = request.headers["x-csrf-token"];
-    if (typeof sent !== "string" || !safeEqual(sent, session.csrfToken)) {
+    if (typeof sent !== "string" || !session.csrfMatches(sent)) {
       throw new MainstayError(
         "MS_CSRF",
         "missing or wrong X-CSRF-Token header; send the csrfToken the console session returned",
@@ -56,14 +74,14 @@ function sessionPrincipal(request: FastifyRequest, session?: CookieSession): Pri
 /**
  * `onRequest` hook: `Authorization: Bearer <key>` or a console session cookie names the
  * principal (401 otherwise), whose role must reach the route's minimum (403 otherwise,
- * naming the role needed).
+ * naming the role needed). Wrong keys count against `guard`'s lock-outs (429).
  */
-export function requireApiKey(keyring: ApiKeyring, sessions?: SessionLookup) {
+export function requireApiKey(keyring: ApiKeyring, sessions?: SessionLookup, guard?: SignInGuard) {
   return async (request: FastifyRequest) => {
     const header = request.headers.authorization;
     const principal = header
-      ? bearerPrincipal(keyring, header)
-      : sessionPrincipal(request, sessions?.sessionOf(request));
+      ? await bearerPrincipal(keyring, header, request.ip, guard)
+      : sessionPrincipal(request, await sessions?.sessionOf(request));
     const route = request.routeOptions.url ?? request.url;
     const needed = minimumRole(request.method, route);
     if (!roleAllows(principal.role, needed)) {

@@ -11,6 +11,8 @@ type Rule = readonly [method: string, route: string, role: Role];
  * and record feedback.
  */
 const RULES: readonly Rule[] = [
+  // Who is signed in, and the ids that revoke them: before the catch-all GET rule.
+  ["GET", "/api/v1/console-sessions", "admin"],
   ["GET", "/api/v1/*", "viewer"],
   ["POST", "/api/v1/conversations/:id/messages", "agent"],
   ["POST", "/api/v1/conversations/:id/handoff", "agent"],

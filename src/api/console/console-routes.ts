@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import type { SignInGuard } from "../../limits/index.ts";
 import type { ApiKeyring } from "../auth/index.ts";
 import { consoleFiles } from "./console-files.ts";
 import { sessionRoutes } from "./session-routes.ts";
@@ -7,9 +8,13 @@ import type { SessionStore } from "./session-store.ts";
 /** The operator console: its files, sign-in, and `/` leading to it (docs/console.md). */
 export async function consoleRoutes(
   app: FastifyInstance,
-  opts: { keyring: ApiKeyring; sessions: SessionStore; dist: string },
+  opts: { keyring: ApiKeyring; sessions: SessionStore; dist: string; signIn?: SignInGuard },
 ) {
   app.get("/", (_request, reply) => reply.redirect("/console", 302));
-  await app.register(sessionRoutes, { keyring: opts.keyring, sessions: opts.sessions });
+  await app.register(sessionRoutes, {
+    keyring: opts.keyring,
+    sessions: opts.sessions,
+    signIn: opts.signIn,
+  });
   await app.register(consoleFiles, { dist: opts.dist });
 }

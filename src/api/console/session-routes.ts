@@ -1,17 +1,20 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import type { SignInGuard } from "../../limits/index.ts";
 import { MainstayError } from "../../shared/errors.ts";
 import { parseInput } from "../../shared/parse-input.ts";
-import type { ApiKeyring, CookieSession } from "../auth/index.ts";
-import { readCookie, SESSION_COOKIE, sessionCookie } from "./session-cookie.ts";
-import type { SessionStore } from "./session-store.ts";
+import type { ApiKeyring, Principal } from "../auth/index.ts";
+import { SESSION_COOKIE, sessionCookieOptions } from "./session-cookie.ts";
+import { type SessionStore, sessionIdOf } from "./session-store.ts";
 
 const signInBody = z.object({ key: z.string().min(1).max(1000) }).strict();
 
-const sessionView = (session: CookieSession) => ({
-  name: session.principal.name,
-  role: session.principal.role,
-  csrfToken: session.csrfToken,
+/** `id` names the session in `/api/v1/console-sessions` (so it can be revoked there). */
+const sessionView = (id: string, principal: Principal, csrfToken: string) => ({
+  id: sessionIdOf(id),
+  name: principal.name,
+  role: principal.role,
+  csrfToken,
 });
 
 const signedOut = () =>
@@ -24,32 +27,37 @@ const signedOut = () =>
 /** Sign in to the console with an API key, see who is signed in, sign out. */
 export async function sessionRoutes(
   app: FastifyInstance,
-  opts: { keyring: ApiKeyring; sessions: SessionStore },
+  opts: { keyring: ApiKeyring; sessions: SessionStore; signIn?: SignInGuard },
 ) {
-  const { keyring, sessions } = opts;
-  const setCookie = (request: FastifyRequest, reply: FastifyReply, id: string | undefined) =>
-    reply.header("set-cookie", sessionCookie(request, id, sessions.ttlMs));
+  const { keyring, sessions, signIn } = opts;
 
   app.post("/console/session", async (request, reply) => {
     const { key } = parseInput(signInBody, request.body, "body");
+    // A locked-out address or key prefix is refused before the key is even compared.
+    await signIn?.check(request.ip, key);
     const principal = keyring.identify(key);
-    if (!principal) throw new MainstayError("MS_UNAUTHORIZED", "invalid API key", 401);
-    const { id, session } = sessions.create(principal);
+    if (!principal) {
+      await signIn?.failed(request.ip, key);
+      throw new MainstayError("MS_UNAUTHORIZED", "invalid API key", 401);
+    }
+    await signIn?.succeeded(key);
+    const { id, csrfToken } = await sessions.create(principal);
     request.log.info({ principal: principal.name }, "console sign-in");
-    setCookie(request, reply, id);
-    return sessionView(session);
+    reply.setCookie(SESSION_COOKIE, id, sessionCookieOptions(request, sessions.ttlMs));
+    return sessionView(id, principal, csrfToken);
   });
 
   app.get("/console/session", async (request) => {
-    const session = sessions.sessionOf(request);
-    if (!session) throw signedOut();
-    return sessionView(session);
+    const id = request.cookies[SESSION_COOKIE];
+    const session = id ? await sessions.get(id) : undefined;
+    if (!id || !session) throw signedOut();
+    return sessionView(id, session.principal, session.csrfToken);
   });
 
   app.delete("/console/session", async (request, reply) => {
-    const id = readCookie(request.headers.cookie, SESSION_COOKIE);
-    if (id !== undefined) sessions.delete(id);
-    setCookie(request, reply, undefined);
+    const id = request.cookies[SESSION_COOKIE];
+    if (id) await sessions.revoke(id);
+    reply.setCookie(SESSION_COOKIE, "", sessionCookieOptions(request, 0));
     return reply.status(204).send();
   });
 }

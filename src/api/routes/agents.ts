@@ -27,9 +27,15 @@ const diffParams = z.object({ id: agentId, version, other: version });
 const pushBody = z.object({ document: z.string().min(1) });
 const activateBody = z.object({ version });
 
-/** Versioned agent documents: push, list, read, diff, and choose the active version. */
-export async function agentRoutes(app: FastifyInstance, opts: { store: Store; clock: Clock }) {
-  const { store, clock } = opts;
+/**
+ * Versioned agent documents: push, list, read, diff, and choose the active version.
+ * `secrets` are the names the config declares (`secrets:`), the only ones a document may name.
+ */
+export async function agentRoutes(
+  app: FastifyInstance,
+  opts: { store: Store; clock: Clock; secrets: readonly string[] },
+) {
+  const { store, clock, secrets } = opts;
 
   app.post("/api/v1/agents/:id/versions", async (request, reply) => {
     const { id } = parseInput(idParams, request.params, "params");
@@ -39,7 +45,7 @@ export async function agentRoutes(app: FastifyInstance, opts: { store: Store; cl
     const pushed = await store.transaction(async (tx) => {
       const result = await pushAgentVersion(
         tx,
-        { source: document, file: "body.document", expectedId: id },
+        { source: document, file: "body.document", expectedId: id, secrets },
         now,
       );
       // Pushing stored content again changes nothing, so it is not recorded.

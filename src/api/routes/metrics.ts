@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { bearerToken } from "../../shared/bearer-token.ts";
 import { MainstayError } from "../../shared/errors.ts";
 import { safeEqual } from "../../shared/hmac.ts";
 
@@ -19,7 +20,8 @@ export async function metricsRoutes(
 ) {
   const { exposition, token } = opts;
   app.get("/metrics", async (request, reply) => {
-    if (token !== undefined && !safeEqual(request.headers.authorization ?? "", `Bearer ${token}`)) {
+    const sent = bearerToken(request.headers.authorization);
+    if (token !== undefined && (sent === undefined || !safeEqual(sent, token))) {
       throw new MainstayError(
         "MS_UNAUTHORIZED",
         "send `Authorization: Bearer <telemetry.metrics.token>`",

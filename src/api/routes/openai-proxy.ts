@@ -20,7 +20,9 @@ import {
   screenCompletion,
   screenRequest,
 } from "../../proxy/index.ts";
+import { bearerToken } from "../../shared/bearer-token.ts";
 import type { Clock } from "../../shared/clock.ts";
+import type { EgressFetch } from "../../shared/egress/index.ts";
 import { isMainstayError, type MainstayError } from "../../shared/errors.ts";
 import { safeEqual } from "../../shared/hmac.ts";
 
@@ -30,6 +32,8 @@ export interface OpenAIProxyOptions {
   config: ProxyConfig;
   adminKey: string;
   clock: Clock;
+  /** The server's egress `fetch` for the upstream call; default global fetch. */
+  fetch?: EgressFetch;
 }
 
 /** What one request needs besides its body: who called, when, and how to record it. */
@@ -71,9 +75,12 @@ export async function openaiProxyRoutes(
       );
   });
   app.addHook("onRequest", async (request, reply) => {
-    const token = bearerToken(request);
+    const token = bearerToken(request.headers.authorization);
     if (token === undefined || !safeEqual(token, opts.adminKey)) {
-      const message = "invalid API key: use a Mainstay API key as the OpenAI API key";
+      const message =
+        token === undefined
+          ? "malformed Authorization header; send `Authorization: Bearer <Mainstay API key>` (one space, nothing after the key)"
+          : "invalid API key: use a Mainstay API key as the OpenAI API key";
       return reply.code(401).send(openAIError(message, "invalid_request_error", "invalid_api_key"));
     }
   });
@@ -94,7 +101,7 @@ export async function openaiProxyRoutes(
         .send(openAIError(message, "invalid_request_error", "unsupported_parameter"));
     }
     const screened = screenRequest(body, guard.check);
-    const caller = callerAddress(body, bearerToken(request)!);
+    const caller = callerAddress(body, bearerToken(request.headers.authorization)!);
     const turn: Turn = {
       request,
       reply,
@@ -115,14 +122,19 @@ export async function openaiProxyRoutes(
       await turn.record({ error: { status: 400, ...errorFields(refusal) } });
       return reply.code(400).send(refusal);
     }
-    return forward(turn, screened.body, config, clock);
+    return forward(turn, screened.body, opts);
   });
 }
 
-async function forward(turn: Turn, body: ChatRequest, config: ProxyConfig, clock: Clock) {
+async function forward(
+  turn: Turn,
+  body: ChatRequest,
+  opts: Pick<OpenAIProxyOptions, "config" | "clock" | "fetch">,
+) {
   const { reply, record } = turn;
+  const { config, clock } = opts;
   const started = clock.now();
-  const upstream = await callUpstream(config, body, clientGone(reply));
+  const upstream = await callUpstream(config, body, clientGone(reply), opts.fetch);
   if (upstream.kind === "failed") {
     await record({ error: { status: upstream.status, ...errorFields(upstream.body) } });
     return reply.code(upstream.status).send(upstream.body);
@@ -198,10 +210,6 @@ function relayStream(
     .header("content-type", "text/event-stream; charset=utf-8")
     .header("cache-control", "no-cache")
     .send(Readable.from(frames()));
-}
-
-function bearerToken(request: FastifyRequest): string | undefined {
-  return /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? "")?.[1];
 }
 
 /** Aborts when the client disconnects before its answer was written. */

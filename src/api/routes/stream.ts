@@ -17,7 +17,7 @@ const frame = (event: string, data: unknown) =>
 
 /**
  * `GET /api/v1/stream`: Server-Sent Events (WHATWG HTML, section 9.2) telling the console
- * which conversations changed on this instance, and a ping so proxies keep the connection.
+ * which conversations changed on any instance, and a ping so proxies keep the connection.
  */
 export async function streamRoutes(
   app: FastifyInstance,

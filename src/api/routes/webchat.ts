@@ -3,16 +3,17 @@ import type { WebSocket } from "ws";
 import { z } from "zod";
 import {
   type Channel,
-  type ChatMessageView,
+  chatView,
   isWebchatChannel,
   type ServerFrame,
   type WebchatChannel,
+  type WebchatRelay,
 } from "../../channels/index.ts";
 import { renderChatPage } from "../../channels/webchat/chat-page.ts";
 import { type ConversationService, recordFeedback } from "../../conversations/index.ts";
+import type { RateLimit } from "../../limits/index.ts";
 import type { Intake } from "../../monitoring/index.ts";
-import { MainstayError } from "../../shared/errors.ts";
-import type { Message } from "../../store/index.ts";
+import { isMainstayError, MainstayError } from "../../shared/errors.ts";
 
 const clientFrame = z.discriminatedUnion("type", [
   z.object({
@@ -23,27 +24,37 @@ const clientFrame = z.discriminatedUnion("type", [
   }),
   /** The customer rates the conversation (a rollout signal). */
   z.object({ type: z.literal("feedback"), thumbs: z.enum(["up", "down"]) }),
+  /** The page shows reply `id`: only now does it count as delivered. */
+  z.object({ type: z.literal("received"), id: z.string().min(1).max(100) }),
 ]);
 
 const SESSION = /^[A-Za-z0-9_-]{16,128}$/;
 
-const view = (m: Message): ChatMessageView => ({
-  id: m.id,
-  direction: m.direction,
-  text: m.text,
-  createdAt: m.createdAt,
-});
+/** Frames read but not yet handled, per socket: a client sending faster is cut off. */
+const MAX_PENDING_FRAMES = 50;
+
+/** What one client address may open: sockets at once here, new sessions over time. */
+export interface WebchatLimits {
+  sessions: RateLimit;
+  socketsPerAddress: number;
+  /** Told of every refusal (metrics). */
+  onLimited?: (limit: string) => void;
+}
 
 export async function webchatRoutes(
   app: FastifyInstance,
   opts: {
     channels: ReadonlyMap<string, Channel>;
     service: ConversationService;
+    relay: WebchatRelay;
     /** Wraps storing each frame's message (metrics, traces). */
     intake: Intake;
+    limits?: WebchatLimits;
   },
 ) {
-  const { channels, service } = opts;
+  const { channels, service, relay, limits } = opts;
+  // Open sockets are this process's own, so they are counted here (per instance).
+  const openSockets = new Map<string, number>();
   const find = (channelId: string): WebchatChannel => {
     const channel = channels.get(channelId);
     if (!channel || !isWebchatChannel(channel)) {
@@ -74,16 +85,50 @@ export async function webchatRoutes(
     if (!SESSION.test(session)) {
       return fail("MS_BAD_REQUEST", "query.session: 16-128 letters, digits, - or _");
     }
-    const detach = channel.attach(session, socket);
-    socket.on("close", detach);
-
-    // Frames are handled one after another so a customer's messages keep their order.
-    let queue: Promise<void> = sendHistory();
-    socket.on("message", (data) => {
-      queue = queue.then(() => handleFrame(String(data)));
+    const address = request.ip;
+    const open = openSockets.get(address) ?? 0;
+    if (limits && open >= limits.socketsPerAddress) {
+      limits.onLimited?.("webchat.sockets");
+      return fail("MS_RATE_LIMITED", `at most ${limits.socketsPerAddress} open chats per address`);
+    }
+    openSockets.set(address, open + 1);
+    const detach = relay.attach(channelId, session, socket);
+    socket.on("close", () => {
+      detach();
+      const left = (openSockets.get(address) ?? 1) - 1;
+      if (left > 0) openSockets.set(address, left);
+      else openSockets.delete(address);
     });
 
-    async function sendHistory() {
+    // Frames are handled one after another so a customer's messages keep their order.
+    let pending = 0;
+    let queue: Promise<void> = admitSession().then((ok) => (ok ? resume() : undefined));
+    socket.on("message", (data) => {
+      if (++pending > MAX_PENDING_FRAMES) return fail("MS_RATE_LIMITED", "too many frames at once");
+      queue = queue.then(async () => {
+        await handleFrame(String(data));
+        pending--;
+      });
+    });
+
+    /** A session this address has not used before counts against its new-session limit. */
+    async function admitSession(): Promise<boolean> {
+      if (!limits) return true;
+      try {
+        if (await service.store.contacts.findIdentity("webchat", session)) return true;
+        const verdict = await limits.sessions.take(address);
+        if (verdict.ok) return true;
+        limits.onLimited?.(verdict.limit);
+        fail("MS_RATE_LIMITED", "too many new chats from this address; try again later");
+      } catch (e) {
+        request.log.error({ err: e }, "web chat session check failed");
+        fail("MS_INTERNAL", "could not open the chat");
+      }
+      return false;
+    }
+
+    /** The conversation so far, then the replies no socket acknowledged yet, pushed again. */
+    async function resume() {
       try {
         const conversation = await findConversation();
         const messages = conversation
@@ -92,8 +137,9 @@ export async function webchatRoutes(
         send({
           type: "history",
           conversationId: conversation?.id ?? null,
-          messages: messages.map(view),
+          messages: messages.map(chatView),
         });
+        if (conversation) await relay.pushPending(channelId, session, conversation.id);
       } catch (e) {
         request.log.error({ err: e }, "web chat history failed");
         send({ type: "error", code: "MS_INTERNAL", message: "could not load the conversation" });
@@ -122,6 +168,7 @@ export async function webchatRoutes(
         });
       }
       if (frame.data.type === "feedback") return feedback(frame.data.thumbs);
+      if (frame.data.type === "received") return received(frame.data.id);
       const { id, text } = frame.data;
       try {
         const stored = await opts.intake(channel as WebchatChannel, async () => ({
@@ -142,8 +189,29 @@ export async function webchatRoutes(
           conversationId: accepted.conversationId,
         });
       } catch (e) {
+        if (isMainstayError(e) && e.code === "MS_RATE_LIMITED") {
+          // The page keeps the line and sends it again after the delay.
+          const { retryAfterSeconds } = e.details as { retryAfterSeconds: number };
+          return send({
+            type: "error",
+            code: e.code,
+            message: e.message,
+            clientId: id,
+            retryAfterMs: retryAfterSeconds * 1000,
+          });
+        }
         request.log.error({ err: e }, "web chat message failed");
         send({ type: "error", code: "MS_INTERNAL", message: "message not stored; send it again" });
+      }
+    }
+
+    async function received(messageId: string) {
+      try {
+        if (await relay.acknowledge(channelId, session, messageId)) return;
+        send({ type: "error", code: "MS_NOT_FOUND", message: `no reply ${messageId} here` });
+      } catch (e) {
+        // The reply stays unacknowledged and is pushed again on the next connect.
+        request.log.error({ err: e, messageId }, "web chat receipt failed");
       }
     }
 

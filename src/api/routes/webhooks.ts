@@ -3,6 +3,7 @@ import type { Channel, WebhookResponse } from "../../channels/index.ts";
 import type { ConversationService } from "../../conversations/index.ts";
 import type { Intake } from "../../monitoring/index.ts";
 import { MainstayError } from "../../shared/errors.ts";
+import { storeWebhookCall } from "./store-webhook-call.ts";
 
 export interface WebhookRouteOptions {
   channels: ReadonlyMap<string, Channel>;
@@ -17,7 +18,7 @@ export interface WebhookRouteOptions {
 /**
  * `POST /webhooks/:channelId`: the vendor's raw bytes go to the channel, which verifies
  * the signature and parses them; messages are stored (deduplicated) before answering, so
- * a 2xx means nothing can be lost.
+ * a 2xx means nothing can be lost, and anything else asks the vendor to send the call again.
  */
 export async function webhookRoutes(app: FastifyInstance, opts: WebhookRouteOptions) {
   const { channels, service } = opts;
@@ -47,12 +48,7 @@ export async function webhookRoutes(app: FastifyInstance, opts: WebhookRouteOpti
         headers: request.headers,
         rawBody,
       });
-      const accepted = [];
-      for (const message of parsed.messages) {
-        accepted.push(await service.receive(channel, message));
-      }
-      for (const status of parsed.statuses) await service.applyStatus(channel.id, status);
-      return { accepted, statuses: parsed.statuses };
+      return storeWebhookCall(service, channel, parsed, request.log);
     });
     return send(reply, channel.webhookResponse?.(accepted) ?? { status: 204, body: undefined });
   });

@@ -2,9 +2,8 @@ import nodemailer from "nodemailer";
 import { z } from "zod";
 import { configNumber } from "../../shared/config-number.ts";
 import { acceptedResponse } from "../accepted-response.ts";
-import { verifySha256Body } from "../body-signature.ts";
-import type { Channel, ChannelDefinition, OutboundMessage, WebhookRequest } from "../channel.ts";
-import { SIGNATURE_HEADER } from "../generic/generic-channel.ts";
+import type { Channel, ChannelDefinition, OutboundMessage } from "../channel.ts";
+import { replayWindowFields, verifyGenericSignature } from "../generic/generic-signature.ts";
 import { parseInboundEmail } from "./parse-inbound-email.ts";
 import { sendEmail } from "./send-email.ts";
 
@@ -23,25 +22,15 @@ const configSchema = z
     /** Subject of a reply when the thread's subject is not known. */
     subject: z.string().min(1).default("Re: your message"),
     sendTimeoutMs: configNumber(z.number().int().positive()).default(15_000),
+    ...replayWindowFields,
   })
   .strict();
-
-export type EmailChannelConfig = z.infer<typeof configSchema>;
 
 /** The domain of `addr@domain` or `Name <addr@domain>`, lower-cased. */
 function domainOf(from: string): string | undefined {
   const match = /^(?:[^<>]*<([^\s<>@]+@[^\s<>@]+)>|([^\s<>@]+@[^\s<>@]+))$/.exec(from.trim());
   const address = match?.[1] ?? match?.[2];
   return address?.slice(address.indexOf("@") + 1).toLowerCase();
-}
-
-function verify(config: EmailChannelConfig, request: WebhookRequest): void {
-  verifySha256Body(request, {
-    header: SIGNATURE_HEADER,
-    label: "X-Mainstay-Signature",
-    secret: config.inboundSecret,
-    hint: "sign the raw message with the inboundSecret",
-  });
 }
 
 /**
@@ -73,9 +62,14 @@ export const emailChannel: ChannelDefinition<typeof configSchema> = {
       id: config.id,
       type: "email",
       async handleWebhook(request) {
-        verify(config, request);
+        const nonce = verifyGenericSignature(request, {
+          ...config,
+          secret: config.inboundSecret,
+          secretName: "inboundSecret",
+          now: deps.clock.now(),
+        });
         const message = await parseInboundEmail(request.rawBody);
-        return { messages: message ? [message] : [], statuses: [] };
+        return { messages: message ? [message] : [], statuses: [], ...(nonce ? { nonce } : {}) };
       },
       // No message: an automatic email (out-of-office, bounce) that is not answered.
       webhookResponse: acceptedResponse,

@@ -1,13 +1,17 @@
 import { z } from "zod";
 import { configNumber } from "../../shared/config-number.ts";
+import type { EgressFetch } from "../../shared/egress/index.ts";
 import { parseInput } from "../../shared/parse-input.ts";
 import { acceptedResponse } from "../accepted-response.ts";
-import { signSha256Body, verifySha256Body } from "../body-signature.ts";
 import type { Channel, ChannelDefinition, OutboundMessage, WebhookRequest } from "../channel.ts";
 import { jsonBody } from "../json-body.ts";
 import { vendorRequest } from "../vendor-request.ts";
-
-export const SIGNATURE_HEADER = "x-mainstay-signature";
+import {
+  replayWindowFields,
+  SIGNATURE_HEADER,
+  signGenericBody,
+  verifyGenericSignature,
+} from "./generic-signature.ts";
 
 const configSchema = z
   .object({
@@ -18,6 +22,7 @@ const configSchema = z
     /** Where replies are POSTed; without it they are only read through the API. */
     callbackUrl: z.url().optional(),
     callbackTimeoutMs: configNumber(z.number().int().positive()).default(10_000),
+    ...replayWindowFields,
   })
   .strict();
 
@@ -32,18 +37,6 @@ const inboundSchema = z
   })
   .strict();
 
-/** `sha256=<hex HMAC-SHA256 of the raw body>`, the header value for a body. */
-export const signGenericBody = signSha256Body;
-
-function verify(config: GenericChannelConfig, request: WebhookRequest): void {
-  verifySha256Body(request, {
-    header: SIGNATURE_HEADER,
-    label: "X-Mainstay-Signature",
-    secret: config.secret,
-    hint: "sign the raw body with the channel secret",
-  });
-}
-
 function parse(request: WebhookRequest) {
   return parseInput(inboundSchema, jsonBody(request.rawBody));
 }
@@ -52,6 +45,7 @@ async function postCallback(
   config: GenericChannelConfig,
   message: OutboundMessage,
   signal: AbortSignal,
+  fetch: EgressFetch | undefined,
 ) {
   const body = JSON.stringify({
     id: message.id,
@@ -70,6 +64,7 @@ async function postCallback(
     signal: AbortSignal.any([signal, AbortSignal.timeout(config.callbackTimeoutMs)]),
     errorCode: (b) =>
       typeof b === "object" && b !== null && "code" in b ? String(b.code) : undefined,
+    fetch,
   });
 }
 
@@ -77,12 +72,18 @@ async function postCallback(
 export const genericChannel: ChannelDefinition<typeof configSchema> = {
   type: "generic",
   configSchema,
-  create(config): Channel {
+  create(config, deps): Channel {
     return {
       id: config.id,
       type: "generic",
+      // Senders are told to retry a 429 after its Retry-After (docs/channels.md).
+      retriesRefused: true,
       handleWebhook(request) {
-        verify(config, request);
+        const nonce = verifyGenericSignature(request, {
+          ...config,
+          secretName: "channel secret",
+          now: deps.clock.now(),
+        });
         const body = parse(request);
         return {
           messages: [
@@ -94,11 +95,12 @@ export const genericChannel: ChannelDefinition<typeof configSchema> = {
             },
           ],
           statuses: [],
+          ...(nonce ? { nonce } : {}),
         };
       },
       webhookResponse: acceptedResponse,
       async send(message, signal) {
-        if (config.callbackUrl) await postCallback(config, message, signal);
+        if (config.callbackUrl) await postCallback(config, message, signal, deps.fetch);
         return {};
       },
     };

@@ -59,6 +59,7 @@ export const sinchChannel: ChannelDefinition<typeof sinchConfigSchema> = {
       keyId: config.keyId,
       keySecret: config.keySecret,
       clock: deps.clock,
+      fetch: deps.fetch,
     });
     const logger = deps.logger.child({ channel: config.id });
     /** Answer on the channel the customer last wrote on; `channel` when it is unknown. */
@@ -72,13 +73,15 @@ export const sinchChannel: ChannelDefinition<typeof sinchConfigSchema> = {
     return {
       id: config.id,
       type: "sinch",
+      // Sinch retries callbacks answered 429 or 5xx, backing off (Sinch webhook docs).
+      retriesRefused: true,
       handleWebhook(request) {
-        verifySinchSignature(request, {
+        const nonce = verifySinchSignature(request, {
           webhookSecret: config.webhookSecret,
           maxClockSkewSeconds: config.maxClockSkewSeconds,
           now: deps.clock.now(),
         });
-        return parseSinchCallback(request.rawBody, logger);
+        return { ...parseSinchCallback(request.rawBody, logger), nonce };
       },
       async send(message, signal) {
         if (message.attachments.length > 1) {
@@ -105,6 +108,7 @@ export const sinchChannel: ChannelDefinition<typeof sinchConfigSchema> = {
             body,
             signal,
             errorCode: sinchErrorCode,
+            fetch: deps.fetch,
           });
         } catch (e) {
           if (!isUnauthorized(e)) throw e;

@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { MainstayError } from "../../shared/errors.ts";
 import { safeEqual } from "../../shared/hmac.ts";
-import type { WebhookRequest } from "../channel.ts";
+import type { SignedNonce, WebhookRequest } from "../channel.ts";
 
 const SIGNATURE = "x-sinch-webhook-signature";
 const NONCE = "x-sinch-webhook-signature-nonce";
@@ -18,9 +18,13 @@ export interface SinchSignatureOptions {
 /**
  * Conversation API callback signature ("Validating Callbacks" in Sinch's callback docs):
  * base64 HMAC-SHA256 of `<raw body>.<nonce>.<timestamp>` keyed with the webhook secret,
- * timestamp in seconds. Throws MainstayError (401) unless the request passes.
+ * timestamp in seconds. Throws MainstayError (401) unless the request passes; returns the
+ * nonce, which the route accepts once while the timestamp is within `maxClockSkewSeconds`.
  */
-export function verifySinchSignature(request: WebhookRequest, options: SinchSignatureOptions) {
+export function verifySinchSignature(
+  request: WebhookRequest,
+  options: SinchSignatureOptions,
+): SignedNonce {
   const signature = header(request, SIGNATURE);
   const nonce = header(request, NONCE);
   const timestamp = header(request, TIMESTAMP);
@@ -56,6 +60,7 @@ export function verifySinchSignature(request: WebhookRequest, options: SinchSign
       401,
     );
   }
+  return { value: nonce, expiresAt: (Number(timestamp) + options.maxClockSkewSeconds + 1) * 1000 };
 }
 
 function header(request: WebhookRequest, name: string): string | undefined {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Clock } from "../../shared/clock.ts";
+import type { EgressFetch } from "../../shared/egress/index.ts";
 import { ChannelSendError } from "../channel.ts";
 import { vendorRequest } from "../vendor-request.ts";
 
@@ -17,6 +18,7 @@ export interface SinchTokenOptions {
   keyId: string;
   keySecret: string;
   clock: Clock;
+  fetch?: EgressFetch;
 }
 
 export interface SinchTokenSource {
@@ -46,6 +48,7 @@ export function createSinchTokenSource(options: SinchTokenOptions): SinchTokenSo
         typeof b === "object" && b !== null && "error" in b && typeof b.error === "string"
           ? b.error
           : undefined,
+      fetch: options.fetch,
     });
     const parsed = tokenResponseSchema.safeParse(body);
     if (!parsed.success) {

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { EgressFetch } from "../../shared/egress/index.ts";
 import type { OutboundMessage, SendResult } from "../channel.ts";
 import { vendorRequest } from "../vendor-request.ts";
 import type { TwilioConfig } from "./twilio-config.ts";
@@ -7,6 +8,7 @@ export interface TwilioSendOptions {
   /** Where Twilio posts this message's status callbacks; none when unset. */
   statusCallback?: string;
   logger: Logger;
+  fetch?: EgressFetch;
 }
 
 /** Create a Message resource (docs/messaging/api/message-resource#create-a-message-resource). */
@@ -34,6 +36,7 @@ export async function sendTwilioMessage(
       body: form.toString(),
       signal,
       errorCode: twilioErrorCode,
+      fetch: options.fetch,
     },
   );
   const sid = field(created, "sid");

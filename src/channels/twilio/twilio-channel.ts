@@ -34,7 +34,7 @@ export const twilioChannel: ChannelDefinition<typeof twilioConfigSchema> = {
       },
       webhookResponse: () => EMPTY_TWIML,
       send: (message, signal) =>
-        sendTwilioMessage(config, message, signal, { statusCallback, logger }),
+        sendTwilioMessage(config, message, signal, { statusCallback, logger, fetch: deps.fetch }),
     };
   },
 };

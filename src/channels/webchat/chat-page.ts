@@ -5,7 +5,8 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 /**
  * The chat page: one self-contained HTML document (no build step, no external assets) so
  * a site can embed it in an iframe. The session id lives in localStorage; reconnects back
- * off exponentially and resend messages that were not acknowledged.
+ * off exponentially and resend messages that were not acknowledged; each reply pushed is
+ * acknowledged with a `received` frame.
  */
 export function renderChatPage(config: WebchatConfig): string {
   const settings = JSON.stringify({ greeting: config.greeting ?? null }).replace(/</g, "\\u003c");
@@ -104,6 +105,10 @@ function connect() {
       for (const m of frame.messages) bubble(m.id, m.direction, m.text);
     } else if (frame.type === "message") {
       bubble(frame.message.id, frame.message.direction, frame.message.text);
+      // A reply counts as delivered only once the page has it; unacknowledged, it comes again.
+      if (frame.message.direction === "outbound") {
+        socket.send(JSON.stringify({ type: "received", id: frame.message.id }));
+      }
     } else if (frame.type === "ack") {
       unacked.delete(frame.clientId);
       shown.add(frame.messageId);
@@ -111,6 +116,15 @@ function connect() {
       if (el) el.classList.remove("pending");
     } else if (frame.type === "error") {
       statusEl.textContent = frame.message;
+      // Over a message limit: the line stays pending and goes again after the delay.
+      if (frame.clientId && frame.retryAfterMs) {
+        setTimeout(() => {
+          const text = unacked.get(frame.clientId);
+          if (text && socket.readyState === WebSocket.OPEN) {
+            socket.send(JSON.stringify({ type: "message", id: frame.clientId, text }));
+          }
+        }, frame.retryAfterMs);
+      }
     }
   };
   socket.onclose = () => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MainstayError } from "../../shared/errors.ts";
 import type { Channel, ChannelDefinition } from "../channel.ts";
 
 const configSchema = z
@@ -19,7 +20,7 @@ const configSchema = z
 
 export type WebchatConfig = z.infer<typeof configSchema>;
 
-/** The part of a WebSocket the channel needs, so tests can pass a fake. */
+/** The part of a WebSocket the relay needs, so tests can pass a fake. */
 export interface ChatSocket {
   send(data: string): void;
 }
@@ -34,7 +35,14 @@ export type ServerFrame =
   | { type: "message"; message: ChatMessageView }
   | { type: "ack"; clientId: string; messageId: string; conversationId: string }
   | { type: "feedback"; thumbs: "up" | "down" }
-  | { type: "error"; code: string; message: string };
+  | {
+      type: "error";
+      code: string;
+      message: string;
+      /** The refused line, and when to send it again (a message limit). */
+      clientId?: string;
+      retryAfterMs?: number;
+    };
 
 export interface ChatMessageView {
   id: string;
@@ -45,49 +53,32 @@ export interface ChatMessageView {
 
 export interface WebchatChannel extends Channel {
   readonly config: WebchatConfig;
-  /** Register an open socket for a session; returns the function that removes it. */
-  attach(sessionId: string, socket: ChatSocket): () => void;
 }
 
 /**
  * Web chat: customers talk over a WebSocket from the page at `GET /chat/:channelId`. The
  * session id the page keeps in localStorage is the customer's address, so a reconnect
- * (or a reload) resumes the same conversation. Replies are pushed to every open socket of
- * the session; a session with none sees them in the history on its next connect.
+ * (or a reload) resumes the same conversation. Sending a reply announces it (`LiveReplies`,
+ * the `WebchatRelay`): the instances holding the session's sockets push it, and it counts
+ * as delivered only once a socket acknowledges it.
  */
 export const webchatChannel: ChannelDefinition<typeof configSchema> = {
   type: "webchat",
   configSchema,
-  create(config): WebchatChannel {
-    const sessions = new Map<string, Set<ChatSocket>>();
+  create(config, deps): WebchatChannel {
+    const { liveReplies } = deps;
+    if (!liveReplies) {
+      // A wiring mistake in the composition root, not the user's.
+      throw new MainstayError("MS_INTERNAL", `web chat ${config.id} has no live replies`, 500);
+    }
     return {
       id: config.id,
       type: "webchat",
+      // The chat page sends a refused line again after the Retry-After it is told.
+      retriesRefused: true,
       config,
-      attach(sessionId, socket) {
-        let set = sessions.get(sessionId);
-        if (!set) {
-          set = new Set();
-          sessions.set(sessionId, set);
-        }
-        set.add(socket);
-        return () => {
-          set.delete(socket);
-          if (set.size === 0) sessions.delete(sessionId);
-        };
-      },
       async send(message) {
-        const frame: ServerFrame = {
-          type: "message",
-          message: {
-            id: message.id,
-            direction: "outbound",
-            text: message.text,
-            createdAt: message.createdAt,
-          },
-        };
-        const data = JSON.stringify(frame);
-        for (const socket of sessions.get(message.to) ?? []) socket.send(data);
+        await liveReplies.announce(message.id);
         return {};
       },
     };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { EgressFetch } from "../../shared/egress/index.ts";
 import { MainstayError } from "../../shared/errors.ts";
 import { safeEqual } from "../../shared/hmac.ts";
 import { signSha256Body, verifySha256Body } from "../body-signature.ts";
@@ -73,7 +74,12 @@ function verifySubscription(config: WhatsappChannelConfig, { query }: Verificati
  */
 const THROTTLING_CODES = new Set(["4", "80007", "130429", "131056"]);
 
-async function send(config: WhatsappChannelConfig, message: OutboundMessage, signal: AbortSignal) {
+async function send(
+  config: WhatsappChannelConfig,
+  message: OutboundMessage,
+  signal: AbortSignal,
+  fetch: EgressFetch | undefined,
+) {
   const url = `${config.apiBase}/${config.apiVersion}/${config.phoneNumberId}/messages`;
   try {
     const response = await vendorRequest(url, {
@@ -84,6 +90,7 @@ async function send(config: WhatsappChannelConfig, message: OutboundMessage, sig
       body: JSON.stringify(whatsappMessageBody(message)),
       signal,
       errorCode: graphErrorCode,
+      fetch,
     });
     const sent = response as { messages?: { id?: unknown }[] } | undefined;
     const id = sent?.messages?.[0]?.id;
@@ -121,6 +128,8 @@ export const whatsappChannel: ChannelDefinition<typeof configSchema> = {
     return {
       id: config.id,
       type: "whatsapp",
+      // Meta retries a webhook not answered 200, for up to 7 days (WhatsApp webhook docs).
+      retriesRefused: true,
       handleVerification: (request) => verifySubscription(config, request),
       handleWebhook(request) {
         verifySignature(config, request);
@@ -136,7 +145,7 @@ export const whatsappChannel: ChannelDefinition<typeof configSchema> = {
         if (message.attachments.length > 0) {
           logger.warn({ messageId: message.id }, "whatsapp sends text only: attachments left out");
         }
-        return send(config, message, signal);
+        return send(config, message, signal, deps.fetch);
       },
     };
   },

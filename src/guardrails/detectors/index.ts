@@ -1,8 +1,14 @@
+import { classifierDetector } from "./classifier/classifier-detector.ts";
 import { commitmentDetector } from "./commitment-detector.ts";
 import { competitorDetector } from "./competitor-detector.ts";
 import { consentDetector } from "./consent-detector.ts";
 import { disclosureDetector } from "./disclosure-detector.ts";
 import { injectionDetector } from "./injection/injection-detector.ts";
+import {
+  abuseModelDetector,
+  commitmentModelDetector,
+  injectionModelDetector,
+} from "./learned-detectors.ts";
 import { lengthDetector } from "./length-detector.ts";
 import { piiDetector } from "./pii/pii-detector.ts";
 import { secretsDetector } from "./secrets-detector.ts";
@@ -21,4 +27,8 @@ export const detectorKinds = {
   competitor: competitorDetector,
   length: lengthDetector,
   ai_disclosure: disclosureDetector,
+  classifier: classifierDetector,
+  injection_model: injectionModelDetector,
+  abuse_model: abuseModelDetector,
+  commitment_model: commitmentModelDetector,
 };

@@ -31,6 +31,14 @@ export const BUILTIN_RULES = [
     severity: "warning",
   },
   {
+    name: "spend_caps",
+    summary: "Spend caps stopped agent turns (limits.spend): a customer or version ran up cost.",
+    metric: "spend_caps",
+    window: "15m",
+    condition: { above: 0 },
+    severity: "warning",
+  },
+  {
     name: "guardrail_block_rate",
     summary: "The outbound policy blocks many of an agent version's replies.",
     metric: "guardrail_block_rate",

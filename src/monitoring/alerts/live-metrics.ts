@@ -6,6 +6,8 @@ export const LIVE_METRICS = {
   queue_age_seconds: { unit: "seconds" },
   /** Jobs dead-lettered within the rule's window. */
   dead_letters: { unit: "count" },
+  /** Agent turns a spend cap stopped within the rule's window (limits.spend). */
+  spend_caps: { unit: "count" },
 } as const;
 
 export type LiveMetricName = keyof typeof LIVE_METRICS;
@@ -26,9 +28,11 @@ export async function readLiveMetric(
     );
     return row?.oldest == null ? 0 : (now - Number(row.oldest)) / 1000;
   }
-  const row = await db.get<{ n: number }>(
-    "SELECT COUNT(*) AS n FROM jobs WHERE status = 'dead' AND updated_at > ?",
-    [now - windowMs],
-  );
+  // Both read a window of an index on time, whatever the history.
+  const sql =
+    metric === "dead_letters"
+      ? "SELECT COUNT(*) AS n FROM jobs WHERE status = 'dead' AND updated_at > ?"
+      : "SELECT COUNT(*) AS n FROM events WHERE created_at > ? AND type = 'spend.capped'";
+  const row = await db.get<{ n: number }>(sql, [now - windowMs]);
   return Number(row?.n ?? 0);
 }

@@ -35,6 +35,12 @@ export function createMetrics(options: MetricsOptions) {
     labelNames: ["reason"],
     registers,
   });
+  const limits = new Counter({
+    name: "mainstay_limits_reached_total",
+    help: "Messages, sign-ins and agent turns stopped by a limit, by limit and outcome.",
+    labelNames: ["limit", "outcome"],
+    registers,
+  });
   const csat = new Histogram({
     name: "mainstay_csat_score",
     help: "Customer satisfaction scores (1-5) by agent, version and channel.",
@@ -57,6 +63,14 @@ export function createMetrics(options: MetricsOptions) {
 
     handoff(reason: string): void {
       handoffs.inc({ reason: handoffReasonLabel(reason, boundRule) });
+    },
+
+    /**
+     * A limit stopped something: `refused` (429), `stored` (kept unanswered), or for spend
+     * caps the action taken (`handoff`, `canned`, `refuse`).
+     */
+    limitReached(limit: string, outcome: string): void {
+      limits.inc({ limit, outcome });
     },
 
     /** One customer satisfaction score (1-5) for a conversation served by `agent`/`version`. */
@@ -161,6 +175,19 @@ function guardrailMetrics(registers: Registry[]) {
       help: "Time one guardrail evaluation took.",
       labelNames: ["direction"],
       buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
+      registers,
+    }),
+    guardrailClassifierCalls: new Counter({
+      name: "mainstay_guardrail_classifier_calls_total",
+      help: "Model-tier guardrail calls by rule and outcome (scored, cached, timeout, error, skipped).",
+      labelNames: ["rule", "outcome"],
+      registers,
+    }),
+    guardrailClassifierDuration: new Histogram({
+      name: "mainstay_guardrail_classifier_duration_seconds",
+      help: "Time a model-tier guardrail call took (cut at the rule's budget), by rule.",
+      labelNames: ["rule"],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     }),
   };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { bearerSecretSchema } from "../../shared/bearer-token.ts";
 
 /** The `telemetry.metrics` section of mainstay.yaml. */
 export const metricsConfigSchema = z
@@ -7,7 +8,7 @@ export const metricsConfigSchema = z
      * When set, `GET /metrics` answers only requests with `Authorization: Bearer <token>`
      * (Prometheus `authorization.credentials`); unset, it is public like `/healthz`.
      */
-    token: z.string().min(16, "use at least 16 characters").optional(),
+    token: bearerSecretSchema.min(16, "use at least 16 characters").optional(),
   })
   .strict();
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { configNumber } from "../../shared/config-number.ts";
+import type { EgressFetch } from "../../shared/egress/index.ts";
 import { emailNotifier } from "./email-notifier.ts";
 import type { Notifier } from "./notification.ts";
 import { slackNotifier } from "./slack-notifier.ts";
@@ -44,12 +45,13 @@ export const destinationSchema = z.discriminatedUnion("type", [
 export type DestinationConfig = z.output<typeof destinationSchema>;
 
 /** A notifier per destination, each bounded by its own timeout. */
-export function createNotifier(destination: DestinationConfig): Notifier {
+/** `send` is the server's egress `fetch` for the HTTP destinations (webhook, Slack). */
+export function createNotifier(destination: DestinationConfig, send?: EgressFetch): Notifier {
   const inner =
     destination.type === "webhook"
-      ? webhookNotifier(destination)
+      ? webhookNotifier(destination, send)
       : destination.type === "slack"
-        ? slackNotifier(destination)
+        ? slackNotifier(destination, send)
         : emailNotifier(destination);
   return {
     send: (digest, signal) =>

@@ -1,3 +1,4 @@
+import type { EgressFetch } from "../../shared/egress/index.ts";
 import type { Digest, NotificationItem, Notifier } from "./notification.ts";
 import { digestSummary } from "./notification.ts";
 import { postJson } from "./post-json.ts";
@@ -49,9 +50,9 @@ export function slackPayload(digest: Digest) {
   };
 }
 
-export function slackNotifier(destination: { url: string }): Notifier {
+export function slackNotifier(destination: { url: string }, send?: EgressFetch): Notifier {
   return {
     send: (digest, signal) =>
-      postJson(destination.url, JSON.stringify(slackPayload(digest)), {}, signal),
+      postJson(destination.url, JSON.stringify(slackPayload(digest)), {}, signal, send),
   };
 }

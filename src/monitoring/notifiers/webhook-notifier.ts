@@ -1,3 +1,4 @@
+import type { EgressFetch } from "../../shared/egress/index.ts";
 import { hmacSha256Hex } from "../../shared/hmac.ts";
 import type { Digest, Notifier } from "./notification.ts";
 import { digestSummary } from "./notification.ts";
@@ -20,7 +21,7 @@ export function webhookBody(digest: Digest): string {
   });
 }
 
-export function webhookNotifier(destination: WebhookDestination): Notifier {
+export function webhookNotifier(destination: WebhookDestination, send?: EgressFetch): Notifier {
   return {
     async send(digest, signal) {
       const body = webhookBody(digest);
@@ -32,6 +33,7 @@ export function webhookNotifier(destination: WebhookDestination): Notifier {
           "idempotency-key": digest.id,
         },
         signal,
+        send,
       );
     },
   };

@@ -155,6 +155,16 @@ export function messagesRepository(db: Executor) {
       return rows.map(toMessage).reverse();
     },
 
+    /** Outbound messages of a conversation at `status`, oldest first (replies to push again). */
+    async outboundWithStatus(conversationId: string, status: MessageStatus, limit: number) {
+      const rows = await db.all<MessageRow>(
+        `SELECT * FROM messages WHERE conversation_id = ? AND direction = 'outbound'
+         AND status = ? ORDER BY id LIMIT ?`,
+        [conversationId, status, limit],
+      );
+      return rows.map(toMessage);
+    },
+
     /**
      * The last `limit` messages of a contact over all its conversations (every channel),
      * oldest first, optionally only those before a message id (agent context).

@@ -1,4 +1,5 @@
 import type { Executor } from "../database.ts";
+import { SqlFilter } from "../sql-filter.ts";
 
 export type RolloutState = "running" | "paused" | "completed" | "rolled_back" | "aborted";
 
@@ -121,10 +122,11 @@ export function rolloutsRepository(db: Executor) {
     },
 
     async list(filter: { agentId?: string; limit?: number } = {}): Promise<RolloutRecord[]> {
+      // Conditions only for the filters given: PostgreSQL cannot type a bare `? IS NULL`.
+      const where = new SqlFilter().addIf("agent_id = ?", filter.agentId);
       const rows = await db.all<RolloutRow>(
-        `SELECT * FROM rollouts WHERE (? IS NULL OR agent_id = ?)
-         ORDER BY created_at DESC, id DESC LIMIT ?`,
-        [filter.agentId ?? null, filter.agentId ?? null, filter.limit ?? 100],
+        `SELECT * FROM rollouts ${where.where} ORDER BY created_at DESC, id DESC LIMIT ?`,
+        [...where.params, filter.limit ?? 100],
       );
       return rows.map(toRecord);
     },

@@ -1,6 +1,6 @@
-import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
+import { ensurePrivateDir, ensurePrivateFile, keepPrivate } from "../../shared/private-files.ts";
 import type { Database, Executor, SqlValue } from "../database.ts";
 
 /**
@@ -9,9 +9,17 @@ import type { Database, Executor, SqlValue } from "../database.ts";
  * operation so another request can never slip statements into an open transaction.
  */
 export function openSqliteDatabase(file: string): Database {
-  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+  const onDisk = file !== ":memory:";
+  // The database's folder is the data dir (storeOptionsFor), private like the file. SQLite
+  // gives the -wal and -shm files the database's own mode; ones an older version left are
+  // tightened once they are open.
+  if (onDisk) {
+    ensurePrivateDir(dirname(file));
+    ensurePrivateFile(file);
+  }
   const db = new BetterSqlite3(file);
   db.pragma("journal_mode = WAL");
+  if (onDisk) for (const suffix of ["-wal", "-shm"]) keepPrivate(`${file}${suffix}`);
   // NORMAL is durable across process crashes in WAL mode; only an OS crash can lose the
   // last commits (https://www.sqlite.org/pragma.html#pragma_synchronous).
   db.pragma("synchronous = NORMAL");
@@ -63,6 +71,8 @@ export function openSqliteDatabase(file: string): Database {
           throw e;
         }
       }),
+    // Not through `exclusive`: `fn` runs transactions, which take that lock themselves.
+    exclusively: (fn) => fn(),
     listen: async () => undefined,
     close: () =>
       exclusive(async () => {

@@ -58,7 +58,7 @@ describe("agent documents", () => {
     const text = `id: Support Bot
 provider:
   type: openai-compatible
-  apiKeyEnv: sk-live-123
+  apiKeySecret: sk-Live-123xYz
 systemPrompt: |
   Hello {{customer}}.
 limits: { maxTokens: 0 }
@@ -66,13 +66,43 @@ colour: blue
 `;
     assert.deepEqual(problems(text), [
       "agent.yaml:1:5: id: lowercase letters, digits, - and _",
-      "agent.yaml:4:14: provider.apiKeyEnv: the name of an environment variable (e.g. OPENAI_API_KEY), not the secret itself",
+      "agent.yaml:4:17: provider.apiKeySecret: the name of a secret declared under secrets: in mainstay.yaml (lowercase letters, digits, - and _), not the secret itself",
       "agent.yaml:3:3: provider.model: model is required for openai-compatible and anthropic providers",
       "agent.yaml:7:22: limits.maxTokens: Too small: expected number to be >=1",
       'agent.yaml:8:9: colour: Unrecognized key: "colour"',
       // Cross-field rules are checked in the same pass.
       "agent.yaml:5:15: systemPrompt: unknown placeholder {{customer}}: declare it under variables",
     ]);
+  });
+
+  it("refuses the fields that named environment variables, saying what replaces them", () => {
+    const text = `${MINIMAL.replace("claude-sonnet-4-5 }", "claude-sonnet-4-5, apiKeyEnv: ANTHROPIC_API_KEY }")}tools:
+  - type: http
+    name: order_status
+    description: Order status
+    method: GET
+    url: https://shop.example/orders
+    parameters: { type: object }
+    authHeaderEnv: ORDERS_TOKEN
+    colour: blue
+`;
+    assert.deepEqual(problems(text), [
+      `agent.yaml:2:67: provider.apiKeyEnv: documents no longer read environment variables: declare secrets.<name>: \${OPENAI_API_KEY} in mainstay.yaml and write apiKeySecret: <name>`,
+      `agent.yaml:12:20: tools[0].authHeaderEnv: documents no longer read environment variables: declare secrets.<name>: \${ORDERS_TOKEN} in mainstay.yaml and write authSecret: <name>; Unrecognized key: "colour"`,
+    ]);
+  });
+
+  it("with the config's secret names, refuses a document naming another", () => {
+    const text = MINIMAL.replace("claude-sonnet-4-5 }", "claude-sonnet-4-5, apiKeySecret: db }");
+    assert.equal(
+      parseAgentDocument(text, "agent.yaml", { secrets: ["db"] }).provider.apiKeySecret,
+      "db",
+    );
+    assert.throws(() => parseAgentDocument(text, "agent.yaml", { secrets: [] }), {
+      code: "MS_AGENT_INVALID",
+      message:
+        'agent.yaml:2:70: provider.apiKeySecret: secret "db" is not declared under secrets: in mainstay.yaml (no secrets are declared)',
+    });
   });
 
   it("rejects a placeholder the variables do not declare", () => {

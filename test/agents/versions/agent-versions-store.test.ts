@@ -30,7 +30,11 @@ for (const backend of backends) {
     after(() => close?.());
 
     it("stores a version once; the same content pushed again is the same version", async () => {
-      const first = await pushAgentVersion(store, { source: doc(100), file: "a.yaml" }, now);
+      const first = await pushAgentVersion(
+        store,
+        { source: doc(100), file: "a.yaml", secrets: [] },
+        now,
+      );
       assert.deepEqual(first, {
         agentId: "support",
         version: versionOf(parseAgentDocument(doc(100), "a.yaml")),
@@ -39,7 +43,11 @@ for (const backend of backends) {
       });
       // Same content, another layout: nothing stored, the original kept.
       const relaid = `# comment\n${doc(100).replace("limits: { maxTokens: 100 }", "limits:\n  maxTokens: 100")}`;
-      const again = await pushAgentVersion(store, { source: relaid, file: "b.yaml" }, now + 1000);
+      const again = await pushAgentVersion(
+        store,
+        { source: relaid, file: "b.yaml", secrets: [] },
+        now + 1000,
+      );
       assert.deepEqual(again, { ...first, created: false });
       const stored = await getAgentVersion(store, "support", first.version);
       assert.equal(stored.source, doc(100));
@@ -47,9 +55,21 @@ for (const backend of backends) {
     });
 
     it("lists versions newest first, per agent", async () => {
-      const older = await pushAgentVersion(store, { source: doc(200), file: "a.yaml" }, now + 10);
-      const newer = await pushAgentVersion(store, { source: doc(300), file: "a.yaml" }, now + 20);
-      await pushAgentVersion(store, { source: doc(300, "sales"), file: "s.yaml" }, now + 30);
+      const older = await pushAgentVersion(
+        store,
+        { source: doc(200), file: "a.yaml", secrets: [] },
+        now + 10,
+      );
+      const newer = await pushAgentVersion(
+        store,
+        { source: doc(300), file: "a.yaml", secrets: [] },
+        now + 20,
+      );
+      await pushAgentVersion(
+        store,
+        { source: doc(300, "sales"), file: "s.yaml", secrets: [] },
+        now + 30,
+      );
       const listed = await listAgentVersions(store, "support");
       assert.deepEqual(
         listed.versions.slice(0, 2).map((v) => v.version),
@@ -92,9 +112,28 @@ for (const backend of backends) {
       await assert.rejects(store.agentVersions.activate("ghost", "v_000000000000", now));
     });
 
+    it("refuses a document naming a secret the config does not declare", async () => {
+      const source = doc(100).replace(
+        "claude-sonnet-4-5 }",
+        "claude-sonnet-4-5, apiKeySecret: db }",
+      );
+      await assert.rejects(
+        pushAgentVersion(store, { source, file: "a.yaml", secrets: ["anthropic"] }, now),
+        {
+          code: "MS_AGENT_INVALID",
+          message:
+            'a.yaml:2:70: provider.apiKeySecret: secret "db" is not declared under secrets: in mainstay.yaml (declared secrets: anthropic)',
+        },
+      );
+    });
+
     it("refuses a document pushed to another agent's id", async () => {
       await assert.rejects(
-        pushAgentVersion(store, { source: doc(100), file: "a.yaml", expectedId: "sales" }, now),
+        pushAgentVersion(
+          store,
+          { source: doc(100), file: "a.yaml", expectedId: "sales", secrets: [] },
+          now,
+        ),
         {
           code: "MS_AGENT_INVALID",
           message: 'a.yaml: id: "support" is not the agent "sales" it is pushed to',

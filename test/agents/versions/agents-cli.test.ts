@@ -8,6 +8,7 @@ import { apiKeyring, requireApiKey } from "../../../src/api/auth/index.ts";
 import { registerErrorHandling } from "../../../src/api/error-handler.ts";
 import { agentRoutes } from "../../../src/api/routes/agents.ts";
 import { ManualClock } from "../../../src/shared/clock.ts";
+import { EXAMPLE_SECRETS, EXAMPLE_SECRETS_YAML } from "../../support/document-agent.ts";
 import { runCliCaptured } from "../../support/run-cli.ts";
 import { ADMIN_KEY, testConfigYaml } from "../../support/test-app.ts";
 import { openTestService } from "../../support/test-service.ts";
@@ -23,7 +24,12 @@ describe("mainstay agents", () => {
   const dir = mkdtempSync(join(tmpdir(), "mainstay-agents-cli-"));
   const config = join(dir, "mainstay.yaml");
   const local = ["--config", config];
-  before(() => writeFileSync(config, testConfigYaml({ dataDir: join(dir, "data") })));
+  before(() =>
+    writeFileSync(
+      config,
+      testConfigYaml({ dataDir: join(dir, "data"), extraYaml: EXAMPLE_SECRETS_YAML }),
+    ),
+  );
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it("gives --help for itself and each subcommand", async () => {
@@ -111,7 +117,11 @@ describe("mainstay agents", () => {
       registerErrorHandling(server);
       await server.register(async (api) => {
         api.addHook("onRequest", requireApiKey(apiKeyring(ADMIN_KEY, [])));
-        await api.register(agentRoutes, { store: service.store, clock: new ManualClock() });
+        await api.register(agentRoutes, {
+          store: service.store,
+          clock: new ManualClock(),
+          secrets: Object.keys(EXAMPLE_SECRETS),
+        });
       });
       url = await server.listen({ host: "127.0.0.1", port: 0 });
     });

@@ -7,7 +7,7 @@ import {
 } from "../../../src/agents/versions/index.ts";
 
 const BEFORE = `id: support
-provider: { type: openai-compatible, model: gpt-4.1-mini, apiKeyEnv: OPENAI_API_KEY }
+provider: { type: openai-compatible, model: gpt-4.1-mini, apiKeySecret: openai }
 systemPrompt: |
   You are the assistant of a phone shop.
   Answer in English.
@@ -21,7 +21,7 @@ limits: { maxTokens: 300 }
 `;
 
 const AFTER = `id: support
-provider: { type: openai-compatible, model: gpt-4.1, apiKeyEnv: OPENAI_API_KEY }
+provider: { type: openai-compatible, model: gpt-4.1, apiKeySecret: openai }
 fallbacks:
   - { type: anthropic, model: claude-sonnet-4-5 }
 systemPrompt: |

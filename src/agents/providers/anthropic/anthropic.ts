@@ -1,3 +1,4 @@
+import type { EgressFetch } from "../../../shared/egress/index.ts";
 import type { ChatProvider } from "../chat-provider.ts";
 import { createHttpChatProvider } from "../http-chat-provider.ts";
 import { readAnthropicStream } from "./anthropic-stream.ts";
@@ -12,6 +13,8 @@ export interface AnthropicOptions {
   /** Anthropic requires `max_tokens`; used when a request sets none. Default 1024. */
   maxTokensDefault?: number;
   timeoutMs?: number;
+  /** The server's egress `fetch`; default global fetch. */
+  fetch?: EgressFetch;
 }
 
 /** A provider for Anthropic's Messages API. */
@@ -23,6 +26,7 @@ export function createAnthropic(options: AnthropicOptions): ChatProvider {
     url: `${baseUrl}/v1/messages`,
     headers: { "x-api-key": options.apiKey, "anthropic-version": options.version ?? "2023-06-01" },
     timeoutMs: options.timeoutMs,
+    fetch: options.fetch,
     toBody: (request) => toAnthropicBody(request, maxTokensDefault),
     streamFields: { stream: true },
     fromAnswer: fromAnthropicAnswer,

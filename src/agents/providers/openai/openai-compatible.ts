@@ -1,3 +1,4 @@
+import type { EgressFetch } from "../../../shared/egress/index.ts";
 import type { ChatProvider } from "../chat-provider.ts";
 import { createHttpChatProvider } from "../http-chat-provider.ts";
 import { readOpenAIStream } from "./openai-stream.ts";
@@ -13,6 +14,8 @@ export interface OpenAICompatibleOptions {
   /** Extra headers, e.g. Azure's `api-key` or `OpenAI-Organization`. */
   headers?: Record<string, string>;
   timeoutMs?: number;
+  /** The server's egress `fetch`; default global fetch. */
+  fetch?: EgressFetch;
 }
 
 /** A provider for any server speaking OpenAI's Chat Completions API. */
@@ -25,6 +28,7 @@ export function createOpenAICompatible(options: OpenAICompatibleOptions): ChatPr
       ...options.headers,
     },
     timeoutMs: options.timeoutMs,
+    fetch: options.fetch,
     toBody: toOpenAIBody,
     streamFields: { stream: true, stream_options: { include_usage: true } },
     fromAnswer: fromOpenAICompletion,

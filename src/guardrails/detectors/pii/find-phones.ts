@@ -1,5 +1,6 @@
 import { type CountryCode, parsePhoneNumberFromString } from "libphonenumber-js/max";
 import type { Detection } from "../../finding.ts";
+import { blankDatesAndTimes } from "./find-dates-and-times.ts";
 import { followsReferenceWord } from "./negative-context.ts";
 
 // Where a phone number could be: 7 to 17 digits with the separators people type, not
@@ -30,7 +31,6 @@ const TRUNK_ZERO = new Set([
   "NZ",
   "JP",
   "KR",
-  "IN",
   "ZA",
   "CN",
   "TR",
@@ -45,6 +45,8 @@ const NATIONAL_SHAPE: Partial<Record<CountryCode, RegExp>> = {
   ES: /^[6-9]\d{8}$/,
   IT: /^[03]\d{5,10}$/,
   DE: /^0[1-9]\d{3,13}$/,
+  // Mobiles are often written without the trunk 0; landlines always carry it with the STD code.
+  IN: /^(?:0?[6-9]\d{9}|0[1-9]\d{9})$/,
 };
 /**
  * libphonenumber validation costs ~20 µs a call; past this many calls in one text the
@@ -60,7 +62,7 @@ const MAX_PARSES = 400;
 export function findPhones(text: string, countries: readonly CountryCode[]): Detection[] {
   const found: Detection[] = [];
   const budget = { parses: MAX_PARSES };
-  for (const window of text.matchAll(CANDIDATE)) {
+  for (const window of blankDatesAndTimes(text).matchAll(CANDIDATE)) {
     if (BLOCK_OF_FOURS.test(window[0])) continue;
     const phone = phoneIn(window[0], countries, budget);
     if (!phone) continue;

@@ -3,7 +3,7 @@
  * which look like phone or card numbers but are not PII (hard negatives in the eval set).
  */
 const REFERENCE_BEFORE =
-  /(?:order|tracking|track|shipment|parcel|package|invoice|receipt|ref|reference|confirmation|booking|reservation|ticket|case|sku|serial|model|part|item|version|build|pedido|seguimiento|factura|commande|colis|facture|bestellung|sendung|rechnung|auftrag)(?:\s*(?:no\.?|nr\.?|n[°º]|num(?:ber|ero|éro)?|id|code|#))?\s*(?:is|es|est|ist)?\s*[:#]?\s*$/i;
+  /(?:order|tracking|track|shipment|parcel|package|invoice|receipt|ref|reference|confirmation|booking|reservation|ticket|case|sku|serial|model|part|item|version|build|pedido|seguimiento|factura|commande|colis|facture|bestellung|sendung|rechnung|auftrag|bestellnummer|sendungsnummer|rechnungsnummer|auftragsnummer|kundennummer)(?:\s*(?:no\.?|nr\.?|n[°º]|num(?:ber|ero|éro)?|id|code|#))?\s*(?:is|es|est|ist)?\s*[:#]?\s*$/i;
 
 const LOOKBEHIND = 40;
 

@@ -47,7 +47,7 @@ export const piiDetector = defineDetector({
         .min(1)
         .default(["US"])
         .describe(
-          "Countries whose NATIONAL phone formats are recognised; international (+...) always are.",
+          "Countries whose NATIONAL phone formats are recognised, after the customer's own (`context.country`); international (+ or 00) always are.",
         ),
       custom: z
         .array(customPattern)
@@ -72,9 +72,10 @@ export const piiDetector = defineDetector({
     }));
     const allowed = new Set(options.allow.map(comparable));
     return {
-      detect(text) {
+      detect(text, context) {
         const found: Detection[] = [];
-        for (const [, find] of finders) for (const d of find(text, countries)) found.push(d);
+        const tried = customerFirst(context.country, countries);
+        for (const [, find] of finders) for (const d of find(text, tried)) found.push(d);
         for (const { type, regex } of custom) {
           for (const m of text.matchAll(regex)) {
             if (m[0].length > 0)
@@ -90,6 +91,12 @@ export const piiDetector = defineDetector({
     };
   },
 });
+
+/** The customer's country, when libphonenumber knows it, before the policy's list. */
+function customerFirst(country: string | undefined, countries: CountryCode[]): CountryCode[] {
+  if (country === undefined || !isSupportedCountry(country)) return countries;
+  return [country, ...countries.filter((c) => c !== country)];
+}
 
 /** "1-800-555-0142" and "(800) 555 0142"-style spellings compare equal; so do cases. */
 function comparable(value: string): string {

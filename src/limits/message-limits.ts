@@ -1,0 +1,33 @@
+import type { Clock } from "../shared/clock.ts";
+import type { Executor } from "../store/index.ts";
+import type { LimitsConfig } from "./limits-config.ts";
+import { type RateLimit, rateLimit, type Verdict } from "./rate-limit.ts";
+
+/** Who sent an inbound message, as far as it is known before it is stored. */
+export interface MessageSender {
+  channelId: string;
+  /** The sender's address on the channel (phone, email, web-chat session). */
+  from: string;
+  /** The contact the address belongs to, once it has one. */
+  contactId?: string;
+}
+
+/**
+ * How many inbound messages one sender and one contact may have answered: the first limit
+ * refusing decides. Counted before storing, so a refused message costs one statement.
+ */
+export class MessageLimits {
+  private readonly perSender: RateLimit;
+  private readonly perContact: RateLimit;
+
+  constructor(config: LimitsConfig, deps: { db: Executor; clock: Clock }) {
+    this.perSender = rateLimit("sender", config.perSender, deps);
+    this.perContact = rateLimit("contact", config.perContact, deps);
+  }
+
+  async admit(sender: MessageSender): Promise<Verdict> {
+    const bySender = await this.perSender.take(`${sender.channelId}:${sender.from}`);
+    if (!bySender.ok || sender.contactId === undefined) return bySender;
+    return this.perContact.take(sender.contactId);
+  }
+}

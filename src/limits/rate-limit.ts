@@ -1,0 +1,60 @@
+import { BurstyRateLimiter, RateLimiterRes } from "rate-limiter-flexible";
+import type { Clock } from "../shared/clock.ts";
+import type { Executor } from "../store/index.ts";
+import type { RateSpec } from "./limits-config.ts";
+import { StoreRateLimiter } from "./store-rate-limiter.ts";
+
+export type Verdict = { ok: true } | { ok: false; limit: string; retryAfterMs: number };
+
+export interface RateLimit {
+  readonly name: string;
+  /** Spends `points` of `key`'s allowance; refused when the window (and burst) is used up. */
+  take(key: string, points?: number): Promise<Verdict>;
+}
+
+interface Limiter {
+  consume(key: string, points?: number): Promise<unknown>;
+}
+
+/**
+ * A named limit from its spec, counted in the database. A spec with `points: 0` lets
+ * everything through without a statement.
+ */
+export function rateLimit(
+  name: string,
+  spec: RateSpec,
+  deps: { db: Executor; clock: Clock },
+): RateLimit {
+  if (spec.points === 0) return { name, take: async () => ({ ok: true }) };
+  const base = new StoreRateLimiter({
+    keyPrefix: name,
+    points: spec.points,
+    duration: spec.seconds,
+    ...deps,
+  });
+  const limiter: Limiter =
+    spec.burst > 0
+      ? new BurstyRateLimiter(
+          base,
+          new StoreRateLimiter({
+            keyPrefix: `${name}.burst`,
+            points: spec.burst,
+            duration: spec.burstSeconds ?? spec.seconds * 10,
+            ...deps,
+          }),
+        )
+      : base;
+  return {
+    name,
+    async take(key, points = 1) {
+      try {
+        await limiter.consume(key, points);
+        return { ok: true };
+      } catch (e) {
+        // The library rejects with its result object when the limit is reached.
+        if (!(e instanceof RateLimiterRes)) throw e;
+        return { ok: false, limit: name, retryAfterMs: Math.max(e.msBeforeNext, 1000) };
+      }
+    },
+  };
+}

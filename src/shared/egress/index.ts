@@ -1,0 +1,9 @@
+export { type AddressPolicy, addressPolicy, invalidAllowEntry } from "./address-policy.ts";
+export {
+  createEgress,
+  EGRESS_REFUSED,
+  type EgressFetch,
+  type EgressOptions,
+  isEgressRefusal,
+  type Resolve,
+} from "./egress.ts";
