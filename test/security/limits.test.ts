@@ -79,7 +79,7 @@ describe("limits: one customer, session, sender or address cannot drive unbounde
       acks.length + errors.filter((f) => f.type === "error" && f.clientId).length > 5,
       true,
     );
-    await queueDrained(app.store);
+    await queueDrained(app.store, 30_000);
     const turns = await agentTurns(app);
     assert.ok(turns >= 1 && turns <= 5, `${turns} agent turns`);
     // Refused lines were never stored: the page keeps them and sends them again later.
@@ -104,7 +104,7 @@ describe("limits: one customer, session, sender or address cannot drive unbounde
     assert.ok(Number(retryAfter) >= 1 && Number(retryAfter) <= 60, `Retry-After ${retryAfter}`);
     // Another sender is not held back by the first one's limit.
     assert.equal((await app.app.inject(webhookFrom("+15550002222", "other"))).statusCode, 202);
-    await queueDrained(app.store);
+    await queueDrained(app.store, 30_000);
     assert.ok((await agentTurns(app)) <= 11);
   });
 
@@ -245,7 +245,7 @@ limits: { coalesceMs: 0, perSender: { points: 2, seconds: 60 } }
     }
     clock.advance(2000);
     app.worker.wake();
-    await queueDrained(app.store);
+    await queueDrained(app.store, 30_000);
     const messages = await allMessages(app);
     const replies = messages.filter((m) => m.author === "agent");
     assert.equal(replies.length, 1);
