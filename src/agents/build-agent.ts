@@ -177,9 +177,15 @@ function providerFor(
         baseUrl: p.baseUrl ?? "https://api.openai.com/v1",
         apiKey,
         fetch: deps.fetch,
+        clock: deps.clock,
       });
     case "anthropic":
-      return createAnthropic({ baseUrl: p.baseUrl, apiKey: apiKey ?? "", fetch: deps.fetch });
+      return createAnthropic({
+        baseUrl: p.baseUrl,
+        apiKey: apiKey ?? "",
+        fetch: deps.fetch,
+        clock: deps.clock,
+      });
     case "builtin": {
       if (!knowledge) {
         throw new MainstayError("MS_AGENT_INVALID", `agent ${doc.id}: builtin needs knowledgeDir`);

@@ -254,7 +254,7 @@ export function agentRuntime(options: AgentRuntimeOptions): JobHandler {
       // The agent failed on every attempt: a person takes over rather than leave the
       // customer unanswered.
       const { conversationId, messageId } = job.payload as unknown as ProcessJobPayload;
-      // Resolved before the transaction (on SQLite a read inside it would wait for it).
+      // Resolved before the transaction: the store refuses reads off `tx` inside it.
       const started = await store.conversations.get(conversationId);
       const handoffText = started && (await options.agentFor(started)).handoffText;
       await service.transact(async (tx) => {

@@ -19,7 +19,7 @@ export {
   TIMESTAMP_HEADER,
 } from "./generic/generic-signature.ts";
 export { type ChannelConfig, channelConfigSchema, createChannel } from "./registry.ts";
-export { retryAfterMs, type VendorRequestOptions, vendorRequest } from "./vendor-request.ts";
+export { type VendorRequestOptions, vendorRequest } from "./vendor-request.ts";
 export {
   type ChatMessageView,
   type ChatSocket,

@@ -1,4 +1,6 @@
+import type { Clock } from "../shared/clock.ts";
 import { type EgressFetch, isEgressRefusal } from "../shared/egress/index.ts";
+import { retryAfterMs } from "../shared/retry-after.ts";
 import { ChannelSendError } from "./channel.ts";
 
 export interface VendorRequestOptions {
@@ -10,6 +12,8 @@ export interface VendorRequestOptions {
   errorCode?: (body: unknown) => string | undefined;
   /** The server's egress `fetch` (ChannelDeps.fetch); default global fetch. */
   fetch?: EgressFetch;
+  /** Where an HTTP-date `Retry-After` is counted from (ChannelDeps.clock). */
+  clock: Clock;
 }
 
 /**
@@ -44,7 +48,7 @@ export async function vendorRequest(url: string, options: VendorRequestOptions):
   const vendorCode = options.errorCode?.(body);
   throw new ChannelSendError(`${hostOf(url)} answered HTTP ${status}`, retryable, {
     vendorCode,
-    retryAfterMs: retryAfterMs(response.headers.get("retry-after")),
+    retryAfterMs: retryAfterMs(response.headers, options.clock.now()),
   });
 }
 
@@ -55,14 +59,6 @@ function parseBody(text: string): unknown {
   } catch {
     return text;
   }
-}
-
-/** `Retry-After` is either delay-seconds or an HTTP date (RFC 9110, section 10.2.3). */
-export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
-  if (!header) return undefined;
-  if (/^\d+$/.test(header.trim())) return Number(header) * 1000;
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 function hostOf(url: string): string {

@@ -101,7 +101,7 @@ export class ConversationService {
       context: { country: senderCountry(inbound.phone) },
     });
     const limited = await this.overLimit(channel, inbound);
-    // Read before the transaction: on SQLite a read inside it would wait for it to end.
+    // Read before the transaction: the store refuses reads off `tx` inside it (MS_STORE_MISUSE).
     const assign = await this.options.currentAgent();
     const result = await store.transaction(async (tx) => {
       const conversation = await this.conversationFor(tx, channel, inbound, assign, now);

@@ -21,7 +21,8 @@ export interface Database extends Executor {
    * terminated backend), `fn` runs again on a new one, so it must touch nothing but `tx`
    * (work for after the commit is collected afresh on each run). When it cannot commit
    * (the database stays out of reach, or the connection broke after COMMIT was sent) it
-   * rejects with `MS_DB_UNAVAILABLE` (503, Retry-After).
+   * rejects with `MS_DB_UNAVAILABLE` (503, Retry-After). A call on this database itself
+   * from inside `fn` rejects with `MS_STORE_MISUSE` (transaction-guard.ts).
    */
   transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
   /**

@@ -105,12 +105,19 @@ export function channelContract(name: string, fixture: ChannelFixture): void {
     });
 
     const noRetryAfter = fixture.retryAfter === false && "no Retry-After in this protocol";
-    it("asks for a later retry on 429, honouring Retry-After", { skip: noRetryAfter }, async () => {
+    it("asks for a later retry on 429 and 503, honouring Retry-After", {
+      skip: noRetryAfter,
+    }, async () => {
       vendor.respond = () => ({ status: 429, body: {}, headers: { "retry-after": "7" } });
       const error = await channel.send(outboundMessage(fixture.to), signal()).catch((e) => e);
       assert.ok(error instanceof ChannelSendError);
       assert.equal(error.retryable, true);
       assert.equal(error.options.retryAfterMs, 7000);
+      // An HTTP-date counts from the channel's clock, not the machine's.
+      const date = new Date(clock.now() + 30_000).toUTCString();
+      vendor.respond = () => ({ status: 503, body: {}, headers: { "retry-after": date } });
+      const byDate = await channel.send(outboundMessage(fixture.to), signal()).catch((e) => e);
+      assert.equal(byDate.options.retryAfterMs, 30_000);
     });
 
     it("retries on 5xx and on an unreachable vendor", async () => {

@@ -66,7 +66,7 @@ const basicAuth = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString("b
 const messagesPath = `/2010-04-01/Accounts/${accountSid}/Messages.json`;
 
 channelContract("twilio", {
-  create: (vendorUrl) => createTwilio({ from, apiBase: vendorUrl }),
+  create: (vendorUrl, deps) => createTwilio({ from, apiBase: vendorUrl }, deps),
   inbound: () => ({
     request: signed(fixture("inbound-sms")),
     expected: {

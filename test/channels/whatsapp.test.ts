@@ -37,7 +37,7 @@ function request(body: string, signature: string | null = metaSignature(body)): 
   };
 }
 
-function createWhatsapp(vendorUrl = "http://127.0.0.1:9") {
+function createWhatsapp(vendorUrl = "http://127.0.0.1:9", clock = new ManualClock()) {
   const config = whatsappChannel.configSchema.parse({
     id: "wa",
     type: "whatsapp",
@@ -49,7 +49,7 @@ function createWhatsapp(vendorUrl = "http://127.0.0.1:9") {
   });
   return whatsappChannel.create(config, {
     logger: silentLogger,
-    clock: new ManualClock(Date.UTC(2026, 0, 1)),
+    clock,
   });
 }
 
@@ -57,7 +57,7 @@ const sendResponse = JSON.parse(fixture("send-response.json"));
 const textBody = fixture("text.json");
 
 channelContract("whatsapp", {
-  create: (vendorUrl) => createWhatsapp(vendorUrl),
+  create: (vendorUrl, { clock }) => createWhatsapp(vendorUrl, clock),
   inbound: () => ({
     request: request(textBody),
     expected: {

@@ -191,9 +191,16 @@ limits: { coalesceMs: 0, perSender: { points: 2, seconds: 60 } }
     await known.chat.close();
     const second = await open("second0123456789abcdef");
     await second.chat.close();
-    const third = await open("third0123456789abcdefg");
-    assert.equal(third.frame.type === "error" && third.frame.code, "MS_RATE_LIMITED");
-    await third.chat.close();
+    // A refused session's frames, even those sent before the refusal arrives, are dropped.
+    const third = await connectChat(`${base}?session=third0123456789abcdefg`);
+    third.send({ type: "message", id: "t1", text: "sent before the refusal" });
+    const refusal = await third.next();
+    assert.equal(refusal.type === "error" && refusal.code, "MS_RATE_LIMITED");
+    await third.closed;
+    assert.equal(
+      await app.store.contacts.findIdentity("webchat", "third0123456789abcdefg"),
+      undefined,
+    );
     const again = await open("known0123456789abcdef");
     assert.equal(again.frame.type, "history");
     await again.chat.close();

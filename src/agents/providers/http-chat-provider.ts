@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from "../../shared/clock.ts";
 import type { EgressFetch } from "../../shared/egress/index.ts";
 import type { ChatChunk, ChatProvider, ChatRequest, ChatResponse } from "./chat-provider.ts";
 import { guardStream, postToProvider, readJsonBody } from "./provider-http.ts";
@@ -10,6 +11,8 @@ export interface ChatApi<Answer> {
   timeoutMs?: number;
   /** The server's egress `fetch` (checked addresses, no redirects); default global fetch. */
   fetch?: EgressFetch;
+  /** Where an HTTP-date `Retry-After` is counted from; default the system clock. */
+  clock?: Clock;
   toBody(request: ChatRequest): Record<string, unknown>;
   /** Added to the body to ask for an event stream instead of one JSON answer. */
   streamFields: Record<string, unknown>;
@@ -23,6 +26,7 @@ export interface ChatApi<Answer> {
 
 export function createHttpChatProvider<Answer>(api: ChatApi<Answer>): ChatProvider {
   const { name } = api;
+  const clock = api.clock ?? systemClock;
   const post = (request: ChatRequest, body: Record<string, unknown>) =>
     postToProvider({
       provider: name,
@@ -30,6 +34,7 @@ export function createHttpChatProvider<Answer>(api: ChatApi<Answer>): ChatProvid
       headers: api.headers,
       timeoutMs: api.timeoutMs,
       fetch: api.fetch,
+      clock,
       body,
       signal: request.signal,
     });

@@ -1,6 +1,7 @@
+import type { Clock } from "../../shared/clock.ts";
 import { type EgressFetch, isEgressRefusal } from "../../shared/egress/index.ts";
+import { retryAfterMs } from "../../shared/retry-after.ts";
 import { ProviderError } from "./chat-provider.ts";
-import { retryAfterMs } from "./retry-after.ts";
 
 export interface ProviderPost {
   provider: string;
@@ -10,6 +11,8 @@ export interface ProviderPost {
   signal?: AbortSignal;
   timeoutMs?: number;
   fetch?: EgressFetch;
+  /** Where an HTTP-date `Retry-After` is counted from. */
+  clock: Clock;
 }
 
 /**
@@ -32,7 +35,7 @@ export async function postToProvider(post: ProviderPost): Promise<Response> {
     throw transportError(post.provider, e, post.signal);
   }
   if (response.ok) return response;
-  throw await statusError(post.provider, response);
+  throw await statusError(post.provider, response, post.clock.now());
 }
 
 /**
@@ -88,7 +91,11 @@ export function providerErrorDetail(body: unknown): { message?: string; code?: s
   };
 }
 
-async function statusError(provider: string, response: Response): Promise<ProviderError> {
+async function statusError(
+  provider: string,
+  response: Response,
+  now: number,
+): Promise<ProviderError> {
   const status = response.status;
   const text = await response.text().catch(() => "");
   const { message, code } = providerErrorDetail(parseJson(text));
@@ -96,7 +103,7 @@ async function statusError(provider: string, response: Response): Promise<Provid
     provider,
     status,
     retryable: status === 408 || status === 409 || status === 429 || status >= 500,
-    retryAfterMs: retryAfterMs(response.headers),
+    retryAfterMs: retryAfterMs(response.headers, now),
     code,
   });
 }

@@ -102,11 +102,16 @@ export async function webchatRoutes(
 
     // Frames are handled one after another so a customer's messages keep their order.
     let pending = 0;
-    let queue: Promise<void> = admitSession().then((ok) => (ok ? resume() : undefined));
+    // Frames that arrive before a refused session is closed are not handled either.
+    let admitted = false;
+    let queue: Promise<void> = admitSession().then((ok) => {
+      admitted = ok;
+      return ok ? resume() : undefined;
+    });
     socket.on("message", (data) => {
       if (++pending > MAX_PENDING_FRAMES) return fail("MS_RATE_LIMITED", "too many frames at once");
       queue = queue.then(async () => {
-        await handleFrame(String(data));
+        if (admitted) await handleFrame(String(data));
         pending--;
       });
     });

@@ -1,9 +1,14 @@
 import { z } from "zod";
 import { configNumber } from "../../shared/config-number.ts";
-import type { EgressFetch } from "../../shared/egress/index.ts";
 import { parseInput } from "../../shared/parse-input.ts";
 import { acceptedResponse } from "../accepted-response.ts";
-import type { Channel, ChannelDefinition, OutboundMessage, WebhookRequest } from "../channel.ts";
+import type {
+  Channel,
+  ChannelDefinition,
+  ChannelDeps,
+  OutboundMessage,
+  WebhookRequest,
+} from "../channel.ts";
 import { jsonBody } from "../json-body.ts";
 import { vendorRequest } from "../vendor-request.ts";
 import {
@@ -45,7 +50,7 @@ async function postCallback(
   config: GenericChannelConfig,
   message: OutboundMessage,
   signal: AbortSignal,
-  fetch: EgressFetch | undefined,
+  deps: ChannelDeps,
 ) {
   const body = JSON.stringify({
     id: message.id,
@@ -64,7 +69,8 @@ async function postCallback(
     signal: AbortSignal.any([signal, AbortSignal.timeout(config.callbackTimeoutMs)]),
     errorCode: (b) =>
       typeof b === "object" && b !== null && "code" in b ? String(b.code) : undefined,
-    fetch,
+    fetch: deps.fetch,
+    clock: deps.clock,
   });
 }
 
@@ -100,7 +106,7 @@ export const genericChannel: ChannelDefinition<typeof configSchema> = {
       },
       webhookResponse: acceptedResponse,
       async send(message, signal) {
-        if (config.callbackUrl) await postCallback(config, message, signal, deps.fetch);
+        if (config.callbackUrl) await postCallback(config, message, signal, deps);
         return {};
       },
     };

@@ -109,6 +109,7 @@ export const sinchChannel: ChannelDefinition<typeof sinchConfigSchema> = {
             signal,
             errorCode: sinchErrorCode,
             fetch: deps.fetch,
+            clock: deps.clock,
           });
         } catch (e) {
           if (!isUnauthorized(e)) throw e;

@@ -49,6 +49,7 @@ export function createSinchTokenSource(options: SinchTokenOptions): SinchTokenSo
           ? b.error
           : undefined,
       fetch: options.fetch,
+      clock: options.clock,
     });
     const parsed = tokenResponseSchema.safeParse(body);
     if (!parsed.success) {

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { Clock } from "../../shared/clock.ts";
 import type { EgressFetch } from "../../shared/egress/index.ts";
 import type { OutboundMessage, SendResult } from "../channel.ts";
 import { vendorRequest } from "../vendor-request.ts";
@@ -9,6 +10,7 @@ export interface TwilioSendOptions {
   statusCallback?: string;
   logger: Logger;
   fetch?: EgressFetch;
+  clock: Clock;
 }
 
 /** Create a Message resource (docs/messaging/api/message-resource#create-a-message-resource). */
@@ -37,6 +39,7 @@ export async function sendTwilioMessage(
       signal,
       errorCode: twilioErrorCode,
       fetch: options.fetch,
+      clock: options.clock,
     },
   );
   const sid = field(created, "sid");

@@ -34,7 +34,12 @@ export const twilioChannel: ChannelDefinition<typeof twilioConfigSchema> = {
       },
       webhookResponse: () => EMPTY_TWIML,
       send: (message, signal) =>
-        sendTwilioMessage(config, message, signal, { statusCallback, logger, fetch: deps.fetch }),
+        sendTwilioMessage(config, message, signal, {
+          statusCallback,
+          logger,
+          fetch: deps.fetch,
+          clock: deps.clock,
+        }),
     };
   },
 };

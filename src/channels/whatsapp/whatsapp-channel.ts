@@ -1,11 +1,11 @@
 import { z } from "zod";
-import type { EgressFetch } from "../../shared/egress/index.ts";
 import { MainstayError } from "../../shared/errors.ts";
 import { safeEqual } from "../../shared/hmac.ts";
 import { signSha256Body, verifySha256Body } from "../body-signature.ts";
 import {
   type Channel,
   type ChannelDefinition,
+  type ChannelDeps,
   ChannelSendError,
   type OutboundMessage,
   type VerificationRequest,
@@ -78,7 +78,7 @@ async function send(
   config: WhatsappChannelConfig,
   message: OutboundMessage,
   signal: AbortSignal,
-  fetch: EgressFetch | undefined,
+  deps: ChannelDeps,
 ) {
   const url = `${config.apiBase}/${config.apiVersion}/${config.phoneNumberId}/messages`;
   try {
@@ -90,7 +90,8 @@ async function send(
       body: JSON.stringify(whatsappMessageBody(message)),
       signal,
       errorCode: graphErrorCode,
-      fetch,
+      fetch: deps.fetch,
+      clock: deps.clock,
     });
     const sent = response as { messages?: { id?: unknown }[] } | undefined;
     const id = sent?.messages?.[0]?.id;
@@ -145,7 +146,7 @@ export const whatsappChannel: ChannelDefinition<typeof configSchema> = {
         if (message.attachments.length > 0) {
           logger.warn({ messageId: message.id }, "whatsapp sends text only: attachments left out");
         }
-        return send(config, message, signal, deps.fetch);
+        return send(config, message, signal, deps);
       },
     };
   },

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import type { Logger } from "pino";
 import type { Database, Executor, SqlValue } from "../database.ts";
+import { transactionGuard } from "../transaction-guard.ts";
 import { databaseUnavailable, isConnectionLost } from "./connection-lost.ts";
 import { notificationListener } from "./notification-listener.ts";
 
@@ -188,9 +189,12 @@ export function openPostgresDatabase(options: PostgresOptions): Database {
     { ...connection, application_name: named("mainstay-listen") },
     logger,
   );
+  const guard = transactionGuard();
+  /** A statement on the pool: once the schema is ready, and never from inside `transaction`. */
   const after =
-    <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
+    <A extends [sql: string, ...rest: unknown[]], R>(fn: (...a: A) => Promise<R>) =>
     async (...a: A) => {
+      guard.outside(a[0]);
       await ready;
       return fn(...a);
     };
@@ -201,10 +205,11 @@ export function openPostgresDatabase(options: PostgresOptions): Database {
     get: after(onPool.get) as Executor["get"],
     run: after(onPool.run),
     async transaction(fn) {
+      guard.outside("transaction(fn)");
       await ready;
       for (let run = 0; ; run++) {
         try {
-          return await runTransactionOnce(pool, fn);
+          return await runTransactionOnce(pool, (tx) => guard.inside(() => fn(tx)));
         } catch (e) {
           if (!(e instanceof TransactionLost)) throw e;
           const wait = TRANSACTION_RETRY_MS[run];

@@ -2,11 +2,14 @@ import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { ensurePrivateDir, ensurePrivateFile, keepPrivate } from "../../shared/private-files.ts";
 import type { Database, Executor, SqlValue } from "../database.ts";
+import { transactionGuard } from "../transaction-guard.ts";
 
 /**
  * better-sqlite3 is synchronous, but transactions here take async callbacks (they call
  * channels, the clock, other repositories). A promise-chain lock serialises every
- * operation so another request can never slip statements into an open transaction.
+ * operation so another request can never slip statements into an open transaction; a
+ * statement on the database from inside the transaction itself would wait behind it for
+ * ever, so it fails at once instead (transactionGuard).
  */
 export function openSqliteDatabase(file: string): Database {
   const onDisk = file !== ":memory:";
@@ -52,18 +55,24 @@ export function openSqliteDatabase(file: string): Database {
     tail = next.catch(() => undefined);
     return next;
   };
+  const guard = transactionGuard();
+  /** The lock, for callers outside this database's transaction. */
+  const queued = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+    guard.outside(what);
+    return exclusive(fn);
+  };
   let closed = false;
 
   return {
     dialect: "sqlite",
-    all: (sql, params) => exclusive(() => direct.all(sql, params)),
-    get: (sql, params) => exclusive(() => direct.get(sql, params)),
-    run: (sql, params) => exclusive(() => direct.run(sql, params)),
+    all: (sql, params) => queued(sql, () => direct.all(sql, params)),
+    get: (sql, params) => queued(sql, () => direct.get(sql, params)),
+    run: (sql, params) => queued(sql, () => direct.run(sql, params)),
     transaction: (fn) =>
-      exclusive(async () => {
+      queued("transaction(fn)", async () => {
         db.exec("BEGIN IMMEDIATE");
         try {
-          const result = await fn(direct);
+          const result = await guard.inside(() => fn(direct));
           db.exec("COMMIT");
           return result;
         } catch (e) {

@@ -6,11 +6,12 @@ import {
   type ChatRequest,
   ProviderError,
 } from "../../../src/agents/providers/index.ts";
+import { type Clock, ManualClock } from "../../../src/shared/clock.ts";
 import type { FakeLlmScript, FakeLlmServer } from "../../support/fake-llm-servers.ts";
 
 export interface ProviderHarness {
   start(script?: FakeLlmScript): Promise<FakeLlmServer>;
-  create(url: string, options?: { timeoutMs?: number }): ChatProvider;
+  create(url: string, options?: { timeoutMs?: number; clock?: Clock }): ChatProvider;
   /** How the provider names a plain stop and a stop for tool calls. */
   finish: { text: string; tools: string };
 }
@@ -174,15 +175,17 @@ export function chatProviderContract(name: string, harness: ProviderHarness) {
       assert.match(error.message, /slow down/);
     });
 
-    it("reads Retry-After as an HTTP date and prefers retry-after-ms", async () => {
-      const date = new Date(Date.now() + 60_000).toUTCString();
+    it("reads Retry-After as an HTTP date on its clock and prefers retry-after-ms", async () => {
+      const clock = new ManualClock();
+      const date = new Date(clock.now() + 60_000).toUTCString();
       fake.script = () => ({
         error: { status: 503, type: "api_error" },
         headers: { "retry-after": date },
       });
-      const byDate = await rejection(() => provider.chat(ask("Hi")));
+      const onClock = harness.create(fake.url, { clock });
+      const byDate = await rejection(() => onClock.chat(ask("Hi")));
       assert.ok(byDate.options.retryable);
-      assert.ok(byDate.options.retryAfterMs! > 50_000 && byDate.options.retryAfterMs! <= 60_000);
+      assert.equal(byDate.options.retryAfterMs, 60_000);
 
       fake.script = () => ({
         error: { status: 429, type: "rate_limit_error" },

@@ -1,3 +1,4 @@
+import type { Clock } from "../../../shared/clock.ts";
 import type { EgressFetch } from "../../../shared/egress/index.ts";
 import type { ChatProvider } from "../chat-provider.ts";
 import { createHttpChatProvider } from "../http-chat-provider.ts";
@@ -15,6 +16,8 @@ export interface AnthropicOptions {
   timeoutMs?: number;
   /** The server's egress `fetch`; default global fetch. */
   fetch?: EgressFetch;
+  /** Where an HTTP-date `Retry-After` is counted from; default the system clock. */
+  clock?: Clock;
 }
 
 /** A provider for Anthropic's Messages API. */
@@ -27,6 +30,7 @@ export function createAnthropic(options: AnthropicOptions): ChatProvider {
     headers: { "x-api-key": options.apiKey, "anthropic-version": options.version ?? "2023-06-01" },
     timeoutMs: options.timeoutMs,
     fetch: options.fetch,
+    clock: options.clock,
     toBody: (request) => toAnthropicBody(request, maxTokensDefault),
     streamFields: { stream: true },
     fromAnswer: fromAnthropicAnswer,

@@ -1,3 +1,4 @@
+import type { Clock } from "../../../shared/clock.ts";
 import type { EgressFetch } from "../../../shared/egress/index.ts";
 import type { ChatProvider } from "../chat-provider.ts";
 import { createHttpChatProvider } from "../http-chat-provider.ts";
@@ -16,6 +17,8 @@ export interface OpenAICompatibleOptions {
   timeoutMs?: number;
   /** The server's egress `fetch`; default global fetch. */
   fetch?: EgressFetch;
+  /** Where an HTTP-date `Retry-After` is counted from; default the system clock. */
+  clock?: Clock;
 }
 
 /** A provider for any server speaking OpenAI's Chat Completions API. */
@@ -29,6 +32,7 @@ export function createOpenAICompatible(options: OpenAICompatibleOptions): ChatPr
     },
     timeoutMs: options.timeoutMs,
     fetch: options.fetch,
+    clock: options.clock,
     toBody: toOpenAIBody,
     streamFields: { stream: true, stream_options: { include_usage: true } },
     fromAnswer: fromOpenAICompletion,
