@@ -13,6 +13,7 @@ import {
 import { seededRandom } from "../src/shared/index.ts";
 import { type EvalMessage, loadEvalSet } from "../test/guardrails/eval-set.ts";
 import { latencyByDetector, latencyByLength } from "./guard-latency.ts";
+import { largeInputs } from "./large-inputs.ts";
 
 interface Message {
   direction: Direction;
@@ -50,6 +51,7 @@ export default async function guardrailsBench(): Promise<Record<string, unknown>
     pii: ourPii,
     latencyByLength: latencyByLength(evalSet),
     latencyByDetector: latencyByDetector(evalSet),
+    largeInputs: largeInputs(),
     // Held-out figures stored with the weights by `npm run train:guard` (no retraining here).
     learnedModels: learnedModelCards(),
     alternatives: {

@@ -2,7 +2,8 @@ import type { ScreenAllTiers } from "../conversations/index.ts";
 import type { Conversation, Store } from "../store/index.ts";
 import type { Agent } from "./agent.ts";
 import { type BuildAgentDeps, buildAgent } from "./build-agent.ts";
-import type { ServingAgent } from "./runtime.ts";
+import type { ServingAgent } from "./serving-agent.ts";
+import type { AgentRef } from "./turn/turn-facts.ts";
 import {
   type AgentDocument,
   activateAgentVersion,
@@ -10,11 +11,6 @@ import {
   pushAgentVersion,
   versionOf,
 } from "./versions/index.ts";
-
-export interface AgentRef {
-  id: string;
-  version: string;
-}
 
 /** Which agent version serves what: new conversations get the active one, and stay on it. */
 export interface AgentCatalog {

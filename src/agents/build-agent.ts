@@ -2,10 +2,9 @@ import { isAbsolute, resolve } from "node:path";
 import type { Logger } from "pino";
 import type { Clock } from "../shared/clock.ts";
 import type { EgressFetch } from "../shared/egress/index.ts";
-import { MainstayError } from "../shared/errors.ts";
 import type { Random } from "../shared/random.ts";
 import type { Agent } from "./agent.ts";
-import { createBuiltinAgent, type KnowledgeBase, loadKnowledgeBase } from "./builtin/index.ts";
+import { type KnowledgeBase, loadKnowledgeBase } from "./builtin/index.ts";
 import { createLlmAgent } from "./llm/index.ts";
 import {
   type BreakerProvider,
@@ -18,9 +17,10 @@ import {
 import {
   type ChatProvider,
   type ChatRequest,
-  type ChatResponse,
-  createAnthropic,
-  createOpenAICompatible,
+  createProvider,
+  providerDefinition,
+  type ResilienceSettings,
+  resolveResilience,
 } from "./providers/index.ts";
 import { declaredSecret, requiredSecret, type Secrets } from "./secrets.ts";
 import {
@@ -32,11 +32,13 @@ import {
   searchKnowledgeBaseTool,
   type Tool,
 } from "./tools/index.ts";
-import type { AgentDocument, AgentProvider, AgentTool } from "./versions/index.ts";
-import { renderPrompt } from "./versions/index.ts";
+import type { AgentDocument, AgentProvider, AgentTool, Settings } from "./versions/index.ts";
+import { renderPrompt, resolveSettings } from "./versions/index.ts";
 
 export interface BuildAgentDeps {
   secrets: Secrets;
+  /** The config's `settings`, filled into a document's `${NAME}` references here. */
+  settings?: Settings;
   /** The server's egress `fetch`: provider calls and HTTP tools go through it. */
   fetch?: EgressFetch;
   clock: Clock;
@@ -45,6 +47,8 @@ export interface BuildAgentDeps {
   baseDir: string;
   lookupContact: LookupContact;
   logger: Logger;
+  /** The server's retry and breaker settings (`providers:`), under each entry's own. */
+  providers?: ResilienceSettings;
   /** Metrics and traces around the agent's parts; main.ts adds it. */
   observer?: AgentObserver;
 }
@@ -76,13 +80,16 @@ export const DEFAULT_UNAVAILABLE_TEXT =
  * breaker, then the fallbacks in order, and last a canned reply, so a customer always
  * gets an answer. The canned reply also hands the conversation to a person.
  */
-export function buildAgent(doc: AgentDocument, version: string, deps: BuildAgentDeps): Agent {
+export function buildAgent(stored: AgentDocument, version: string, deps: BuildAgentDeps): Agent {
+  // The version keeps `${NAME}`; this server's values go in only now.
+  const doc = resolveSettings(stored, deps.settings ?? {}, `agent ${stored.id}`);
   const knowledge = doc.knowledgeDir
     ? loadKnowledgeBase(pathFrom(deps.baseDir, doc.knowledgeDir))
     : undefined;
   const handoffText = doc.handoff.message ?? DEFAULT_UNAVAILABLE_TEXT;
-  if (doc.provider.type === "builtin") {
-    return createBuiltinAgent({
+  const { knowledgeAgent } = providerDefinition(doc.provider.type);
+  if (knowledgeAgent) {
+    return knowledgeAgent({
       id: doc.id,
       version,
       knowledge: knowledge!,
@@ -94,7 +101,7 @@ export function buildAgent(doc: AgentDocument, version: string, deps: BuildAgent
   const labels = { id: doc.id, version };
   const link = (p: AgentProvider) => {
     const client = withModel(providerFor(p, doc, version, deps, knowledge), p.model);
-    const breaker = resilient(observer?.provider(client, labels) ?? client, doc, deps);
+    const breaker = resilient(observer?.provider(client, labels) ?? client, p, doc, deps);
     observer?.breaker(breaker, { ...labels, provider: client.name, model: p.model ?? client.name });
     return breaker;
   };
@@ -154,10 +161,18 @@ function withModel(provider: ChatProvider, model: string | undefined): ChatProvi
   };
 }
 
-function resilient(provider: ChatProvider, doc: AgentDocument, deps: BuildAgentDeps) {
+/** A link's timeout, retries and breaker: the entry's settings over the server's. */
+function resilient(
+  provider: ChatProvider,
+  entry: AgentProvider,
+  doc: AgentDocument,
+  deps: BuildAgentDeps,
+) {
+  const { retry, breaker } = resolveResilience(entry, deps.providers);
+  const timeoutMs = entry.timeoutMs ?? doc.limits.timeoutMs;
   return withCircuitBreaker(
-    withRetry(withTimeout(provider, { timeoutMs: doc.limits.timeoutMs }), { random: deps.random }),
-    { clock: deps.clock },
+    withRetry(withTimeout(provider, { timeoutMs }), { ...retry, random: deps.random }),
+    { ...breaker, clock: deps.clock },
   );
 }
 
@@ -168,54 +183,12 @@ function providerFor(
   deps: BuildAgentDeps,
   knowledge: KnowledgeBase | undefined,
 ): ChatProvider {
-  const apiKey = p.apiKeySecret
-    ? requiredSecret(deps.secrets, p.apiKeySecret, `agent ${doc.id}: provider ${p.type}`)
-    : undefined;
-  switch (p.type) {
-    case "openai-compatible":
-      return createOpenAICompatible({
-        baseUrl: p.baseUrl ?? "https://api.openai.com/v1",
-        apiKey,
-        fetch: deps.fetch,
-        clock: deps.clock,
-      });
-    case "anthropic":
-      return createAnthropic({
-        baseUrl: p.baseUrl,
-        apiKey: apiKey ?? "",
-        fetch: deps.fetch,
-        clock: deps.clock,
-      });
-    case "builtin": {
-      if (!knowledge) {
-        throw new MainstayError("MS_AGENT_INVALID", `agent ${doc.id}: builtin needs knowledgeDir`);
-      }
-      return agentAsProvider(createBuiltinAgent({ id: doc.id, version, knowledge }));
-    }
-  }
-}
-
-/** The offline agent as a link in a fallback chain: it answers the last customer message. */
-function agentAsProvider(agent: Agent): ChatProvider {
-  return {
-    name: "builtin",
-    async chat(request): Promise<ChatResponse> {
-      const last = request.messages.findLast((m) => m.role === "user")?.content ?? "";
-      const reply = await agent.respond(
-        { conversationId: "", contactId: "", channel: "", history: [], text: last },
-        request.signal,
-      );
-      return {
-        provider: "builtin",
-        model: "builtin",
-        text: reply.text,
-        toolCalls: [],
-        usage: { inputTokens: 0, outputTokens: 0 },
-        finishReason: "stop",
-        ...(reply.handoff ? { handoff: reply.handoff } : {}),
-      };
-    },
-  };
+  return createProvider(p, {
+    secret: (name) => requiredSecret(deps.secrets, name, `agent ${doc.id}: provider ${p.type}`),
+    fetch: deps.fetch,
+    clock: deps.clock,
+    agent: { id: doc.id, version, ...(knowledge && { knowledge }) },
+  });
 }
 
 function toolFor(

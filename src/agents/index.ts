@@ -1,10 +1,5 @@
 export type { Agent, AgentContext, AgentReply, AgentTurn, ToolCall, TurnRole } from "./agent.ts";
-export {
-  type AgentCatalog,
-  type AgentRef,
-  type AgentSource,
-  openAgentCatalog,
-} from "./agent-catalog.ts";
+export { type AgentCatalog, type AgentSource, openAgentCatalog } from "./agent-catalog.ts";
 export { type AgentObserver, type BuildAgentDeps, buildAgent } from "./build-agent.ts";
 export {
   type HandoffWebhook,
@@ -12,11 +7,27 @@ export {
   handoffSummary,
 } from "./handoff/handoff-notifier.ts";
 export { negativeStreak, sentimentScore } from "./handoff/sentiment.ts";
-export {
-  type AgentRuntimeOptions,
-  agentRuntime,
-  DEFAULT_HANDOFF_TEXT,
-  type ServingAgent,
-} from "./runtime.ts";
+export type { ResilienceSettings } from "./providers/index.ts";
+export { type AgentRuntimeOptions, agentRuntime } from "./runtime.ts";
 export { requiredSecret, type Secrets } from "./secrets.ts";
+export type {
+  ServingAgent,
+  SharedTurn,
+  TurnCompanion,
+  TurnWrite,
+  TurnWriteContext,
+} from "./serving-agent.ts";
+export {
+  DEFAULT_HANDOFF_TEXT,
+  decideReply,
+  decideSpendCap,
+  decideTurn,
+} from "./turn/decide-turn.ts";
+export {
+  type AgentDecision,
+  type AgentRef,
+  type TurnFacts,
+  type TurnInput,
+  turnRecord,
+} from "./turn/turn-facts.ts";
 export * from "./versions/index.ts";

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import { channelTraitsOf } from "../channels/index.ts";
 import {
   describeIssues,
   findingTypes,
@@ -32,7 +33,7 @@ export async function guardRoutes(app: FastifyInstance, opts: { guard: Guard }):
   }));
 
   app.post("/api/v1/guard/tests/run", async () => {
-    const results = runPolicyCases(opts.guard.policy);
+    const results = runPolicyCases(opts.guard.policy, { channelTraits: channelTraitsOf });
     return {
       data: results.map((r, i) => ({
         name: r.name,

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { z } from "zod";
 import type { AcceptedMessage, InboundMessage, StatusUpdate } from "../conversations/index.ts";
+import type { ChannelTraits } from "../shared/channel-traits.ts";
 import type { Clock } from "../shared/clock.ts";
 import type { EgressFetch } from "../shared/egress/index.ts";
 import type { Attachment } from "../store/index.ts";
@@ -87,7 +88,7 @@ export class ChannelSendError extends Error {
 export interface Channel {
   readonly id: string;
   readonly type: string;
-  /** The sender sends again what is refused with 429 and `Retry-After` (see ChannelRef). */
+  /** Set by the registry from the type's `retriesRefused` trait (see ChannelRef). */
   readonly retriesRefused?: boolean;
   /** Verify and parse a webhook call; throws MainstayError (bad signature, bad body). */
   handleWebhook?(request: WebhookRequest): WebhookResult | Promise<WebhookResult>;
@@ -115,9 +116,13 @@ export interface ChannelDeps {
   fetch?: EgressFetch;
 }
 
-/** One per folder under channels/: its config schema and how to build it. */
-export interface ChannelDefinition<S extends z.ZodType = z.ZodType> {
-  type: string;
+/**
+ * One per folder under channels/: its config schema, what the type is like (traits, read
+ * by compliance and guardrails instead of type names) and how to build it.
+ */
+export interface ChannelDefinition<S extends z.ZodType = z.ZodType, T extends string = string> {
+  type: T;
   configSchema: S;
+  traits: ChannelTraits;
   create(config: z.infer<S>, deps: ChannelDeps): Channel;
 }

@@ -1,10 +1,11 @@
 import type { Logger } from "pino";
-import type { ConversationService, DeliverJobPayload } from "../conversations/index.ts";
+import { type ConversationService, deliverJobPayload } from "../conversations/index.ts";
 import {
   DeferJobError,
   type JobHandler,
   PermanentJobError,
   RetryLaterError,
+  readJobPayload,
 } from "../jobs/index.ts";
 import type { Clock } from "../shared/clock.ts";
 import { type Channel, ChannelSendError } from "./channel.ts";
@@ -41,7 +42,7 @@ export function deliveryHandler(options: DeliveryOptions): JobHandler {
   }
   return {
     async run(job) {
-      const { messageId } = job.payload as unknown as DeliverJobPayload;
+      const { messageId } = readJobPayload(job, deliverJobPayload);
       const message = await store.messages.get(messageId);
       if (message?.status !== "queued") return; // already sent, or gone
       const channel = channels.get(message.channelId);
@@ -96,7 +97,7 @@ export function deliveryHandler(options: DeliveryOptions): JobHandler {
     },
 
     async onDead(job, error) {
-      const { messageId } = job.payload as unknown as DeliverJobPayload;
+      const { messageId } = readJobPayload(job, deliverJobPayload);
       const message = await store.messages.get(messageId);
       if (!message) return;
       const now = clock.now();

@@ -18,7 +18,14 @@ export {
   signGenericBody,
   TIMESTAMP_HEADER,
 } from "./generic/generic-signature.ts";
-export { type ChannelConfig, channelConfigSchema, createChannel } from "./registry.ts";
+export {
+  type ChannelConfig,
+  type ChannelType,
+  channelConfigSchema,
+  channelTraitsOf,
+  channelTypes,
+  createChannel,
+} from "./registry.ts";
 export { type VendorRequestOptions, vendorRequest } from "./vendor-request.ts";
 export {
   type ChatMessageView,

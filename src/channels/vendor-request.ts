@@ -10,6 +10,8 @@ export interface VendorRequestOptions {
   signal: AbortSignal;
   /** Pull the vendor's own error code out of an error response body (JSON or text). */
   errorCode?: (body: unknown) => string | undefined;
+  /** A wait the vendor puts in its error body instead of a `Retry-After` header. */
+  bodyRetryAfterMs?: (body: unknown) => number | undefined;
   /** The server's egress `fetch` (ChannelDeps.fetch); default global fetch. */
   fetch?: EgressFetch;
   /** Where an HTTP-date `Retry-After` is counted from (ChannelDeps.clock). */
@@ -48,7 +50,8 @@ export async function vendorRequest(url: string, options: VendorRequestOptions):
   const vendorCode = options.errorCode?.(body);
   throw new ChannelSendError(`${hostOf(url)} answered HTTP ${status}`, retryable, {
     vendorCode,
-    retryAfterMs: retryAfterMs(response.headers, options.clock.now()),
+    retryAfterMs:
+      retryAfterMs(response.headers, options.clock.now()) ?? options.bodyRetryAfterMs?.(body),
   });
 }
 

@@ -1,4 +1,5 @@
 import { createInterface } from "node:readline";
+import { channelTraitsOf } from "../channels/index.ts";
 import {
   createGuard,
   defaultPolicy,
@@ -29,7 +30,7 @@ Options:
     const args = parseCommandArgs(this, argv, { policy: { type: "string" } }, io);
     if (!args) return 0;
     const policy = args.values.policy ? loadPolicyFile(args.values.policy) : defaultPolicy();
-    const guard = createGuard(policy);
+    const guard = createGuard(policy, { channelTraits: channelTraitsOf });
     const lines = createInterface({ input: io.stdin, crlfDelay: Number.POSITIVE_INFINITY });
     for await (const line of lines) {
       if (line.trim() === "") continue;

@@ -1,5 +1,6 @@
 import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
+import { channelTraitsOf } from "../channels/index.ts";
 import {
   type CaseResult,
   findingTypes,
@@ -36,7 +37,7 @@ pass/fail table. Exits 1 when a case fails. Without FILE, tests the default poli
     let failed = 0;
     let total = 0;
     for (const file of files.length > 0 ? files : [DEFAULT_POLICY_FILE]) {
-      const results = runPolicyCases(loadPolicyFile(file));
+      const results = runPolicyCases(loadPolicyFile(file), { channelTraits: channelTraitsOf });
       if (results.length === 0) io.stderr.write(`${file}: no cases\n`);
       printTable(io, basename(file), results);
       total += results.length;

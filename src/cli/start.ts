@@ -1,6 +1,6 @@
-import { loadConfigFile } from "../config/index.ts";
 import { ROLES, type Role, startMainstay } from "../main.ts";
 import { type Command, parseCommandArgs } from "./command.ts";
+import { checkConfigFile } from "./validate.ts";
 
 export const startCommand: Command = {
   name: "start",
@@ -50,7 +50,9 @@ Environment:
       io.stderr.write(`--role: expected one of ${ROLES.join(", ")}, got "${role}"\n`);
       return 2;
     }
-    const loaded = loadConfigFile(file, io.env);
+    // Every problem with the config and the files it names, as `validate` lists them,
+    // stops the start before anything is opened.
+    const { loaded } = checkConfigFile(file, io.env);
     const mainstay = await startMainstay(loaded, {
       env: io.env,
       port,
@@ -62,10 +64,14 @@ Environment:
     const base = mainstay.url.replace("127.0.0.1", "localhost");
     const named = role === "all" ? "" : ` (${role})`;
     io.stdout.write(`Mainstay${named} is running at ${base}\n`);
+    const consoleLinks = loaded.config.console.enabled ? [`  console: ${base}/console`] : [];
     const links =
       role === "worker"
         ? ["  serving /healthz, /readyz and /metrics only"]
-        : chats.map((chat) => `  web chat "${chat.id}": ${base}/chat/${chat.id}`);
+        : [
+            ...consoleLinks,
+            ...chats.map((chat) => `  web chat "${chat.id}": ${base}/chat/${chat.id}`),
+          ];
     for (const line of links) io.stdout.write(`${line}\n`);
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {

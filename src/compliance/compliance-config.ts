@@ -32,14 +32,17 @@ export const complianceConfigSchema = z
       .min(1)
       .default("You're subscribed again. Reply STOP at any time to stop."),
     /**
-     * Channel types that send an opt-out confirmation. Carriers allow one on SMS; other
-     * channels get none unless listed here.
+     * Channel types that send an opt-out confirmation. Unset: the types whose
+     * `confirmsOptOut` trait says so (the SMS channels, where carriers allow one).
      */
-    confirmOptOutOn: z.array(z.string()).default(["twilio", "sinch"]),
+    confirmOptOutOn: z.array(z.string()).optional(),
     /** SMS replies longer than this many segments are refused (GSM-7 160/153, UCS-2 70/67). */
     smsMaxSegments: configNumber(z.number().int().min(1).max(20)).default(4),
-    /** Hours after the customer's last message during which WhatsApp allows free-form text. */
-    whatsappWindowHours: configNumber(z.number().positive()).default(24),
+    /**
+     * Hours after the customer's last message during which free-form text is allowed on a
+     * channel with a reply window. Unset: the channel's own window (WhatsApp: 24).
+     */
+    whatsappWindowHours: configNumber(z.number().positive()).optional(),
     /**
      * No proactive outbound between `start` and `end` in the contact's local time: such
      * messages are held and sent when the window opens.

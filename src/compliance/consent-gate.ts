@@ -1,6 +1,7 @@
-import type { ConversationService, ProcessJobPayload } from "../conversations/index.ts";
+import { channelTraitsOf } from "../channels/index.ts";
+import { type ConversationService, processJobPayload } from "../conversations/index.ts";
 import { createGuard, type Finding, policySchema } from "../guardrails/index.ts";
-import type { JobHandler } from "../jobs/index.ts";
+import { type JobHandler, readJobPayload } from "../jobs/index.ts";
 import type { Clock } from "../shared/clock.ts";
 import type { Conversation, Message } from "../store/index.ts";
 import type { ComplianceConfig } from "./compliance-config.ts";
@@ -29,7 +30,7 @@ export function consentGate(inner: JobHandler, options: ConsentGateOptions): Job
   return {
     ...inner,
     async run(job) {
-      const { conversationId, messageId } = job.payload as unknown as ProcessJobPayload;
+      const { conversationId, messageId } = readJobPayload(job, processJobPayload);
       const [conversation, inbound] = await Promise.all([
         service.store.conversations.get(conversationId),
         service.store.messages.get(messageId),
@@ -69,7 +70,9 @@ interface GateContext {
 
 async function optOut(ctx: GateContext, finding: Finding) {
   const { conversation, options } = ctx;
-  const confirm = options.config.confirmOptOutOn.includes(conversation.channelType);
+  const type = conversation.channelType;
+  const listed = options.config.confirmOptOutOn;
+  const confirm = listed ? listed.includes(type) : channelTraitsOf(type)?.confirmsOptOut === true;
   await record(ctx, "opted_out", finding, confirm ? options.config.optOutConfirmation : undefined);
 }
 

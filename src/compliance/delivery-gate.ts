@@ -1,6 +1,7 @@
-import type { ConversationService, DeliverJobPayload } from "../conversations/index.ts";
+import { channelTraitsOf } from "../channels/index.ts";
+import { type ConversationService, deliverJobPayload } from "../conversations/index.ts";
 import { smsSegments } from "../guardrails/index.ts";
-import { DeferJobError, type JobHandler } from "../jobs/index.ts";
+import { DeferJobError, type JobHandler, readJobPayload } from "../jobs/index.ts";
 import type { Clock } from "../shared/clock.ts";
 import type { Message } from "../store/index.ts";
 import type { ComplianceConfig } from "./compliance-config.ts";
@@ -12,8 +13,6 @@ export interface DeliveryGateOptions {
   clock: Clock;
 }
 
-/** Channel types that deliver as SMS, where segments cost money and carriers cap length. */
-const SMS_CHANNELS = new Set(["twilio", "sinch"]);
 const HOUR = 3_600_000;
 
 /**
@@ -28,14 +27,14 @@ export function deliveryGate(inner: JobHandler, options: DeliveryGateOptions): J
   return {
     ...inner,
     async run(job) {
-      const { messageId } = job.payload as unknown as DeliverJobPayload;
+      const { messageId } = readJobPayload(job, deliverJobPayload);
       const message = await store.messages.get(messageId);
       if (message?.status !== "queued") return inner.run(job);
       const conversation = (await store.conversations.get(message.conversationId))!;
       const identity = (await store.contacts.getIdentity(conversation.identityId))!;
       const refusal = await refusalReason(message, conversation.channelType, identity.address);
       if (refusal) return refuse(message, refusal);
-      holdForQuietHours(message, identity.address);
+      holdForQuietHours(message, conversation.channelType, identity.address);
       return inner.run(job);
     },
   };
@@ -48,16 +47,19 @@ export function deliveryGate(inner: JobHandler, options: DeliveryGateOptions): J
     ) {
       return { code: "MS_OPTED_OUT", text: "the recipient opted out on this channel" };
     }
-    if (channelType === "whatsapp" && !message.meta["template"]) {
+    const traits = channelTraitsOf(channelType);
+    if (traits?.replyWindowHours !== undefined && !message.meta["template"]) {
+      const hours = config.whatsappWindowHours ?? traits.replyWindowHours;
       const last = await store.messages.latestInbound(message.conversationId);
-      if (!last || clock.now() - last.createdAt > config.whatsappWindowHours * HOUR) {
+      if (!last || clock.now() - last.createdAt > hours * HOUR) {
         return {
           code: "MS_WHATSAPP_WINDOW_CLOSED",
-          text: `the customer last wrote over ${config.whatsappWindowHours} h ago; WhatsApp only allows an approved template (meta.template) now`,
+          text: `the customer last wrote over ${hours} h ago; ${channelType} only allows an approved template (meta.template) now`,
         };
       }
     }
-    if (SMS_CHANNELS.has(channelType)) {
+    // Delivered as SMS: segments cost money and carriers cap length.
+    if (traits?.sms) {
       const { segments, encoding } = smsSegments(message.text);
       if (segments > config.smsMaxSegments) {
         return {
@@ -70,16 +72,25 @@ export function deliveryGate(inner: JobHandler, options: DeliveryGateOptions): J
   }
 
   /** Throws DeferJobError while the contact's quiet hours hold for this message. */
-  function holdForQuietHours(message: Message, address: string) {
+  function holdForQuietHours(message: Message, channelType: string, address: string) {
     const quiet = config.quietHours;
     const compliance = message.meta["compliance"] !== undefined;
     const reply = message.meta["inReplyTo"] !== undefined;
     if (!quiet || compliance || (reply && !quiet.replies)) return;
-    const zone = zoneForAddress(address) ?? quiet.defaultTimeZone;
+    const zone = zoneOf(channelType, address) ?? quiet.defaultTimeZone;
     const until = quietUntil(clock.now(), zone, quiet);
     if (until !== undefined) {
       throw new DeferJobError(`held for quiet hours in ${zone}`, until);
     }
+  }
+
+  /** The contact's zone from a phone address; a chat id or an email says nothing. */
+  function zoneOf(channelType: string, address: string): string | undefined {
+    const kind = channelTraitsOf(channelType)?.addresses ?? "any";
+    if (kind === "phone" || (kind === "any" && address.startsWith("+"))) {
+      return zoneForAddress(address);
+    }
+    return undefined;
   }
 
   async function refuse(message: Message, reason: { code: string; text: string }) {

@@ -1,7 +1,10 @@
+export { type ConfigCheck, type ConfigParts, checkConfigText } from "./check-config.ts";
 export {
   type LoadedConfig,
+  type Locate,
   loadConfigFile,
   parseConfigText,
+  readConfigText,
   resolveFromConfig,
 } from "./load-config.ts";
 export { loadPolicy } from "./load-policy.ts";

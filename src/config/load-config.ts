@@ -1,12 +1,11 @@
 import { readFileSync } from "node:fs";
-import { dirname, isAbsolute, resolve } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import { MainstayError } from "../shared/errors.ts";
-import { formatPath } from "../shared/format-path.ts";
-import { parseYamlSource, problemsError, zodProblems } from "../shared/yaml-source.ts";
-import { interpolateEnv } from "./interpolate.ts";
-import { type Config, configSchema } from "./schema.ts";
+import { CONFIG_INVALID, checkConfigText } from "./check-config.ts";
+import type { Config } from "./schema.ts";
 
-const INVALID = "MS_CONFIG_INVALID";
+/** Where a field path is in the config file's YAML. */
+export type Locate = (path: (string | number)[]) => { line: number; col: number } | undefined;
 
 export interface LoadedConfig {
   config: Config;
@@ -14,14 +13,20 @@ export interface LoadedConfig {
   file?: string;
   /** Folder relative paths in the config are resolved against. */
   baseDir: string;
+  /** Where a field is in the file, so a problem with what it names can point at it. */
+  locate?: Locate;
 }
 
 /** Read, interpolate and validate a mainstay.yaml. Throws MS_CONFIG_INVALID with every problem. */
 export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const absolute = resolve(file);
-  let text: string;
+  return parseConfigText(readConfigText(file), absolute, env);
+}
+
+/** The text of a config file; MS_CONFIG_NOT_FOUND when it cannot be read. */
+export function readConfigText(file: string): string {
   try {
-    text = readFileSync(absolute, "utf8");
+    return readFileSync(resolve(file), "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new MainstayError(
@@ -30,7 +35,6 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
       400,
     );
   }
-  return parseConfigText(text, absolute, env);
 }
 
 export function parseConfigText(
@@ -38,26 +42,12 @@ export function parseConfigText(
   file: string,
   env: NodeJS.ProcessEnv = process.env,
 ): LoadedConfig {
-  const { doc, locate } = parseYamlSource(text, file, INVALID);
-  let raw: unknown;
-  try {
-    raw = interpolateEnv(doc.toJS(), env);
-  } catch (e) {
-    if (e instanceof MainstayError && e.code === "MS_CONFIG_ENV_MISSING") {
-      const path = (e.details as { path: (string | number)[] }).path;
-      const pos = locate(path);
-      throw problemsError(INVALID, [
-        { file, line: pos?.line, column: pos?.col, path: formatPath(path), message: e.message },
-      ]);
-    }
-    throw e;
-  }
-  const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) throw problemsError(INVALID, zodProblems(parsed.error, file, locate));
-  return { config: parsed.data, file, baseDir: dirname(file) };
+  const { loaded, problems } = checkConfigText(text, file, env);
+  problems.throwIfAny(CONFIG_INVALID);
+  return loaded!;
 }
 
 /** Resolve a path from the config against the config file's folder. */
-export function resolveFromConfig(loaded: LoadedConfig, path: string): string {
+export function resolveFromConfig(loaded: Pick<LoadedConfig, "baseDir">, path: string): string {
   return isAbsolute(path) ? path : resolve(loaded.baseDir, path);
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { priceTableSchema, secretNameSchema } from "../agents/versions/index.ts";
+import { resilienceFields } from "../agents/providers/index.ts";
+import { priceTableSchema, secretNameSchema, settingNameSchema } from "../agents/versions/index.ts";
 import { apiKeysSchema } from "../api/auth/index.ts";
 import { channelConfigSchema } from "../channels/registry.ts";
 import { complianceConfigSchema } from "../compliance/index.ts";
@@ -129,6 +130,9 @@ const handoffSchema = z
   })
   .strict();
 
+/** Retries and the circuit breaker around every provider call, under each entry's own. */
+const providersSchema = z.strictObject(resilienceFields((n) => configNumber(n).optional()));
+
 export const configSchema = z
   .object({
     server: serverSchema.prefault({}),
@@ -147,7 +151,22 @@ export const configSchema = z
             : undefined,
       })
       .default({}),
+    /**
+     * Non-secret values agent documents may use as `${NAME}` in a few fields (base URLs,
+     * model names): a version stores the reference, and each server fills in its own value
+     * when it builds the agent. A document sends them where it likes, so never a secret.
+     */
+    settings: z
+      .record(settingNameSchema, z.string(), {
+        error: (issue) =>
+          issue.code === "invalid_key"
+            ? `a setting's name: letters, digits and _, not starting with a digit (documents write \${NAME})`
+            : undefined,
+      })
+      .default({}),
     channels: z.array(channelConfigSchema).min(1),
+    /** Retry and circuit-breaker settings for every agent's provider calls (docs/providers.md). */
+    providers: providersSchema.prefault({}),
     outbox: outboxSchema.prefault({}),
     compliance: complianceConfigSchema.prefault({}),
     /** An OpenAI-compatible proxy at POST /v1/chat/completions (docs/proxy.md). */
@@ -175,26 +194,42 @@ export const configSchema = z
       .default("default"),
   })
   .strict()
-  .superRefine((config, ctx) => {
-    if (typeof config.policies === "object") {
-      // Reported field by field, with the `policies.` prefix, like every other problem.
-      for (const issue of policySchema.safeParse(config.policies).error?.issues ?? []) {
-        ctx.addIssue({ ...issue, path: ["policies", ...issue.path] } as never);
-      }
-    }
-    const seen = new Set<string>();
-    if (config.proxy) seen.add(config.proxy.channelId);
-    config.channels.forEach((channel, i) => {
-      if (seen.has(channel.id)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["channels", i, "id"],
-          message: `duplicate channel id "${channel.id}" (the proxy's channelId counts too)`,
-        });
-      }
-      seen.add(channel.id);
-    });
+  // Cross-field checks run even when other fields have problems (`when`), so a config's
+  // problems come in one pass; the value may then be partly unparsed, hence the care.
+  .superRefine((config, ctx) => crossFieldChecks(config, ctx), {
+    when: () => true,
   });
+
+function crossFieldChecks(config: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  const { policies, proxy, channels } = config;
+  if (typeof policies === "object" && policies !== null && !Array.isArray(policies)) {
+    // Reported field by field, with the `policies.` prefix, like every other problem.
+    for (const issue of policySchema.safeParse(policies).error?.issues ?? []) {
+      ctx.addIssue({ ...issue, path: ["policies", ...issue.path] } as never);
+    }
+  }
+  const idOf = (v: unknown, key: string) => {
+    const id =
+      typeof v === "object" && v !== null ? (v as Record<string, unknown>)[key] : undefined;
+    return typeof id === "string" ? id : undefined;
+  };
+  const seen = new Set<string>();
+  const proxyChannel = idOf(proxy, "channelId");
+  if (proxyChannel) seen.add(proxyChannel);
+  if (!Array.isArray(channels)) return;
+  channels.forEach((channel, i) => {
+    const id = idOf(channel, "id");
+    if (id === undefined) return;
+    if (seen.has(id)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["channels", i, "id"],
+        message: `duplicate channel id "${id}" (the proxy's channelId counts too)`,
+      });
+    }
+    seen.add(id);
+  });
+}
 
 export type Config = z.infer<typeof configSchema>;
 

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { Attachment } from "../store/index.ts";
 
 /** A customer message as a channel parsed it, before it is stored. */
@@ -84,21 +85,24 @@ export const PROCESS_JOB = "conversation.process";
 export const DELIVER_JOB = "message.deliver";
 export const HANDOFF_NOTIFY_JOB = "handoff.notify";
 
-export interface HandoffNotifyPayload {
-  conversationId: string;
-  reason: string;
-}
+export const handoffNotifyPayload = z.object({
+  conversationId: z.string().min(1),
+  reason: z.string(),
+});
+export type HandoffNotifyPayload = z.infer<typeof handoffNotifyPayload>;
 
-export interface ProcessJobPayload {
-  conversationId: string;
-  messageId: string;
-}
+export const processJobPayload = z.object({
+  conversationId: z.string().min(1),
+  messageId: z.string().min(1),
+});
+export type ProcessJobPayload = z.infer<typeof processJobPayload>;
 
-export interface DeliverJobPayload {
-  messageId: string;
+export const deliverJobPayload = z.object({
+  messageId: z.string().min(1),
   /** For log lines and traces; absent on jobs queued by earlier versions. */
-  conversationId?: string;
-}
+  conversationId: z.string().optional(),
+});
+export type DeliverJobPayload = z.infer<typeof deliverJobPayload>;
 
 /**
  * A guardrail decision as the pipeline needs it. guardrails/ produces it; main.ts plugs the

@@ -1,8 +1,9 @@
 import { requiredSecret, type Secrets } from "../agents/index.ts";
+import { withRetry, withTimeout } from "../agents/middleware/index.ts";
 import {
-  type ChatProvider,
-  createAnthropic,
-  createOpenAICompatible,
+  createProvider,
+  modelProviderTypes,
+  resolveResilience,
 } from "../agents/providers/index.ts";
 import type { EgressFetch } from "../shared/egress/index.ts";
 import { MainstayError } from "../shared/errors.ts";
@@ -31,23 +32,22 @@ const JUDGE_TIMEOUT_MS = 60_000;
  * `apiKeySecret` is one of the config's `secrets`.
  */
 export function createJudge(spec: JudgeProvider, secrets: Secrets, fetch?: EgressFetch): Judge {
-  const apiKey = spec.apiKeySecret
-    ? requiredSecret(secrets, spec.apiKeySecret, `judge (provider ${spec.type})`, "MS_EVAL_INVALID")
-    : undefined;
-  if (spec.type === "builtin" || !spec.model) {
+  if (!modelProviderTypes.includes(spec.type) || !spec.model) {
     throw new MainstayError(
       "MS_EVAL_INVALID",
-      "judge: needs an openai-compatible or anthropic provider with a model",
+      `judge: needs an ${modelProviderTypes.join(" or ")} provider with a model`,
     );
   }
-  const provider: ChatProvider =
-    spec.type === "anthropic"
-      ? createAnthropic({ baseUrl: spec.baseUrl, apiKey: apiKey ?? "", fetch })
-      : createOpenAICompatible({
-          baseUrl: spec.baseUrl ?? "https://api.openai.com/v1",
-          apiKey,
-          fetch,
-        });
+  const client = createProvider(spec, {
+    secret: (name) =>
+      requiredSecret(secrets, name, `judge (provider ${spec.type})`, "MS_EVAL_INVALID"),
+    fetch,
+  });
+  // The entry's timeout and retries, as for an agent; a breaker is no use for one run.
+  const provider = withRetry(
+    withTimeout(client, { timeoutMs: spec.timeoutMs ?? JUDGE_TIMEOUT_MS }),
+    resolveResilience(spec).retry,
+  );
   const model = spec.model;
   return {
     name: `${spec.type}/${model}`,
@@ -60,7 +60,6 @@ export function createJudge(spec: JudgeProvider, secrets: Secrets, fetch?: Egres
         ],
         maxTokens: 300,
         temperature: 0,
-        signal: AbortSignal.timeout(JUDGE_TIMEOUT_MS),
       });
       return parseVerdict(response.text);
     },

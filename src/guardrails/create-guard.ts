@@ -1,12 +1,11 @@
 import type {
   DetectContext,
   Detector,
-  DetectorKind,
   GuardRuntime,
   ModelDetector,
   ModelVerdict,
 } from "./detector.ts";
-import { detectorKinds } from "./detectors/index.ts";
+import { detectorDefinition } from "./detectors/index.ts";
 import type { Action, ClassifierRun, Decision, Detection, Finding, GuardInput } from "./finding.ts";
 import { type FoldedText, foldText } from "./fold-text.ts";
 import { ACTION_PRECEDENCE, type Policy, type Rule } from "./policy-schema.ts";
@@ -40,14 +39,14 @@ export function createGuard(policy: Policy, runtime: GuardRuntime = {}): Guard {
   const rules: Compiled<Detector>[] = [];
   const models: Compiled<ModelDetector>[] = [];
   for (const rule of policy.rules) {
-    const detector = (detectorKinds[rule.detector] as DetectorKind).create(rule.options, runtime);
+    const detector = detectorDefinition(rule.detector).create(rule.options, runtime);
     if ("tier" in detector) models.push({ rule, detector });
     else rules.push({ rule, detector });
   }
   const evaluate = (input: GuardInput): Evaluation => {
     const evaluation: Evaluation = {
       input,
-      context: detectContext(input),
+      context: detectContext(input, runtime),
       fired: [],
       findings: [],
     };
@@ -96,16 +95,24 @@ function applies(rule: Rule, input: GuardInput): boolean {
   return rule.channels === undefined || rule.channels.includes(input.channel);
 }
 
-function detectContext(input: GuardInput): DetectContext {
+function detectContext(input: GuardInput, runtime: GuardRuntime): DetectContext {
   let folded: FoldedText | undefined;
+  let memos: Map<object, unknown> | undefined;
+  const traits = runtime.channelTraits?.(input.channel);
   return {
     direction: input.direction,
     channel: input.channel,
+    ...(traits && { traits }),
     firstOutbound: input.context?.firstOutbound === true,
     ...(input.context?.country ? { country: input.context.country } : {}),
     get folded() {
       folded ??= foldText(input.text);
       return folded;
+    },
+    memo<T>(key: object, compute: () => T): T {
+      memos ??= new Map();
+      if (!memos.has(key)) memos.set(key, compute());
+      return memos.get(key) as T;
     },
   };
 }

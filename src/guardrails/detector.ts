@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { ChannelTraits, ChannelTraitsOf } from "../shared/channel-traits.ts";
 import type { Action, Detection, Direction } from "./finding.ts";
 import type { FoldedText } from "./fold-text.ts";
 
@@ -6,12 +7,20 @@ import type { FoldedText } from "./fold-text.ts";
 export interface DetectContext {
   direction: Direction;
   channel: string;
+  /** What the channel type is like (`GuardRuntime.channelTraits`); detectors ask it, not the name. */
+  traits?: ChannelTraits;
   /** The first outbound message of a conversation (AI disclosure). */
   firstOutbound: boolean;
   /** The customer's country (ISO 3166-1 alpha-2), when the channel knows it. */
   country?: string;
   /** The folded matching view of the text, computed once per check on first use. */
   readonly folded: FoldedText;
+  /**
+   * Work several rules of one check need (a model's n-grams and scores), done by the first
+   * rule that asks and shared with the others: `key` names the work, such as the function
+   * or model doing it.
+   */
+  memo<T>(key: object, compute: () => T): T;
 }
 
 /** A pure function of text + context -> spans. Detectors never decide actions. */
@@ -41,7 +50,7 @@ export interface ModelDetector {
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
-/** What model-tier detectors may use, given by whoever builds the guard. */
+/** What detectors may use, given by whoever builds the guard. */
 export interface GuardRuntime {
   /** The outbound HTTP path (default: the global `fetch`). */
   fetch?: FetchLike;
@@ -49,17 +58,23 @@ export interface GuardRuntime {
   secrets?: Readonly<Record<string, string>>;
   /** Where relative model paths start (default: the working directory). */
   baseDir?: string;
+  /** The traits of a message's channel type; without it no channel has any. */
+  channelTraits?: ChannelTraitsOf;
 }
 
-/** A detector kind a policy rule can name, with the zod schema of its options. */
-export interface DetectorKind<S extends z.ZodType = z.ZodType, N extends string = string> {
+/**
+ * A detector a policy rule can name (`detector: <name>`): the zod schema of its `options`
+ * and how to build it. One per file or folder under detectors/, listed once in the registry
+ * (detectors/index.ts), from which the policy schema is derived.
+ */
+export interface DetectorDefinition<S extends z.ZodType = z.ZodType, N extends string = string> {
   name: N;
   options: S;
   create(options: z.output<S>, runtime: GuardRuntime): Detector | ModelDetector;
 }
 
 export function defineDetector<S extends z.ZodType, const N extends string>(
-  kind: DetectorKind<S, N>,
-): DetectorKind<S, N> {
-  return kind;
+  definition: DetectorDefinition<S, N>,
+): DetectorDefinition<S, N> {
+  return definition;
 }

@@ -1,4 +1,5 @@
 import { LATIN_CONFUSABLES } from "./latin-confusables.ts";
+import { passes, prefilterOf, type TrigramSet, trigramSet } from "./regex-prefilter.ts";
 
 /**
  * A matching view of a text that undoes the usual ways people hide words from filters:
@@ -13,6 +14,10 @@ export interface FoldedText {
   original(start: number, end: number): [number, number];
   /** Every match of a global regex on the folded text, as spans of the original. */
   spans(regex: RegExp): { start: number; end: number }[];
+  /** False when the regex cannot match the folded text (regex-prefilter.ts): skip it. */
+  mayMatch(regex: RegExp): boolean;
+  /** The folded text's squeezed trigrams, computed on first use. */
+  readonly trigrams: TrigramSet;
 }
 
 // Unicode Default_Ignorable code points people insert to split words (zero-width
@@ -236,11 +241,22 @@ function view(out: Builder, length: number): FoldedText {
     }
     return [start < count ? starts[start]! : length, end - 1 < count ? ends[end - 1]! : length];
   };
+  let trigrams: TrigramSet | undefined;
+  const trigramsOf = () => {
+    trigrams ??= trigramSet(text);
+    return trigrams;
+  };
+  const mayMatch = (regex: RegExp) => passes(prefilterOf(regex), trigramsOf());
   return {
     text,
     original,
+    get trigrams() {
+      return trigramsOf();
+    },
+    mayMatch,
     spans(regex) {
       const spans: { start: number; end: number }[] = [];
+      if (!mayMatch(regex)) return spans;
       for (const m of text.matchAll(regex)) {
         const [start, end] = original(m.index, m.index + m[0].length);
         spans.push({ start, end });

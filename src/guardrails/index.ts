@@ -3,13 +3,17 @@ export { DEFAULT_POLICY, defaultPolicy } from "./default-policy.ts";
 export type {
   DetectContext,
   Detector,
-  DetectorKind,
+  DetectorDefinition,
   FetchLike,
   GuardRuntime,
   ModelDetector,
   ModelVerdict,
 } from "./detector.ts";
-export { detectorKinds } from "./detectors/index.ts";
+export {
+  type DetectorName,
+  detectorDefinition,
+  detectorDefinitions,
+} from "./detectors/index.ts";
 export type {
   Action,
   ClassifierRun,

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { DetectorKind } from "./detector.ts";
-import { detectorKinds as kinds } from "./detectors/index.ts";
+import type { DetectorDefinition } from "./detector.ts";
+import { detectorDefinitions } from "./detectors/index.ts";
 
 /** Strongest first: the decision takes the strongest action among the rules that fired. */
 export const ACTION_PRECEDENCE = [
@@ -30,13 +30,13 @@ const redactOptions = z
   })
   .strict();
 
-function ruleFor<S extends z.ZodType, N extends string>(kind: DetectorKind<S, N>) {
+function ruleFor<S extends z.ZodType, N extends string>(detector: DetectorDefinition<S, N>) {
   return z
     .object({
       id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "letters, digits, _ . -"),
       description: z.string().optional(),
-      detector: z.literal(kind.name),
-      options: kind.options.prefault({} as z.input<S>),
+      detector: z.literal(detector.name),
+      options: detector.options.prefault({} as z.input<S>),
       directions: z
         .array(z.enum(DIRECTIONS))
         .min(1)
@@ -59,22 +59,17 @@ function ruleFor<S extends z.ZodType, N extends string>(kind: DetectorKind<S, N>
     .strict();
 }
 
-export const ruleSchema = z.discriminatedUnion("detector", [
-  ruleFor(kinds.pii),
-  ruleFor(kinds.secrets),
-  ruleFor(kinds.injection),
-  ruleFor(kinds.toxicity),
-  ruleFor(kinds.consent),
-  ruleFor(kinds.commitment),
-  ruleFor(kinds.topic),
-  ruleFor(kinds.competitor),
-  ruleFor(kinds.length),
-  ruleFor(kinds.ai_disclosure),
-  ruleFor(kinds.classifier),
-  ruleFor(kinds.injection_model),
-  ruleFor(kinds.abuse_model),
-  ruleFor(kinds.commitment_model),
-]);
+/** The rule schema of each registered detector, element by element. */
+type RuleSchemas<T extends readonly unknown[]> = {
+  -readonly [K in keyof T]: T[K] extends DetectorDefinition<infer S, infer N>
+    ? ReturnType<typeof ruleFor<S, N>>
+    : never;
+};
+
+export const ruleSchema = z.discriminatedUnion(
+  "detector",
+  detectorDefinitions.map(ruleFor) as unknown as RuleSchemas<typeof detectorDefinitions>,
+);
 
 export const guardInputSchema = z
   .object({

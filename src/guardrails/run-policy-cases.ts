@@ -1,4 +1,5 @@
 import { createGuard } from "./create-guard.ts";
+import type { GuardRuntime } from "./detector.ts";
 import type { Decision } from "./finding.ts";
 import type { Policy, PolicyCase } from "./policy-schema.ts";
 
@@ -11,9 +12,12 @@ export interface CaseResult {
   mismatches: string[];
 }
 
-/** Runs the `cases:` written next to a policy against that policy. */
-export function runPolicyCases(policy: Policy): CaseResult[] {
-  const guard = createGuard(policy);
+/**
+ * Runs the `cases:` written next to a policy against that policy; with `runtime`'s
+ * `channelTraits`, a case's `channel` is a channel type and has that type's traits.
+ */
+export function runPolicyCases(policy: Policy, runtime: GuardRuntime = {}): CaseResult[] {
+  const guard = createGuard(policy, runtime);
   return policy.cases.map((c) => {
     const decision = guard.check(c.input);
     const mismatches: string[] = [];

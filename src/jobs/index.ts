@@ -1,4 +1,6 @@
 export { type BackoffOptions, backoffDelay } from "./backoff.ts";
+export { Doorbell } from "./doorbell.ts";
+export { readJobPayload } from "./job-payload.ts";
 export {
   JOBS_CHANNEL,
   type Job,

@@ -30,7 +30,8 @@ export const PROXY_CHANNEL_TYPE = "proxy";
 
 export type ScreenedRequest =
   | { kind: "refused"; inbound: Screening }
-  | { kind: "forward"; inbound: Screening; body: ChatRequest };
+  /** `changed`: the policy rewrote a message, so `body` is not the client's own. */
+  | { kind: "forward"; inbound: Screening; body: ChatRequest; changed: boolean };
 
 /**
  * Apply the inbound policy to the last user message. Earlier user messages get only its
@@ -45,16 +46,20 @@ export function screenRequest(body: ChatRequest, screen: ScreenMessage): Screene
   const check = (text: string) =>
     screen({ direction: "inbound", channel: PROXY_CHANNEL_TYPE, text });
   let inbound: Screening | undefined;
+  let changed = false;
   const messages = body.messages.map((message, i) => {
     if (message.role !== "user") return message;
     const screened = screenContent(message, check);
-    if (i !== last) return { ...message, content: screened.content((s) => s.redacted) };
-    inbound = screened.screening;
-    return { ...message, content: screened.content((s) => s.text) };
+    const pick = i === last ? (s: Screening) => s.text : (s: Screening) => s.redacted;
+    if (i === last) inbound = screened.screening;
+    if (!screened.changes(pick)) return message;
+    changed = true;
+    return { ...message, content: screened.content(pick) };
   });
   const screening = inbound!; // set by the map above: `last` is a user message
   if (refuses(screening)) return { kind: "refused", inbound: screening };
-  return { kind: "forward", inbound: screening, body: { ...body, messages } };
+  if (!changed) return { kind: "forward", inbound: screening, body, changed };
+  return { kind: "forward", inbound: screening, body: { ...body, messages }, changed };
 }
 
 /**
@@ -67,6 +72,7 @@ function screenContent(message: ChatMessage, check: (text: string) => Screening)
     const screening = check(content ?? "");
     return {
       screening,
+      changes: (pick: (s: Screening) => string) => content != null && pick(screening) !== content,
       content: (pick: (s: Screening) => string) => (content == null ? content : pick(screening)),
     };
   }
@@ -83,6 +89,8 @@ function screenContent(message: ChatMessage, check: (text: string) => Screening)
   );
   return {
     screening,
+    changes: (pick: (s: Screening) => string) =>
+      parts.some((p, i) => p !== undefined && pick(p.screening) !== content[i]!.text),
     content: (pick: (s: Screening) => string) =>
       content.map((part, i) => {
         const screened = parts[i];

@@ -1,20 +1,23 @@
 import { createHash } from "node:crypto";
 import {
-  type ChannelRef,
   type ConversationService,
   recordDecision,
   type Screening,
+  type ScreeningRecord,
   screeningRecord,
 } from "../conversations/index.ts";
-import type { Clock } from "../shared/clock.ts";
 import { newId } from "../shared/ids.ts";
-import { storableFields } from "../shared/storable-text.ts";
+import { type SanitizedRecord, storableFields } from "../shared/storable-text.ts";
+import type { Repositories } from "../store/index.ts";
+import { PROXY_CHANNEL_TYPE } from "./chat-request.ts";
 
 export interface Exchange {
   /** Stable address of the caller on the proxy channel (see `callerAddress`). */
   caller: string;
-  /** When the request arrived (the inbound message's time; the answer is stored at `now`). */
+  /** When the request arrived (the inbound message's time). */
   receivedAt: number;
+  /** When the answer was complete (the outbound message's and the events' time). */
+  answeredAt: number;
   /** The last user message as screened; its redacted text is what is stored. */
   inbound: Screening;
   /** The answer the client received; absent when the request was refused or failed. */
@@ -31,6 +34,30 @@ export interface Exchange {
   error?: { status?: number; code: string | null; message: string };
 }
 
+/** What recording needs of the conversation service. */
+export type RecordingService = Pick<ConversationService, "transact" | "conversationFor">;
+
+/**
+ * An exchange as it waits in a record job's payload: only what is stored (the redacted
+ * inbound text, the screening records), never the text the policy redacted, with its
+ * message ids chosen up front so that a job run twice records it once.
+ */
+export interface ExchangeRecord {
+  channelId: string;
+  caller: string;
+  receivedAt: number;
+  answeredAt: number;
+  inbound: { id: string; text: string; guardrails: ScreeningRecord };
+  outbound?: {
+    id: string;
+    text: string;
+    meta: Record<string, unknown>;
+    guardrails?: ScreeningRecord;
+  };
+  error?: Exchange["error"];
+  sanitized?: SanitizedRecord;
+}
+
 /**
  * The caller's identity: the request's `safety_identifier` or `user` (OpenAI's fields
  * for the end user), else a digest of the API key, so the key itself is never stored.
@@ -45,101 +72,147 @@ export function callerAddress(
 }
 
 /**
- * Store an exchange as a conversation turn: the user message inbound, the completion
- * outbound (already delivered, so `sent`), and their events, in one transaction. Unlike
- * `ConversationService.receive` it enqueues no job: the upstream model has answered, and
- * the built-in agent must not answer again.
+ * What will be stored of an exchange. Caller and upstream text alike are made storable, as
+ * ConversationService.receive does for channels; what was replaced anywhere in the exchange
+ * is recorded on its inbound message.
  */
-export async function recordExchange(
-  service: ConversationService,
-  channel: ChannelRef,
-  made: Exchange,
-  clock: Clock,
-): Promise<{ conversationId: string }> {
-  // Caller and upstream text alike, as ConversationService.receive does for channels; what
-  // was replaced anywhere in the exchange is recorded on its inbound message.
-  const { value: exchange, sanitized } = storableFields(made);
-  const now = clock.now();
-  return service.transact(async (tx) => {
-    const conversation = await service.conversationFor(
-      tx,
-      channel,
-      { from: exchange.caller },
-      null,
-      exchange.receivedAt,
-    );
-    const { inbound, outbound, receivedAt } = exchange;
-    const inboundId = newId("msg", receivedAt);
-    await tx.messages.insert(
-      {
-        id: inboundId,
-        conversationId: conversation.id,
-        channelId: channel.id,
-        direction: "inbound",
-        author: "customer",
-        text: inbound.redacted,
-        status: "received",
-        meta: { guardrails: screeningRecord(inbound), ...(sanitized ? { sanitized } : {}) },
-      },
-      receivedAt,
-    );
-    await tx.events.append(
-      conversation.id,
-      "message.received",
-      { messageId: inboundId },
-      receivedAt,
-    );
-    await recordDecision(
-      tx,
-      conversation.id,
-      { direction: "inbound", messageId: inboundId, record: screeningRecord(inbound) },
-      receivedAt,
-    );
-    if (outbound) {
-      const outboundId = newId("msg", now);
-      await tx.messages.insert(
-        {
-          id: outboundId,
-          conversationId: conversation.id,
-          channelId: channel.id,
-          direction: "outbound",
-          author: "agent",
-          text: outbound.text,
-          status: "sent",
-          meta: {
-            inReplyTo: inboundId,
-            provider: "upstream",
-            ...(outbound.model ? { model: outbound.model } : {}),
-            ...usageOf(outbound.usage),
-            ...(outbound.finishReason ? { finishReason: outbound.finishReason } : {}),
-            latencyMs: outbound.latencyMs,
+export function exchangeRecord(channelId: string, exchange: Exchange): ExchangeRecord {
+  const { inbound, outbound, receivedAt, answeredAt } = exchange;
+  const record: ExchangeRecord = {
+    channelId,
+    caller: exchange.caller,
+    receivedAt,
+    answeredAt,
+    inbound: {
+      id: newId("msg", receivedAt),
+      text: inbound.redacted,
+      guardrails: screeningRecord(inbound),
+    },
+    ...(outbound
+      ? {
+          outbound: {
+            id: newId("msg", answeredAt),
+            text: outbound.text,
+            meta: {
+              provider: "upstream",
+              ...(outbound.model ? { model: outbound.model } : {}),
+              ...usageOf(outbound.usage),
+              ...(outbound.finishReason ? { finishReason: outbound.finishReason } : {}),
+              latencyMs: outbound.latencyMs,
+            },
             ...(outbound.screening ? { guardrails: screeningRecord(outbound.screening) } : {}),
           },
-        },
-        now,
-      );
-      await tx.events.append(conversation.id, "message.sent", { messageId: outboundId }, now);
-      if (outbound.screening) {
-        const record = screeningRecord(outbound.screening);
-        await recordDecision(
+        }
+      : {}),
+    ...(exchange.error ? { error: exchange.error } : {}),
+  };
+  const { value, sanitized } = storableFields(record);
+  return sanitized ? { ...value, sanitized } : value;
+}
+
+/**
+ * Store exchanges as conversation turns, all in one transaction: per exchange the user
+ * message inbound, the completion outbound (already delivered, so `sent`), and their
+ * events. Unlike `ConversationService.receive` it enqueues no job: the upstream model has
+ * answered, and the built-in agent must not answer again. A caller's conversation is looked
+ * up once per call and touched once, at its last answer. The exchanges are stored all or
+ * none, so a first one already stored means an earlier run of the same job stored them.
+ */
+export async function recordExchanges(
+  service: RecordingService,
+  records: readonly ExchangeRecord[],
+): Promise<void> {
+  const [first] = records;
+  if (!first) return;
+  await service.transact(async (tx) => {
+    if (await tx.messages.get(first.inbound.id)) return;
+    const conversations = new Map<string, { id: string; lastAt: number }>();
+    for (const record of records) {
+      const key = `${record.channelId}\n${record.caller}`;
+      let conversation = conversations.get(key);
+      if (!conversation) {
+        const found = await service.conversationFor(
           tx,
-          conversation.id,
-          { direction: "outbound", messageId: outboundId, record },
-          now,
+          { id: record.channelId, type: PROXY_CHANNEL_TYPE },
+          { from: record.caller },
+          null,
+          record.receivedAt,
         );
+        conversation = { id: found.id, lastAt: record.answeredAt };
+        conversations.set(key, conversation);
       }
+      await writeExchange(tx, conversation.id, record);
+      conversation.lastAt = Math.max(conversation.lastAt, record.answeredAt);
     }
-    if (exchange.error) {
-      await tx.events.append(
-        conversation.id,
-        "proxy.failed",
-        { messageId: inboundId, ...exchange.error },
+    for (const { id, lastAt } of conversations.values()) await tx.conversations.touch(id, lastAt);
+  });
+}
+
+async function writeExchange(
+  tx: Repositories,
+  conversationId: string,
+  exchange: ExchangeRecord,
+): Promise<void> {
+  const { inbound, outbound, receivedAt, answeredAt: now, channelId } = exchange;
+  await tx.messages.insert(
+    {
+      id: inbound.id,
+      conversationId,
+      channelId,
+      direction: "inbound",
+      author: "customer",
+      text: inbound.text,
+      status: "received",
+      meta: {
+        guardrails: inbound.guardrails,
+        ...(exchange.sanitized ? { sanitized: exchange.sanitized } : {}),
+      },
+    },
+    receivedAt,
+  );
+  await tx.events.append(conversationId, "message.received", { messageId: inbound.id }, receivedAt);
+  await recordDecision(
+    tx,
+    conversationId,
+    { direction: "inbound", messageId: inbound.id, record: inbound.guardrails },
+    receivedAt,
+  );
+  if (outbound) {
+    await tx.messages.insert(
+      {
+        id: outbound.id,
+        conversationId,
+        channelId,
+        direction: "outbound",
+        author: "agent",
+        text: outbound.text,
+        status: "sent",
+        meta: {
+          inReplyTo: inbound.id,
+          ...outbound.meta,
+          ...(outbound.guardrails ? { guardrails: outbound.guardrails } : {}),
+        },
+      },
+      now,
+    );
+    await tx.events.append(conversationId, "message.sent", { messageId: outbound.id }, now);
+    if (outbound.guardrails) {
+      await recordDecision(
+        tx,
+        conversationId,
+        { direction: "outbound", messageId: outbound.id, record: outbound.guardrails },
         now,
       );
     }
-    await tx.conversations.touch(conversation.id, now);
-    return { conversationId: conversation.id };
-  });
+  }
+  if (exchange.error) {
+    await tx.events.append(
+      conversationId,
+      "proxy.failed",
+      { messageId: inbound.id, ...exchange.error },
+      now,
+    );
+  }
 }
 
 /** OpenAI's usage object in the shape agent replies record it (`inputTokens`, `outputTokens`). */

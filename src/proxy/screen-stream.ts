@@ -50,6 +50,11 @@ export class StreamScreen {
     return this.done || this.stoppedWith !== undefined;
   }
 
+  /** True once `[DONE]` was passed on: the answer is whole, nothing was cut. */
+  get completed(): boolean {
+    return this.done && this.stoppedWith === undefined;
+  }
+
   /** Take one upstream `data:` payload; returns the SSE frames to send for it. */
   accept(data: string): string[] {
     if (this.finished) return [];

@@ -5,13 +5,19 @@ import type { Conversation, Store } from "../store/index.ts";
 import { assignmentFor } from "./assign.ts";
 import type { ControlState } from "./control-state.ts";
 import { isShadowStep } from "./rollout-spec.ts";
+import { shadowCandidate } from "./shadow-candidate.ts";
 
 /**
  * The catalog with the control plane in front of it: a killed agent's conversations go to
  * its fallback, a live rollout's conversations carry the rollout (and, in a shadow step,
- * the candidate answering alongside), and new conversations are assigned to an arm.
+ * the candidate answering alongside: `shadowCandidate`), and new conversations are
+ * assigned to an arm.
  */
-export function controlledCatalog(catalog: AgentCatalog, control: ControlState, store: Store) {
+export function controlledCatalog(
+  catalog: AgentCatalog,
+  control: Pick<ControlState, "killOf" | "rolloutOf">,
+  store: Store,
+) {
   return {
     /** For the conversation service: picks the version a new conversation starts on. */
     async assign(): Promise<AssignAgent> {
@@ -48,7 +54,7 @@ export function controlledCatalog(catalog: AgentCatalog, control: ControlState, 
       const inRollout = { ...serving, rolloutId: rollout.record.id };
       if (!isShadowStep(step) || outcome.arm !== "baseline") return inRollout;
       const candidate = await catalog.forVersion(rollout.record.candidate);
-      return { ...inRollout, shadow: { serving: candidate, rolloutId: rollout.record.id } };
+      return { ...inRollout, alongside: shadowCandidate(candidate, rollout.record.id) };
     },
   };
 }

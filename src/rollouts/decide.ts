@@ -1,7 +1,12 @@
-import type { RolloutRecord } from "../store/index.ts";
+import type { ArmShareCount, RolloutRecord } from "../store/index.ts";
 import { isShadowStep, type RateGate, type RolloutSpec, type ValueGate } from "./rollout-spec.ts";
 import { p95, type RolloutFacts } from "./signals.ts";
-import { harmEvidence, notWorseEvidence, rateBounds } from "./statistics/index.ts";
+import {
+  type HarmEvidence,
+  HarmMonitor,
+  notWorseEvidence,
+  rateBounds,
+} from "./statistics/index.ts";
 
 export type DecisionAction = "rollback" | "promote" | "hold";
 
@@ -28,7 +33,7 @@ export type GateEvidence =
       baseline: { n: number; bad: number };
       candidate: { n: number; bad: number };
       /** The harm test at this gate's share of alpha. */
-      harm: ReturnType<typeof harmEvidence>;
+      harm: HarmEvidence;
       notWorse?: ReturnType<typeof notWorseEvidence>;
       /** The candidate's always-valid rate bounds, when the gate has a `max`. */
       limit?: { max: number; lower: number; upper: number; exceeded: boolean };
@@ -59,9 +64,8 @@ export function decide(
 ): Decision {
   const step = spec.steps[record.step]!;
   const alpha = spec.alpha / Math.max(1, spec.gates.length);
-  const live = facts.conversations;
-  const candidates = live.filter((c) => c.arm === "candidate");
-  const stepConversations = candidates.filter((c) => c.createdAt >= record.stepStartedAt).length;
+  const conversations = armTotals(facts.arms);
+  const stepConversations = facts.stepCandidates;
   const stepNeeds = isShadowStep(step)
     ? step.shadow
     : (step.minConversations ?? spec.minConversations);
@@ -71,10 +75,7 @@ export function decide(
   );
   const evidence = {
     step: record.step,
-    conversations: {
-      baseline: live.length - candidates.length,
-      candidate: candidates.length,
-    },
+    conversations: { baseline: conversations.baseline.n, candidate: conversations.candidate.n },
     stepConversations,
     stepNeeds,
     stepMinutes: Math.round(stepMinutes * 100) / 100,
@@ -98,21 +99,33 @@ export function decide(
   return { action: "promote", reason: "step requirements met", evidence };
 }
 
+/** Conversations per arm (and bad ones, from a signal's counts). */
+function armTotals(arms: ArmShareCount[], bad: ArmShareCount[] = []) {
+  const totals = { baseline: { n: 0, bad: 0 }, candidate: { n: 0, bad: 0 } };
+  for (const a of arms) totals[a.arm].n += a.conversations;
+  for (const b of bad) totals[b.arm].bad += b.conversations;
+  return totals;
+}
+
 function rateGate(gate: RateGate, facts: RolloutFacts, alpha: number): GateEvidence {
-  const baseline = { n: 0, bad: 0 };
-  const candidate = { n: 0, bad: 0 };
-  const bad: { inCandidate: boolean; share: number; at: number }[] = [];
-  for (const c of facts.conversations) {
-    const arm = c.arm === "candidate" ? candidate : baseline;
-    arm.n++;
-    const at = c.badAt.get(gate.metric);
-    if (at === undefined) continue;
-    arm.bad++;
-    bad.push({ inCandidate: c.arm === "candidate", share: c.share, at });
+  const badCounts = facts.bad.get(gate.metric) ?? [];
+  const { baseline, candidate } = armTotals(facts.arms, badCounts);
+  // The e-value is a product over bad conversations, so their order does not change it:
+  // it is read from the counts per share at every check (after every turn), and a check
+  // that finds it at the threshold rolls back (Ville's inequality holds at any stopping time).
+  const monitor = new HarmMonitor({ alpha });
+  const shares = [...new Set(badCounts.map((b) => b.share))].sort((a, b) => a - b);
+  for (const share of shares) {
+    const inArm = (arm: ArmShareCount["arm"]) =>
+      badCounts.find((b) => b.share === share && b.arm === arm)?.conversations ?? 0;
+    monitor.observeCounts({
+      share,
+      badBaseline: inArm("baseline"),
+      badCandidate: inArm("candidate"),
+    });
   }
-  // The harm test reads the bad conversations in the order they turned bad.
-  bad.sort((a, b) => a.at - b.at);
-  const harm = harmEvidence(bad, alpha);
+  const evidence = monitor.evidence;
+  const harm = { ...evidence, harmful: evidence.logE >= evidence.threshold };
   const notWorse =
     gate.margin === undefined
       ? undefined
@@ -133,11 +146,11 @@ function rateGate(gate: RateGate, facts: RolloutFacts, alpha: number): GateEvide
 }
 
 function valueGate(gate: ValueGate, facts: RolloutFacts): GateEvidence {
-  const turns = facts.candidateLatencies.length;
-  const candidates = facts.conversations.filter((c) => c.arm === "candidate").length;
+  const turns = facts.candidateTurns;
+  const candidates = armTotals(facts.arms).candidate.n;
   const value =
     gate.metric === "latency_p95_ms"
-      ? p95(facts.candidateLatencies)
+      ? p95(facts.candidateLatency)
       : candidates === 0
         ? null
         : facts.candidateCost / candidates;

@@ -1,5 +1,5 @@
 import type { RolloutSpec } from "./rollout-spec.ts";
-import type { RolloutFacts } from "./signals.ts";
+import type { ArmConversation } from "./signals.ts";
 import { HarmMonitor } from "./statistics/index.ts";
 
 /** The evidence of one rate gate after some number of the rollout's conversations. */
@@ -20,7 +20,7 @@ export interface EvidencePoint {
  */
 export function evidencePaths(
   spec: RolloutSpec,
-  facts: RolloutFacts,
+  facts: { conversations: ArmConversation[] },
   maxPoints = 120,
 ): Record<string, EvidencePoint[]> {
   const alpha = spec.alpha / Math.max(1, spec.gates.length);

@@ -20,4 +20,5 @@ export {
   type RolloutSpec,
   rolloutSpecSchema,
 } from "./rollout-spec.ts";
-export { p95, rolloutFacts } from "./signals.ts";
+export { shadowCandidate } from "./shadow-candidate.ts";
+export { p95, type RolloutFacts, rolloutFacts } from "./signals.ts";

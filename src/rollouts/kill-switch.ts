@@ -1,7 +1,7 @@
 import { getAgentVersion } from "../agents/index.ts";
 import { appendAudit } from "../audit/index.ts";
-import type { DeliverJobPayload } from "../conversations/index.ts";
-import type { JobHandler } from "../jobs/index.ts";
+import { deliverJobPayload } from "../conversations/index.ts";
+import { type JobHandler, readJobPayload } from "../jobs/index.ts";
 import type { Clock } from "../shared/clock.ts";
 import { MainstayError } from "../shared/errors.ts";
 import type { AgentKill, KillFallback, Repositories, Store } from "../store/index.ts";
@@ -92,7 +92,7 @@ export function killGate(
   return {
     ...inner,
     async run(job) {
-      const { messageId } = job.payload as unknown as DeliverJobPayload;
+      const { messageId } = readJobPayload(job, deliverJobPayload);
       const message = await store.messages.get(messageId);
       if (message?.author !== "agent" || message.status !== "queued") return inner.run(job);
       const kill = control.killOf(message.agentId);

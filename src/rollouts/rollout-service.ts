@@ -4,14 +4,23 @@ import { appendAudit } from "../audit/index.ts";
 import type { Clock } from "../shared/clock.ts";
 import { MainstayError } from "../shared/errors.ts";
 import { newId } from "../shared/ids.ts";
-import type { Repositories, RolloutRecord, RolloutState, Store } from "../store/index.ts";
+import type {
+  Repositories,
+  RolloutMark,
+  RolloutRecord,
+  RolloutState,
+  Store,
+} from "../store/index.ts";
 import { currentShare } from "./assign.ts";
 import { type ControlState, notifyControl } from "./control-state.ts";
 import { type Decision, decide } from "./decide.ts";
 import { type EvidencePoint, evidencePaths } from "./evidence-path.ts";
 import { type KillRequest, killAgent, unkillAgent } from "./kill-switch.ts";
 import { type RolloutSpec, rolloutSpecSchema } from "./rollout-spec.ts";
-import { rolloutFacts } from "./signals.ts";
+import { conversationsFromMarks } from "./signals.ts";
+
+/** Marks read per page for the charts. */
+const MARKS_PAGE = 2000;
 
 /** Mainstay's own name in decisions and the audit log. */
 export const SYSTEM_ACTOR = "mainstay";
@@ -133,13 +142,13 @@ export class RolloutService {
     const rollout = await this.get(id);
     const spec = specOf(rollout);
     const live = rollout.state === "running" || rollout.state === "paused";
-    const facts = await this.facts(rollout);
+    const current = live ? await this.assess(rollout, spec) : undefined;
     return {
       rollout,
       spec,
       share: live ? currentShare({ record: rollout, spec }) : 0,
-      current: live ? decide(rollout, spec, facts, this.options.clock.now()) : undefined,
-      paths: evidencePaths(spec, facts),
+      current,
+      paths: evidencePaths(spec, { conversations: await this.conversations(rollout, spec) }),
       decisions: await this.options.store.rollouts.decisions(id),
     };
   }
@@ -256,14 +265,24 @@ export class RolloutService {
     return decide(rollout, spec, await this.facts(rollout), this.options.clock.now());
   }
 
-  private async facts(rollout: RolloutRecord) {
-    const { store } = this.options;
-    const [outcomes, turns, events] = await Promise.all([
-      store.outcomes.forRollout(rollout.id),
-      store.outcomes.turnsForRollout(rollout.id),
-      store.outcomes.eventsForRollout(rollout.id),
-    ]);
-    return rolloutFacts(outcomes, turns, events);
+  /** The counts the store keeps with every turn: one short read, whatever the history. */
+  private facts(rollout: RolloutRecord) {
+    return this.options.store.rolloutEvidence.read(rollout.id, rollout.stepStartedAt);
+  }
+
+  /**
+   * The rollout's conversations with their gated signals, for the charts: read a page at a
+   * time, so a long rollout never holds SQLite's connection for long.
+   */
+  private async conversations(rollout: RolloutRecord, spec: RolloutSpec) {
+    const wanted = new Set(["", ...spec.gates.map((g) => g.metric)]);
+    const marks: RolloutMark[] = [];
+    for (let after: RolloutMark | undefined; ; ) {
+      const page = await this.options.store.rolloutEvidence.marks(rollout.id, after, MARKS_PAGE);
+      marks.push(...page.filter((m) => wanted.has(m.metric)));
+      after = page.at(-1);
+      if (page.length < MARKS_PAGE) return conversationsFromMarks(marks);
+    }
   }
 
   private async advance(

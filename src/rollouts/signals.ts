@@ -1,5 +1,18 @@
 import { VIOLATION_ACTIONS } from "../conversations/index.ts";
-import type { AgentTurnRecord, ConversationOutcome, OutcomeEventRecord } from "../store/index.ts";
+import {
+  type AgentTurnRecord,
+  type ArmShareCount,
+  bucketUpperMs,
+  COST_UNIT,
+  type ConversationOutcome,
+  costUnits,
+  eventMetrics,
+  latencyBucket,
+  type OutcomeEventRecord,
+  type RolloutEvidence,
+  type RolloutMark,
+  turnMetrics,
+} from "../store/index.ts";
 
 /** One conversation of a rollout on one arm, and when (if ever) each signal turned bad. */
 export interface ArmConversation {
@@ -12,23 +25,23 @@ export interface ArmConversation {
   badAt: Map<string, number>;
 }
 
-export interface RolloutFacts {
-  conversations: ArmConversation[];
-  /** Latency of every candidate turn, and the candidate's total cost. */
-  candidateLatencies: number[];
-  candidateCost: number;
-}
+/**
+ * What a rollout is decided on: per-arm counts, kept up to date by the store with every
+ * turn and feedback event (`store.rolloutEvidence.read`), so a check costs the same at any
+ * size of the rollout.
+ */
+export type RolloutFacts = RolloutEvidence;
 
 /**
  * Fold a rollout's stored outcomes, turns and feedback into per-conversation signals. Only
  * conversations with at least one answered turn count: one that never got an answer says
  * nothing about the version.
  */
-export function rolloutFacts(
+function armConversations(
   outcomes: ConversationOutcome[],
   turns: AgentTurnRecord[],
   events: OutcomeEventRecord[],
-): RolloutFacts {
+) {
   const byKey = new Map<string, ArmConversation>();
   const key = (conversationId: string, shadow: boolean) => `${conversationId}:${shadow}`;
   for (const o of outcomes) {
@@ -45,38 +58,111 @@ export function rolloutFacts(
   const mark = (c: ArmConversation | undefined, metric: string, at: number) => {
     if (c && !c.badAt.has(metric)) c.badAt.set(metric, at);
   };
-  const candidateLatencies: number[] = [];
-  let candidateCost = 0;
+  const candidateTurns: AgentTurnRecord[] = [];
   for (const t of turns) {
     const c = byKey.get(key(t.conversationId, t.shadow));
     if (!c) continue;
-    if (c.arm === "candidate") {
-      candidateLatencies.push(t.latencyMs);
-      candidateCost += t.cost ?? 0;
-    }
-    if (VIOLATION_ACTIONS.has(t.action) && t.findings.length > 0) {
-      mark(c, "violation", t.createdAt);
-      for (const type of t.findings) mark(c, `violation:${type}`, t.createdAt);
-    }
-    if (t.handoff) mark(c, "handoff", t.createdAt);
-    if (t.error || t.fallback) mark(c, "error", t.createdAt);
+    if (c.arm === "candidate") candidateTurns.push(t);
+    const violations = VIOLATION_ACTIONS.has(t.action) ? t.findings : [];
+    for (const metric of turnMetrics(t, violations)) mark(c, metric, t.createdAt);
   }
   // Feedback is about what the customer saw: the sent arm, never a shadow row.
   for (const e of events) {
     if (!e.conversationId) continue;
     const c = byKey.get(key(e.conversationId, false));
-    const negative =
-      (e.type === "csat" && e.value !== null && e.value <= 2) ||
-      (e.type === "thumbs" && e.value === 0);
-    if (negative) mark(c, "negative_feedback", e.createdAt);
-    mark(c, `event:${e.type}`, e.createdAt);
+    for (const metric of eventMetrics(e)) mark(c, metric, e.createdAt);
   }
-  return { conversations: [...byKey.values()], candidateLatencies, candidateCost };
+  return { conversations: [...byKey.values()], candidateTurns };
 }
 
-/** The nearest-rank 95th percentile, or null without data. */
-export function p95(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.ceil(0.95 * sorted.length) - 1]!;
+/**
+ * The evidence recomputed from a rollout's stored rows, for a step started at
+ * `stepStartedAt`: what the store's counts must equal (test/rollouts/rollout-evidence).
+ */
+export function rolloutFacts(
+  outcomes: ConversationOutcome[],
+  turns: AgentTurnRecord[],
+  events: OutcomeEventRecord[],
+  stepStartedAt = 0,
+): RolloutFacts {
+  const { conversations, candidateTurns } = armConversations(outcomes, turns, events);
+  const arms = new Counts();
+  const bad = new Map<string, Counts>();
+  let stepCandidates = 0;
+  for (const c of conversations) {
+    arms.add(c.arm, c.share);
+    if (c.arm === "candidate" && c.createdAt >= stepStartedAt) stepCandidates++;
+    for (const metric of c.badAt.keys()) {
+      const counts = bad.get(metric) ?? new Counts();
+      counts.add(c.arm, c.share);
+      bad.set(metric, counts);
+    }
+  }
+  const candidateLatency = new Map<number, number>();
+  let cost = 0;
+  for (const t of candidateTurns) {
+    const bucket = latencyBucket(t.latencyMs);
+    candidateLatency.set(bucket, (candidateLatency.get(bucket) ?? 0) + 1);
+    cost += costUnits(t.cost);
+  }
+  return {
+    arms: arms.list(),
+    bad: new Map([...bad].map(([metric, counts]) => [metric, counts.list()])),
+    stepCandidates,
+    candidateTurns: candidateTurns.length,
+    candidateCost: cost * COST_UNIT,
+    candidateLatency,
+  };
+}
+
+/** Conversations per (arm, share), listed as the store lists them. */
+class Counts {
+  private readonly counts = new Map<string, ArmShareCount>();
+
+  add(arm: ArmShareCount["arm"], share: number): void {
+    const key = `${arm}:${share}`;
+    const count = this.counts.get(key) ?? { arm, share, conversations: 0 };
+    count.conversations++;
+    this.counts.set(key, count);
+  }
+
+  list(): ArmShareCount[] {
+    return [...this.counts.values()].sort(
+      (a, b) => a.arm.localeCompare(b.arm) || a.share - b.share,
+    );
+  }
+}
+
+/** The rollout's conversations with their signals, from the store's marks (for charts). */
+export function conversationsFromMarks(marks: Iterable<RolloutMark>): ArmConversation[] {
+  const byKey = new Map<string, ArmConversation>();
+  for (const m of marks) {
+    const key = `${m.conversationId}:${m.shadow}`;
+    let c = byKey.get(key);
+    if (!c) {
+      const { conversationId, arm, shadow, share } = m;
+      c = { conversationId, arm, shadow, share, createdAt: 0, badAt: new Map() };
+      byKey.set(key, c);
+    }
+    if (m.metric === "") c.createdAt = m.at;
+    else c.badAt.set(m.metric, m.at);
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * The nearest-rank 95th percentile of a latency histogram (turns per bucket), or null
+ * without data: the upper end of the bucket holding it, at most 1.6% above the exact value.
+ */
+export function p95(histogram: ReadonlyMap<number, number>): number | null {
+  const buckets = [...histogram].sort((a, b) => a[0] - b[0]);
+  const total = buckets.reduce((n, [, count]) => n + count, 0);
+  if (total === 0) return null;
+  const rank = Math.ceil(0.95 * total);
+  let seen = 0;
+  for (const [bucket, count] of buckets) {
+    seen += count;
+    if (seen >= rank) return bucketUpperMs(bucket);
+  }
+  return bucketUpperMs(buckets.at(-1)![0]);
 }

@@ -15,6 +15,13 @@ export interface ChannelTraits {
    * later only an approved template (`meta.template`) may be sent (WhatsApp: 24).
    */
   replyWindowHours?: number;
+  /**
+   * What a customer's address is: `phone` (E.164, with or without `+`, so its country
+   * gives the contact's time zone for quiet hours), `email`, `opaque` (a vendor's chat or
+   * session id, never read as a number), or `any` (read as a phone only when written
+   * with a leading `+`).
+   */
+  addresses: "phone" | "email" | "opaque" | "any";
   /** An opt-out is confirmed with one last message (carriers expect it on SMS). */
   confirmsOptOut: boolean;
   /** The vendor reports delivery receipts (delivered, read, failed) to the webhook. */

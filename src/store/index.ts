@@ -41,6 +41,17 @@ export type {
   OutcomeEventRecord,
   OutcomeStart,
 } from "./repositories/outcomes.ts";
+export {
+  type ArmShareCount,
+  bucketUpperMs,
+  COST_UNIT,
+  costUnits,
+  eventMetrics,
+  latencyBucket,
+  type RolloutEvidence,
+  type RolloutMark,
+  turnMetrics,
+} from "./repositories/rollout-evidence.ts";
 export type {
   RolloutDecisionRecord,
   RolloutRecord,

@@ -1,4 +1,6 @@
 import type { Database, Dialect, Executor } from "./database.ts";
+import { rebuildEvidenceChunk } from "./repositories/rollout-evidence-rebuild.ts";
+import { backfillSearch, SEARCH_INDEX } from "./search-index.ts";
 
 interface Migration {
   version: number;
@@ -7,7 +9,17 @@ interface Migration {
   statements: string[];
   /** Statements only one engine understands (triggers). */
   only?: Partial<Record<Dialect, string[]>>;
+  /**
+   * Work on the rows already stored, after the statements: one chunk per transaction, so
+   * no transaction holds SQLite's only connection (or grows its WAL) for long. Given where
+   * the last chunk stopped ("" at first), a chunk returns where it stopped, or null when
+   * done. Progress is kept in `migration_backfills`, so a restart resumes, and the
+   * migration counts as applied only once its backfill is done.
+   */
+  backfill?: Partial<Record<Dialect, Backfill>>;
 }
+
+type Backfill = (tx: Executor, after: string) => Promise<string | null>;
 
 const SERIAL: Record<Dialect, string> = {
   sqlite: "INTEGER PRIMARY KEY AUTOINCREMENT",
@@ -444,12 +456,82 @@ export const migrations: Migration[] = [
         updated_at BIGINT NOT NULL)`,
     ],
   },
+  {
+    version: 11,
+    name: "search index, list indexes",
+    statements: [
+      // The inbox lists by state and by channel newest first, and the handoff queue pages
+      // through `human`: without these, the list walks the primary key past other states.
+      "CREATE INDEX conversations_state ON conversations (state, id)",
+      "CREATE INDEX conversations_channel ON conversations (channel_id, id)",
+      // What tests and the bench recompute rollout evidence from.
+      "CREATE INDEX agent_turns_rollout ON agent_turns (rollout_id, created_at)",
+    ],
+    only: SEARCH_INDEX,
+    backfill: { sqlite: backfillSearch },
+  },
+  {
+    version: 12,
+    name: "incremental rollout evidence",
+    statements: [
+      // Per rollout conversation (outcome row: conversation and shadow) and signal, when it
+      // first went bad; metric '' marks the conversation's first answered turn, at its start.
+      // `counted` once the conversation has an answered turn (feedback may come before).
+      `CREATE TABLE rollout_marks (
+        rollout_id TEXT NOT NULL,
+        conversation_id TEXT NOT NULL,
+        shadow INTEGER NOT NULL,
+        metric TEXT NOT NULL,
+        arm TEXT NOT NULL,
+        share DOUBLE PRECISION NOT NULL,
+        at BIGINT NOT NULL,
+        counted INTEGER NOT NULL,
+        PRIMARY KEY (rollout_id, conversation_id, shadow, metric))`,
+      // The counts a rollout check reads instead of every turn (rollout-evidence.ts).
+      `CREATE TABLE rollout_counters (
+        rollout_id TEXT NOT NULL,
+        counter TEXT NOT NULL,
+        arm TEXT NOT NULL,
+        share DOUBLE PRECISION NOT NULL,
+        n BIGINT NOT NULL,
+        total BIGINT NOT NULL,
+        PRIMARY KEY (rollout_id, counter, arm, share))`,
+      // The backfill (and rebuild) walks a rollout's conversations in id order.
+      "CREATE INDEX conversation_outcomes_rollout_conversation ON conversation_outcomes (rollout_id, conversation_id)",
+    ],
+    backfill: { sqlite: backfillEvidence, postgres: backfillEvidence },
+  },
 ];
+
+/**
+ * Rollouts in id order, each a chunk of conversations at a time (rebuildEvidenceChunk);
+ * the position is `[rollout id, last conversation done]`, null once that rollout is done.
+ */
+async function backfillEvidence(tx: Executor, after: string): Promise<string | null> {
+  let [rolloutId, conversationId] =
+    after === "" ? ["", null] : (JSON.parse(after) as [string, string | null]);
+  if (conversationId === null) {
+    const next = await tx.get<{ id: string }>(
+      "SELECT id FROM rollouts WHERE id > ? ORDER BY id LIMIT 1",
+      [rolloutId],
+    );
+    if (!next) return null;
+    [rolloutId, conversationId] = [next.id, ""];
+  }
+  return JSON.stringify([rolloutId, await rebuildEvidenceChunk(tx, rolloutId, conversationId)]);
+}
 
 export const latestMigration = migrations.at(-1)?.version ?? 0;
 
-/** Apply pending migrations, each in its own transaction; safe with several instances. */
-export async function migrate(db: Database, now: number): Promise<number[]> {
+/**
+ * Apply pending migrations up to `upTo`, each in its own transaction; safe with several
+ * instances. (Tests stop short of the latest to store rows the way older versions did.)
+ */
+export async function migrate(
+  db: Database,
+  now: number,
+  upTo = latestMigration,
+): Promise<number[]> {
   // Instances starting together take turns from the first statement: even CREATE TABLE
   // IF NOT EXISTS races on PostgreSQL (a duplicate key in pg_type).
   return db.exclusively(async () => {
@@ -457,25 +539,68 @@ export async function migrate(db: Database, now: number): Promise<number[]> {
       `CREATE TABLE IF NOT EXISTS schema_migrations (
         version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`,
     );
+    await db.run(
+      `CREATE TABLE IF NOT EXISTS migration_backfills (
+        version INTEGER PRIMARY KEY, position TEXT NOT NULL)`,
+    );
     const applied: number[] = [];
-    for (const migration of migrations) {
-      const done = await db.transaction(async (tx) => {
+    for (const migration of migrations.filter((m) => m.version <= upTo)) {
+      const backfill = migration.backfill?.[db.dialect];
+      const state = await db.transaction(async (tx) => {
         const row = await tx.get("SELECT version FROM schema_migrations WHERE version = ?", [
           migration.version,
         ]);
-        if (row) return false;
-        await applyMigration(tx, migration);
-        await tx.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", [
+        if (row) return "applied";
+        const filling = await tx.get("SELECT version FROM migration_backfills WHERE version = ?", [
           migration.version,
-          migration.name,
-          now,
         ]);
-        return true;
+        if (filling) return "filling";
+        await applyMigration(tx, migration);
+        if (backfill) {
+          await tx.run("INSERT INTO migration_backfills (version, position) VALUES (?, '')", [
+            migration.version,
+          ]);
+          return "filling";
+        }
+        await markApplied(tx, migration, now);
+        return "new";
       });
-      if (done) applied.push(migration.version);
+      if (state === "filling" && backfill) await runBackfill(db, migration, backfill, now);
+      if (state !== "applied") applied.push(migration.version);
     }
     return applied;
   });
+}
+
+async function runBackfill(db: Database, migration: Migration, backfill: Backfill, now: number) {
+  for (;;) {
+    const done = await db.transaction(async (tx) => {
+      const row = await tx.get<{ position: string }>(
+        "SELECT position FROM migration_backfills WHERE version = ?",
+        [migration.version],
+      );
+      const next = await backfill(tx, row?.position ?? "");
+      if (next !== null) {
+        await tx.run("UPDATE migration_backfills SET position = ? WHERE version = ?", [
+          next,
+          migration.version,
+        ]);
+        return false;
+      }
+      await tx.run("DELETE FROM migration_backfills WHERE version = ?", [migration.version]);
+      await markApplied(tx, migration, now);
+      return true;
+    });
+    if (done) return;
+  }
+}
+
+async function markApplied(tx: Executor, migration: Migration, now: number): Promise<void> {
+  await tx.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", [
+    migration.version,
+    migration.name,
+    now,
+  ]);
 }
 
 async function applyMigration(tx: Executor, migration: Migration): Promise<void> {

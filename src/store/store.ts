@@ -16,7 +16,8 @@ import { eventsRepository } from "./repositories/events.ts";
 import { incidentsRepository } from "./repositories/incidents.ts";
 import { messagesRepository } from "./repositories/messages.ts";
 import { metricRollupsRepository } from "./repositories/metric-rollups.ts";
-import { outcomesRepository } from "./repositories/outcomes.ts";
+import { type Atomically, outcomesRepository } from "./repositories/outcomes.ts";
+import { rolloutEvidenceRepository } from "./repositories/rollout-evidence.ts";
 import { rolloutsRepository } from "./repositories/rollouts.ts";
 import { seenNoncesRepository } from "./repositories/seen-nonces.ts";
 import { openSqliteDatabase } from "./sqlite/sqlite-database.ts";
@@ -35,6 +36,7 @@ export interface Repositories {
   readonly auditLog: ReturnType<typeof auditLogRepository>;
   readonly rollouts: ReturnType<typeof rolloutsRepository>;
   readonly outcomes: ReturnType<typeof outcomesRepository>;
+  readonly rolloutEvidence: ReturnType<typeof rolloutEvidenceRepository>;
   readonly agentKills: ReturnType<typeof agentKillsRepository>;
   readonly metricRollups: ReturnType<typeof metricRollupsRepository>;
   readonly incidents: ReturnType<typeof incidentsRepository>;
@@ -58,7 +60,11 @@ export type StoreOptions =
   | { kind: "sqlite"; file: string }
   | { kind: "postgres"; url: string; schema?: string };
 
-export function repositoriesOn(db: Executor): Repositories {
+/**
+ * `atomically` runs a repository call of several statements in one transaction: a new one
+ * for the store itself, the open one for a transaction's repositories.
+ */
+export function repositoriesOn(db: Executor, atomically?: Atomically): Repositories {
   return {
     db,
     contacts: contactsRepository(db),
@@ -70,7 +76,8 @@ export function repositoriesOn(db: Executor): Repositories {
     evalRuns: evalRunsRepository(db),
     auditLog: auditLogRepository(db),
     rollouts: rolloutsRepository(db),
-    outcomes: outcomesRepository(db),
+    outcomes: outcomesRepository(db, atomically),
+    rolloutEvidence: rolloutEvidenceRepository(db),
     agentKills: agentKillsRepository(db),
     metricRollups: metricRollupsRepository(db),
     incidents: incidentsRepository(db),
@@ -99,7 +106,7 @@ export async function openStore(
     throw e;
   }
   return {
-    ...repositoriesOn(db),
+    ...repositoriesOn(db, (fn) => db.transaction(fn)),
     dialect: db.dialect,
     transaction: (fn) => db.transaction((tx) => fn(repositoriesOn(tx))),
     async check() {

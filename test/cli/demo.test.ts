@@ -14,3 +14,13 @@ describe("mainstay demo", () => {
     );
   });
 });
+
+describe("mainstay demo --pace", () => {
+  it("refuses a pace that is not a number of milliseconds, naming the option", async () => {
+    for (const pace of ["fast", "1.5", "600000"]) {
+      const { code, err } = await runCliCaptured(["demo", "--port", "0", "--exit", "--pace", pace]);
+      assert.equal(code, 2, pace);
+      assert.match(err, /^--pace: expected milliseconds from 0 to 60000, got "/, pace);
+    }
+  });
+});

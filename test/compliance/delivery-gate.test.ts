@@ -34,12 +34,17 @@ describe("delivery gate: channel rules at send time", () => {
   after(() => testService?.close());
 
   /** A customer message on a channel of this type, then our reply, as a deliver job. */
-  async function reply(channelType: string, text: string, meta: Record<string, unknown> = {}) {
+  async function reply(
+    channelType: string,
+    text: string,
+    meta: Record<string, unknown> = {},
+    from = "+12125550123",
+  ) {
     const { conversationId } = await service.receive(
       { id: channelType, type: channelType },
       {
         providerMessageId: `${channelType}-${sent.length}-${text.length}`,
-        from: "+12125550123",
+        from,
         text: "hi",
       },
     );
@@ -101,6 +106,31 @@ describe("delivery gate: channel rules at send time", () => {
     clock.set(Date.UTC(2026, 5, 2, 12, 0));
     await held.run();
     assert.ok(sent.includes(held.message.id), "sent once the window opens");
+  });
+
+  it("reads a time zone from phone addresses only, not from a chat id that looks like one", async () => {
+    // 22:00 UTC: 18:00 in New York, 00:00 in Paris (the default zone, quiet).
+    clock.set(Date.UTC(2026, 5, 2, 22, 0));
+    const sms = await reply("twilio", "Your order shipped.", { proactive: true }, "12125550123");
+    await sms.run();
+    assert.ok(sent.includes(sms.message.id), "a +1 212 number is in New York, not quiet");
+    const chat = await reply("telegram", "Your order shipped.", { proactive: true }, "12125550123");
+    await assert.rejects(chat.run(), (e: unknown) => e instanceof DeferJobError);
+    const generic = await reply(
+      "generic",
+      "Your order shipped.",
+      { proactive: true },
+      "12125550123",
+    );
+    await assert.rejects(generic.run(), (e: unknown) => e instanceof DeferJobError);
+    const plus = await reply(
+      "generic",
+      "Your order has shipped.",
+      { proactive: true },
+      "+12125550124",
+    );
+    await plus.run();
+    assert.ok(sent.includes(plus.message.id), "a generic address with + is read as a phone");
   });
 
   it("lets replies in a live conversation through quiet hours by default", async () => {

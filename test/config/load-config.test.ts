@@ -115,6 +115,8 @@ describe("config loading", () => {
       SMTP_URL: "smtp://user:pass@127.0.0.1:2525",
       EMAIL_FROM: "Support <support@example.com>",
       EMAIL_INBOUND_SECRET: "inbound-secret-0123456789",
+      TELEGRAM_BOT_TOKEN: "7012345678:AAH3kq9P-x_y",
+      TELEGRAM_SECRET_TOKEN: "telegram-secret-0123456789",
       MAINSTAY_API_CHANNEL_SECRET: "api-secret-0123456789",
     };
     const { config } = loadConfigFile(file, env);
@@ -125,6 +127,7 @@ describe("config loading", () => {
         "whatsapp:whatsapp",
         "sinch:sinch",
         "email:email",
+        "telegram:telegram",
         "web:webchat",
         "api:generic",
       ],

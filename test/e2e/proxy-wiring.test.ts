@@ -8,7 +8,7 @@ import pino from "pino";
 import { loadConfigFile } from "../../src/config/index.ts";
 import { type Mainstay, startMainstay } from "../../src/main.ts";
 import { type FakeLlmServer, startFakeOpenAI } from "../support/fake-llm-servers.ts";
-import { ADMIN_KEY, auth } from "../support/test-app.ts";
+import { ADMIN_KEY, auth, eventually } from "../support/test-app.ts";
 
 describe("examples/proxy.yaml, started as `mainstay start` would", () => {
   const dir = mkdtempSync(join(tmpdir(), "mainstay-proxy-"));
@@ -44,10 +44,13 @@ describe("examples/proxy.yaml, started as `mainstay start` would", () => {
     assert.equal(completion.choices[0]?.message.content, "Sure. Write to [EMAIL] any time.");
     const sent = upstream.requests[0]?.body["messages"] as { content: string }[];
     assert.equal(sent.at(-1)?.content, "My card is [CARD], can you help?");
-    const list = await app.app.inject({
-      url: "/api/v1/conversations?channel=proxy",
-      headers: auth,
-    });
-    assert.equal(list.json().data.length, 1);
+    // The exchange is recorded after the answer, through a job.
+    await eventually(async () => {
+      const list = await app.app.inject({
+        url: "/api/v1/conversations?channel=proxy",
+        headers: auth,
+      });
+      return list.json().data.length === 1 ? true : undefined;
+    }, "the recorded exchange");
   });
 });

@@ -57,5 +57,10 @@ describe("restarts and shutdown", () => {
     child.process.kill("SIGTERM");
     assert.equal(await child.exited, 0);
     assert.match(child.output(), /SIGTERM: shutting down/);
+    // The start-up lines name where to go: the console, then each web chat.
+    assert.match(
+      child.output(),
+      /\n {2}console: http:\/\/localhost:\d+\/console\n {2}web chat "web": /,
+    );
   });
 });

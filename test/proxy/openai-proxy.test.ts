@@ -46,7 +46,8 @@ test("a plain completion passes through and is recorded as a conversation", asyn
     conversation!.events.map((e) => e.type),
     ["conversation.started", "message.received", "message.sent"],
   );
-  // Recorded without a job: the built-in agent must not answer proxied traffic.
+  // The record job ran and no other job was left: the built-in agent must not answer
+  // proxied traffic.
   const jobs = await proxy.store.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM jobs");
   assert.equal(Number(jobs?.n), 0);
 });

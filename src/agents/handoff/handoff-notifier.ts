@@ -1,5 +1,5 @@
-import type { HandoffNotifyPayload } from "../../conversations/index.ts";
-import type { JobHandler } from "../../jobs/index.ts";
+import { handoffNotifyPayload } from "../../conversations/index.ts";
+import { type JobHandler, readJobPayload } from "../../jobs/index.ts";
 import type { EgressFetch } from "../../shared/egress/index.ts";
 import { hmacSha256Hex } from "../../shared/hmac.ts";
 import type { Message, Store } from "../../store/index.ts";
@@ -37,7 +37,7 @@ export function handoffNotifier(
 ): JobHandler {
   return {
     async run(job) {
-      const { conversationId, reason } = job.payload as unknown as HandoffNotifyPayload;
+      const { conversationId, reason } = readJobPayload(job, handoffNotifyPayload);
       const conversation = await store.conversations.get(conversationId);
       if (!conversation) return;
       const recent = await store.messages.recent(conversationId, 10);

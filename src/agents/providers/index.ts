@@ -15,4 +15,19 @@ export {
   createOpenAICompatible,
   type OpenAICompatibleOptions,
 } from "./openai/openai-compatible.ts";
+export type { ProviderDefinition, ProviderDeps } from "./provider-definition.ts";
+export {
+  createProvider,
+  modelProviderTypes,
+  type ProviderEntry,
+  type ProviderType,
+  providerDefinition,
+  providerDefinitions,
+  providerEntrySchema,
+} from "./registry.ts";
+export {
+  type ResilienceSettings,
+  resilienceFields,
+  resolveResilience,
+} from "./resilience-settings.ts";
 export { readServerSentEvents } from "./server-sent-events.ts";

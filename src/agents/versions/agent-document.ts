@@ -1,68 +1,15 @@
 import { Ajv } from "ajv";
 import { z } from "zod";
-import { formatPath } from "../../shared/format-path.ts";
-import { parseYamlSource, problemsError, zodProblems } from "../../shared/yaml-source.ts";
+import { providerDefinition, providerEntrySchema } from "../providers/registry.ts";
 import { misplacedPlaceholder } from "../tools/url-template.ts";
 import { placeholdersIn } from "./placeholders.ts";
-import { secretReferences, undeclaredSecret } from "./secret-references.ts";
-
-const INVALID = "MS_AGENT_INVALID";
+import { strictWithReplacedFields } from "./replaced-fields.ts";
+import { secretNameSchema } from "./secret-name-schema.ts";
 
 const slug = z
   .string()
   .max(64)
   .regex(/^[a-z0-9][a-z0-9_-]*$/, "lowercase letters, digits, - and _");
-
-/**
- * Documents are stored and shared, and whoever may push one chooses where its requests go:
- * they name a secret the server's config declares (`secrets:`), never the secret, and
- * never an environment variable (which would hand them DATABASE_URL or the admin key).
- */
-export const secretNameSchema = z
-  .string()
-  .max(64)
-  .regex(
-    /^[a-z0-9][a-z0-9_-]*$/,
-    "the name of a secret declared under secrets: in mainstay.yaml (lowercase letters, digits, - and _), not the secret itself",
-  );
-
-/** Fields of older versions that named environment variables, and what to write instead. */
-const REPLACED_FIELDS = new Map([
-  [
-    "apiKeyEnv",
-    `documents no longer read environment variables: declare secrets.<name>: \${OPENAI_API_KEY} in mainstay.yaml and write apiKeySecret: <name>`,
-  ],
-  [
-    "authHeaderEnv",
-    `documents no longer read environment variables: declare secrets.<name>: \${ORDERS_TOKEN} in mainstay.yaml and write authSecret: <name>`,
-  ],
-]);
-
-/** Unknown keys are refused (`strict`); a replaced field's refusal says what replaces it. */
-const strictWithReplacedFields = {
-  error: (issue: z.core.$ZodRawIssue) => {
-    if (issue.code !== "unrecognized_keys") return undefined;
-    if (!issue.keys.some((key) => REPLACED_FIELDS.has(key))) return undefined;
-    return issue.keys
-      .map((key) => REPLACED_FIELDS.get(key) ?? `Unrecognized key: "${key}"`)
-      .join("; ");
-  },
-};
-
-const providerSchema = z
-  .strictObject(
-    {
-      type: z.enum(["openai-compatible", "anthropic", "builtin"]),
-      model: z.string().min(1).optional(),
-      baseUrl: z.url({ protocol: /^https?$/ }).optional(),
-      apiKeySecret: secretNameSchema.optional(),
-    },
-    strictWithReplacedFields,
-  )
-  .refine((p) => p.type === "builtin" || p.model !== undefined, {
-    message: "model is required for openai-compatible and anthropic providers",
-    path: ["model"],
-  });
 
 // OpenAI and Anthropic both restrict function names to this.
 const toolName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "1-64 letters, digits, _ and -");
@@ -146,9 +93,9 @@ export const agentDocumentSchema = z
   .object({
     id: slug,
     description: z.string().optional(),
-    provider: providerSchema,
+    provider: providerEntrySchema,
     /** Tried in order when the provider fails (after its retries). */
-    fallbacks: z.array(providerSchema).optional(),
+    fallbacks: z.array(providerEntrySchema).optional(),
     systemPrompt: z.string().min(1),
     /** Every `{{name}}` in the prompt, with its default value; the runtime may override. */
     variables: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).default({}),
@@ -188,11 +135,11 @@ export const agentDocumentSchema = z
         });
       }
     });
-    if (doc.provider.type === "builtin" && !doc.knowledgeDir) {
+    if (providerDefinition(doc.provider.type).knowledgeAgent && !doc.knowledgeDir) {
       ctx.addIssue({
         code: "custom",
         path: ["knowledgeDir"],
-        message: "the builtin provider answers from a knowledge base: set knowledgeDir",
+        message: `the ${doc.provider.type} provider answers from a knowledge base: set knowledgeDir`,
       });
     }
   });
@@ -200,36 +147,3 @@ export const agentDocumentSchema = z
 export type AgentDocument = z.infer<typeof agentDocumentSchema>;
 export type AgentTool = AgentDocument["tools"][number];
 export type AgentProvider = AgentDocument["provider"];
-
-/**
- * Parse and validate an agent document. Throws MS_AGENT_INVALID with one line per
- * problem, `file:line:column: field: message`, like mainstay.yaml errors. `${VAR}` is not
- * interpolated: a version must mean the same thing wherever it runs. With `secrets` (the
- * names the server's config declares), naming any other secret is a problem too.
- */
-export function parseAgentDocument(
-  text: string,
-  file: string,
-  options: { secrets?: readonly string[] } = {},
-): AgentDocument {
-  const { doc, locate } = parseYamlSource(text, file, INVALID);
-  const parsed = agentDocumentSchema.safeParse(doc.toJS());
-  if (!parsed.success) throw problemsError(INVALID, zodProblems(parsed.error, file, locate));
-  const { secrets } = options;
-  if (!secrets) return parsed.data;
-  const undeclared = secretReferences(parsed.data).filter((ref) => !secrets.includes(ref.name));
-  if (undeclared.length === 0) return parsed.data;
-  throw problemsError(
-    INVALID,
-    undeclared.map((ref) => {
-      const pos = locate(ref.path);
-      return {
-        file,
-        line: pos?.line,
-        column: pos?.col,
-        path: formatPath(ref.path),
-        message: undeclaredSecret(ref.name, secrets),
-      };
-    }),
-  );
-}

@@ -1,7 +1,9 @@
 import { MainstayError } from "../../shared/errors.ts";
 import type { AgentVersionRecord, Repositories } from "../../store/index.ts";
-import { type AgentDocument, parseAgentDocument } from "./agent-document.ts";
+import type { AgentDocument } from "./agent-document.ts";
 import { canonicalJson, versionOf } from "./content-hash.ts";
+import { parseAgentDocument } from "./parse-agent-document.ts";
+import type { Settings } from "./setting-references.ts";
 
 export interface StoredAgentVersion extends Omit<AgentVersionRecord, "document"> {
   document: AgentDocument;
@@ -11,14 +13,22 @@ export interface StoredAgentVersion extends Omit<AgentVersionRecord, "document">
  * Validate an agent document and store it as a version. Pushing a document equal to a
  * stored one (same content, any layout) stores nothing and returns that version with
  * `created: false`. `expectedId`, when given, must be the document's id. Every secret the
- * document names must be one of `secrets`, the names the server's config declares.
+ * document names must be one of `secrets`, the names the server's config declares; with
+ * `settings`, every `${NAME}` must be a declared setting. The version keeps the references.
  */
 export async function pushAgentVersion(
   repos: Repositories,
-  input: { source: string; file: string; expectedId?: string; secrets: readonly string[] },
+  input: {
+    source: string;
+    file: string;
+    expectedId?: string;
+    secrets: readonly string[];
+    settings?: Settings;
+  },
   now: number,
 ) {
-  const doc = parseAgentDocument(input.source, input.file, { secrets: input.secrets });
+  const { secrets, settings } = input;
+  const doc = parseAgentDocument(input.source, input.file, { secrets, settings });
   if (input.expectedId !== undefined && doc.id !== input.expectedId) {
     throw new MainstayError(
       "MS_AGENT_INVALID",

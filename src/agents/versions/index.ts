@@ -3,8 +3,6 @@ export {
   type AgentProvider,
   type AgentTool,
   agentDocumentSchema,
-  parseAgentDocument,
-  secretNameSchema,
 } from "./agent-document.ts";
 export { agentJsonSchema } from "./agent-json-schema.ts";
 export {
@@ -17,6 +15,15 @@ export {
 export { canonicalJson, versionOf } from "./content-hash.ts";
 export { type DocumentChange, diffDocuments, formatDiff } from "./diff-documents.ts";
 export { diffSequences, type LineChange } from "./diff-lines.ts";
+export {
+  type AgentDocumentCheck,
+  type AgentDocumentOptions,
+  checkAgentDocument,
+  parseAgentDocument,
+} from "./parse-agent-document.ts";
 export { placeholdersIn, renderPrompt } from "./placeholders.ts";
 export { costOf, type PriceTable, priceTableSchema } from "./price-table.ts";
+export { resolveSettings } from "./resolve-settings.ts";
+export { secretNameSchema } from "./secret-name-schema.ts";
 export { undeclaredSecret } from "./secret-references.ts";
+export { SETTING_FIELDS, type Settings, settingNameSchema } from "./setting-references.ts";

@@ -10,15 +10,18 @@ import {
   callUpstream,
   chatRequestSchema,
   type Exchange,
+  exchangeRecord,
   type OpenAIErrorBody,
   openAIError,
   PROXY_CHANNEL_TYPE,
   type ProxyConfig,
+  ProxyRecordOutbox,
   policyViolation,
-  recordExchange,
+  relayStream,
   StreamScreen,
   screenCompletion,
   screenRequest,
+  type UpstreamStream,
 } from "../../proxy/index.ts";
 import { bearerToken } from "../../shared/bearer-token.ts";
 import type { Clock } from "../../shared/clock.ts";
@@ -34,28 +37,58 @@ export interface OpenAIProxyOptions {
   clock: Clock;
   /** The server's egress `fetch` for the upstream call; default global fetch. */
   fetch?: EgressFetch;
+  /**
+   * Where exchanges wait to be recorded (`PROXY_RECORD_JOB`); default one of its own over
+   * `service`. A caller that passes one can wait for it (`idle()`).
+   */
+  records?: ProxyRecordOutbox;
 }
 
 /** What one request needs besides its body: who called, when, and how to record it. */
 interface Turn {
   request: FastifyRequest;
   reply: FastifyReply;
-  record: (result: Pick<Exchange, "outbound" | "error">) => Promise<void>;
+  /** Record the exchange once the response has closed, off the response path. */
+  record: (result: Pick<Exchange, "outbound" | "error">) => void;
   screenOutbound: (text: string) => ReturnType<Guard["check"]>;
+}
+
+/** The body as parsed, and as it arrived, to forward unchanged when screening changed nothing. */
+interface ReceivedBody {
+  json: unknown;
+  bytes: Buffer;
 }
 
 /**
  * `POST /v1/chat/completions`, OpenAI's wire format, so an application's OpenAI client
  * works pointed at Mainstay: the inbound policy on the last user message, the upstream
  * call, the outbound policy on the answer (sentence by sentence when streaming), and the
- * exchange recorded as a conversation. Every error leaves in OpenAI's error shape.
+ * exchange recorded as a conversation after the answer is sent (a durable job). Every error
+ * leaves in OpenAI's error shape.
  */
 export async function openaiProxyRoutes(
   app: FastifyInstance,
   opts: OpenAIProxyOptions,
 ): Promise<void> {
   const { guard, service, config, clock } = opts;
-  const channel = { id: config.channelId, type: PROXY_CHANNEL_TYPE };
+  const records =
+    opts.records ??
+    new ProxyRecordOutbox({
+      service,
+      clock,
+      // The clients had their answers; the gap in the record is in the log.
+      onLost: (err, exchanges) =>
+        app.log.error({ err, exchanges: exchanges.length }, "proxy exchange not recorded"),
+    });
+  app.addHook("onClose", () => records.idle());
+  // Fastify's own JSON parser (prototype-poisoning checks included), keeping the bytes.
+  const defaultJsonParser = app.getDefaultJsonParser("error", "error");
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, (request, bytes, done) =>
+    defaultJsonParser(request, bytes.toString(), (err, json) =>
+      err ? done(err, undefined) : done(null, { json, bytes }),
+    ),
+  );
   app.setErrorHandler((error: FastifyError | MainstayError, request, reply) => {
     const status = isMainstayError(error) ? error.status : (error.statusCode ?? 500);
     if (status >= 500) {
@@ -87,7 +120,8 @@ export async function openaiProxyRoutes(
 
   app.post("/v1/chat/completions", async (request, reply) => {
     const receivedAt = clock.now();
-    const parsed = chatRequestSchema.safeParse(request.body);
+    const received = request.body as ReceivedBody | undefined;
+    const parsed = chatRequestSchema.safeParse(received?.json);
     if (!parsed.success) {
       return reply
         .code(400)
@@ -107,43 +141,49 @@ export async function openaiProxyRoutes(
       reply,
       screenOutbound: (text) =>
         guard.check({ direction: "outbound", channel: PROXY_CHANNEL_TYPE, text }),
-      record: async (result) => {
-        try {
-          const exchange = { caller, receivedAt, inbound: screened.inbound, ...result };
-          await recordExchange(service, channel, exchange, clock);
-        } catch (err) {
-          // The client still gets its answer; the gap in the record is in the log.
-          request.log.error({ err, caller }, "proxy exchange not recorded");
-        }
+      record: (result) => {
+        const exchange = {
+          caller,
+          receivedAt,
+          answeredAt: clock.now(),
+          inbound: screened.inbound,
+          ...result,
+        };
+        records.recordAfter(reply.raw, () => exchangeRecord(config.channelId, exchange));
       },
     };
     if (screened.kind === "refused") {
       const refusal = policyViolation(screened.inbound);
-      await turn.record({ error: { status: 400, ...errorFields(refusal) } });
+      turn.record({ error: { status: 400, ...errorFields(refusal) } });
       return reply.code(400).send(refusal);
     }
-    return forward(turn, screened.body, opts);
+    // The client's bytes go upstream unless the policy rewrote a message. Only the
+    // application holding the Mainstay key shapes the JSON (its users write strings in
+    // it), so a body read differently upstream (duplicate keys) is no way around the policy.
+    const bytes = screened.changed ? JSON.stringify(screened.body) : received!.bytes;
+    return forward(turn, screened.body, bytes, opts);
   });
 }
 
 async function forward(
   turn: Turn,
   body: ChatRequest,
+  bytes: string | Uint8Array,
   opts: Pick<OpenAIProxyOptions, "config" | "clock" | "fetch">,
 ) {
   const { reply, record } = turn;
   const { config, clock } = opts;
   const started = clock.now();
-  const upstream = await callUpstream(config, body, clientGone(reply), opts.fetch);
+  const upstream = await callUpstream(config, body, clientGone(reply), opts.fetch, bytes);
   if (upstream.kind === "failed") {
-    await record({ error: { status: upstream.status, ...errorFields(upstream.body) } });
+    record({ error: { status: upstream.status, ...errorFields(upstream.body) } });
     return reply.code(upstream.status).send(upstream.body);
   }
-  if (upstream.kind === "stream") return relayStream(turn, upstream, started, clock);
+  if (upstream.kind === "stream") return relay(turn, upstream, started, clock);
   // Upstream errors pass through as they are: the client's SDK knows them.
   if (upstream.status < 200 || upstream.status > 299) {
     const error = parseJson<Partial<OpenAIErrorBody>>(upstream.text)?.error;
-    await record({
+    record({
       error: {
         status: upstream.status,
         code: error?.code ?? null,
@@ -159,12 +199,12 @@ async function forward(
       "upstream_error",
       "upstream_invalid_response",
     );
-    await record({ error: { status: 502, ...errorFields(failure) } });
+    record({ error: { status: 502, ...errorFields(failure) } });
     return reply.code(502).send(failure);
   }
   const screened = screenCompletion(completion, turn.screenOutbound);
   const choice = screened.completion.choices?.[0];
-  await record({
+  record({
     outbound: {
       text: typeof choice?.message?.content === "string" ? choice.message.content : "",
       model: completion.model,
@@ -174,42 +214,26 @@ async function forward(
       screening: screened.screening,
     },
   });
+  // Unchanged by the policy: the upstream's own bytes, not a second serialisation.
+  if (!screened.changed) return reply.type(upstream.contentType).send(upstream.text);
   return reply.send(screened.completion);
 }
 
-function relayStream(
-  turn: Turn,
-  upstream: { body: ReadableStream<Uint8Array>; close: () => void },
-  started: number,
-  clock: Clock,
-) {
+function relay(turn: Turn, upstream: UpstreamStream, started: number, clock: Clock) {
   const { request, reply, record } = turn;
-  const screen = new StreamScreen(turn.screenOutbound);
-  async function* frames() {
-    try {
-      for await (const { data } of readServerSentEvents(upstream.body)) {
-        yield* screen.accept(data);
-        if (screen.finished) return;
-      }
-      yield* screen.end();
-    } catch (err) {
-      request.log.warn({ err }, "upstream stream failed");
-      yield screen.stop(
-        openAIError("upstream stream failed", "upstream_error", "upstream_stream_failed"),
-      );
-    } finally {
-      upstream.close();
-      const { error, ...answer } = screen.outcome();
-      await record({
+  const events = readServerSentEvents(upstream.body);
+  const frames = relayStream(upstream, events, new StreamScreen(turn.screenOutbound), {
+    onUpstreamError: (err) => request.log.warn({ err }, "upstream stream failed"),
+    onEnd: ({ error, ...answer }) =>
+      record({
         outbound: { ...answer, latencyMs: clock.now() - started },
         ...(error ? { error: { code: error.code, message: error.message } } : {}),
-      });
-    }
-  }
+      }),
+  });
   return reply
     .header("content-type", "text/event-stream; charset=utf-8")
     .header("cache-control", "no-cache")
-    .send(Readable.from(frames()));
+    .send(Readable.from(frames));
 }
 
 /** Aborts when the client disconnects before its answer was written. */

@@ -49,6 +49,14 @@ function subjectOf(message: OutboundMessage, fallback: string): string {
  */
 export const emailChannel: ChannelDefinition<typeof configSchema> = {
   type: "email",
+  traits: {
+    addresses: "email",
+    confirmsOptOut: false,
+    receipts: false,
+    // The Message-ID is derived from our message id, so a resend is recognisable.
+    idempotentSends: true,
+    retriesRefused: false,
+  },
   configSchema,
   create(config, deps): Channel {
     const domain = domainOf(config.from)!;

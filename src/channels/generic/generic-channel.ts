@@ -77,13 +77,21 @@ async function postCallback(
 /** Plain JSON in, signed JSON out: for systems without a vendor SDK. */
 export const genericChannel: ChannelDefinition<typeof configSchema> = {
   type: "generic",
+  traits: {
+    // The integrator's own ids; a `+` marks a phone number.
+    addresses: "any",
+    confirmsOptOut: false,
+    receipts: true,
+    // Sent with an `idempotency-key` header (docs/channels.md).
+    idempotentSends: true,
+    // Senders are told to retry a 429 after its Retry-After (docs/channels.md).
+    retriesRefused: true,
+  },
   configSchema,
   create(config, deps): Channel {
     return {
       id: config.id,
       type: "generic",
-      // Senders are told to retry a 429 after its Retry-After (docs/channels.md).
-      retriesRefused: true,
       handleWebhook(request) {
         const nonce = verifyGenericSignature(request, {
           ...config,

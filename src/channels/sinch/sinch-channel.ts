@@ -51,6 +51,15 @@ function isUnauthorized(e: unknown): e is ChannelSendError {
 /** Sinch Conversation API: SMS, WhatsApp, RCS, Messenger... through one app. */
 export const sinchChannel: ChannelDefinition<typeof sinchConfigSchema> = {
   type: "sinch",
+  traits: {
+    addresses: "phone",
+    sms: { maxSegments: 3 },
+    confirmsOptOut: true,
+    receipts: true,
+    idempotentSends: false,
+    // Sinch retries callbacks answered 429 or 5xx, backing off (Sinch webhook docs).
+    retriesRefused: true,
+  },
   configSchema: sinchConfigSchema,
   create(config: SinchChannelConfig, deps): Channel {
     const endpoints = sinchEndpoints(config);
@@ -73,8 +82,6 @@ export const sinchChannel: ChannelDefinition<typeof sinchConfigSchema> = {
     return {
       id: config.id,
       type: "sinch",
-      // Sinch retries callbacks answered 429 or 5xx, backing off (Sinch webhook docs).
-      retriesRefused: true,
       handleWebhook(request) {
         const nonce = verifySinchSignature(request, {
           webhookSecret: config.webhookSecret,

@@ -17,6 +17,17 @@ export const EMPTY_TWIML: WebhookResponse = {
  */
 export const twilioChannel: ChannelDefinition<typeof twilioConfigSchema> = {
   type: "twilio",
+  traits: {
+    addresses: "phone",
+    sms: { maxSegments: 3 },
+    // Carriers allow one confirmation after STOP (CTIA Messaging Principles).
+    confirmsOptOut: true,
+    receipts: true,
+    // The message id goes along as a token, but Twilio documents no idempotency for
+    // Messages: a retry after a lost answer can duplicate (docs/channels/twilio.md).
+    idempotentSends: false,
+    retriesRefused: false,
+  },
   configSchema: twilioConfigSchema,
   create(config, deps): Channel {
     const logger = deps.logger.child({ channel: config.id });

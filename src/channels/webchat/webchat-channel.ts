@@ -64,6 +64,16 @@ export interface WebchatChannel extends Channel {
  */
 export const webchatChannel: ChannelDefinition<typeof configSchema> = {
   type: "webchat",
+  traits: {
+    addresses: "opaque",
+    maxChars: 5000,
+    confirmsOptOut: false,
+    // The page acknowledges each pushed reply (`received`), which marks it delivered.
+    receipts: true,
+    idempotentSends: true,
+    // The chat page sends a refused line again after the Retry-After it is told.
+    retriesRefused: true,
+  },
   configSchema,
   create(config, deps): WebchatChannel {
     const { liveReplies } = deps;
@@ -74,8 +84,6 @@ export const webchatChannel: ChannelDefinition<typeof configSchema> = {
     return {
       id: config.id,
       type: "webchat",
-      // The chat page sends a refused line again after the Retry-After it is told.
-      retriesRefused: true,
       config,
       async send(message) {
         await liveReplies.announce(message.id);

@@ -123,14 +123,26 @@ function graphErrorCode(body: unknown): string | undefined {
  */
 export const whatsappChannel: ChannelDefinition<typeof configSchema> = {
   type: "whatsapp",
+  traits: {
+    // wa_id: the phone number without its `+`.
+    addresses: "phone",
+    // Cloud API text message body limit.
+    maxChars: 4096,
+    // Free-form messages only within 24 h of the customer's last message (Meta's
+    // customer service window); later an approved template.
+    replyWindowHours: 24,
+    confirmsOptOut: false,
+    receipts: true,
+    idempotentSends: false,
+    // Meta retries a webhook not answered 200, for up to 7 days (WhatsApp webhook docs).
+    retriesRefused: true,
+  },
   configSchema,
   create(config, deps): Channel {
     const logger = deps.logger.child({ channel: config.id });
     return {
       id: config.id,
       type: "whatsapp",
-      // Meta retries a webhook not answered 200, for up to 7 days (WhatsApp webhook docs).
-      retriesRefused: true,
       handleVerification: (request) => verifySubscription(config, request),
       handleWebhook(request) {
         verifySignature(config, request);

@@ -40,7 +40,7 @@ export const disclosureDetector = defineDetector({
       detect(_text, { direction, firstOutbound, folded }) {
         if (direction !== "outbound" || !firstOutbound) return [];
         disclosure.lastIndex = 0;
-        if (disclosure.test(folded.text)) return [];
+        if (folded.mayMatch(disclosure) && disclosure.test(folded.text)) return [];
         return [{ type: "disclosure.missing", start: 0, end: 0, score: 1 }];
       },
     };

@@ -1,3 +1,4 @@
+import type { DetectorDefinition } from "../detector.ts";
 import { classifierDetector } from "./classifier/classifier-detector.ts";
 import { commitmentDetector } from "./commitment-detector.ts";
 import { competitorDetector } from "./competitor-detector.ts";
@@ -15,20 +16,26 @@ import { secretsDetector } from "./secrets-detector.ts";
 import { topicDetector } from "./topic-detector.ts";
 import { toxicityDetector } from "./toxicity-detector.ts";
 
-/** Every detector a policy rule can name, by the name it uses. */
-export const detectorKinds = {
-  pii: piiDetector,
-  secrets: secretsDetector,
-  injection: injectionDetector,
-  toxicity: toxicityDetector,
-  consent: consentDetector,
-  commitment: commitmentDetector,
-  topic: topicDetector,
-  competitor: competitorDetector,
-  length: lengthDetector,
-  ai_disclosure: disclosureDetector,
-  classifier: classifierDetector,
-  injection_model: injectionModelDetector,
-  abuse_model: abuseModelDetector,
-  commitment_model: commitmentModelDetector,
-};
+/** Every detector a policy rule can name; adding one is a file or folder plus a line here. */
+export const detectorDefinitions = [
+  piiDetector,
+  secretsDetector,
+  injectionDetector,
+  toxicityDetector,
+  consentDetector,
+  commitmentDetector,
+  topicDetector,
+  competitorDetector,
+  lengthDetector,
+  disclosureDetector,
+  classifierDetector,
+  injectionModelDetector,
+  abuseModelDetector,
+  commitmentModelDetector,
+] as const;
+
+export type DetectorName = (typeof detectorDefinitions)[number]["name"];
+
+export function detectorDefinition(name: DetectorName): DetectorDefinition {
+  return detectorDefinitions.find((d) => d.name === name) as DetectorDefinition;
+}

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { ChannelTraits } from "../../shared/channel-traits.ts";
 import { defineDetector } from "../detector.ts";
 import type { Detection } from "../finding.ts";
 import { smsSegments } from "../sms-segments.ts";
@@ -15,14 +16,7 @@ const limit = z
   })
   .strict();
 
-/** Documented limits: WhatsApp Cloud API text body 4096 characters. */
-const DEFAULT_LIMITS = {
-  sms: { maxSegments: 3 },
-  twilio: { maxSegments: 3 },
-  sinch: { maxSegments: 3 },
-  whatsapp: { maxChars: 4096 },
-  webchat: { maxChars: 5000 },
-};
+type Limit = z.output<typeof limit>;
 
 export const lengthDetector = defineDetector({
   name: "length",
@@ -30,14 +24,16 @@ export const lengthDetector = defineDetector({
     .object({
       channels: z
         .record(z.string(), limit)
-        .default(DEFAULT_LIMITS)
-        .describe("Limits per channel name; channels not listed are not checked."),
+        .default({})
+        .describe(
+          "Limits by channel, replacing what its traits say. Unlisted, a channel delivered as SMS gets its segment budget, one with a length cap that cap, and others are not checked.",
+        ),
     })
     .strict(),
   create({ channels }) {
     return {
-      detect(text, { channel }) {
-        const rule = channels[channel];
+      detect(text, { channel, traits }) {
+        const rule = channels[channel] ?? (traits && limitOf(traits));
         if (!rule) return [];
         const found: Detection[] = [];
         if (rule.maxSegments !== undefined) {
@@ -57,6 +53,14 @@ export const lengthDetector = defineDetector({
     };
   },
 });
+
+/** The limits a channel type declares: its SMS segment budget, its longest message. */
+function limitOf(traits: ChannelTraits): Limit {
+  return {
+    ...(traits.sms && { maxSegments: traits.sms.maxSegments }),
+    ...(traits.maxChars !== undefined && { maxChars: traits.maxChars }),
+  };
+}
 
 function overLimit(text: string, evidence: Record<string, unknown>): Detection {
   return { type: "format.length", start: 0, end: text.length, score: 1, evidence };

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineDetector } from "../detector.ts";
 import type { Detection } from "../finding.ts";
+import type { FoldedText } from "../fold-text.ts";
 import { phraseRegex } from "./phrase-regex.ts";
 
 const topic = z
@@ -38,7 +39,7 @@ export const topicDetector = defineDetector({
             found.push({ type, start, end, score: 0.8 });
           }
         }
-        if (allowed && isOffTopic(folded.text, allowed)) {
+        if (allowed && isOffTopic(folded, allowed)) {
           found.push({ type: "topic.off_topic", start: 0, end: text.length, score: 0.6 });
         }
         return found;
@@ -47,8 +48,8 @@ export const topicDetector = defineDetector({
   },
 });
 
-function isOffTopic(folded: string, allowed: RegExp): boolean {
-  if (folded.split(" ").filter(Boolean).length < MIN_WORDS_FOR_OFF_TOPIC) return false;
+function isOffTopic(folded: FoldedText, allowed: RegExp): boolean {
+  if (folded.text.split(" ").filter(Boolean).length < MIN_WORDS_FOR_OFF_TOPIC) return false;
   allowed.lastIndex = 0;
-  return !allowed.test(folded);
+  return !(folded.mayMatch(allowed) && allowed.test(folded.text));
 }

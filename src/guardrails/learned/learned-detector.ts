@@ -1,10 +1,9 @@
 import { z } from "zod";
-import { type DetectorKind, defineDetector } from "../detector.ts";
+import { type DetectContext, type DetectorDefinition, defineDetector } from "../detector.ts";
 import type { Detection } from "../finding.ts";
-import type { FoldedText } from "../fold-text.ts";
 import type { LabelScore, LinearModel } from "./linear-model.ts";
 import { loadModel } from "./load-model.ts";
-import { type TextFeatures, textFeatures } from "./text-features.ts";
+import { ngramSpans, textFeatures } from "./text-features.ts";
 
 interface LearnedModelSpec<N extends string, L extends string> {
   /** The detector name a policy rule uses. */
@@ -15,30 +14,6 @@ interface LearnedModelSpec<N extends string, L extends string> {
   findingType(label: L): string;
 }
 
-interface Scored {
-  features: TextFeatures;
-  scores: Map<LinearModel, LabelScore[]>;
-}
-
-// Every learned rule in one check reads the same n-grams, and rules sharing a model (say
-// abuse tagged inbound and self-harm escalated) the same scores: each is computed once per
-// message, keyed by the check's folded view.
-const scoredOf = new WeakMap<FoldedText, Scored>();
-
-function scored(folded: FoldedText, model: LinearModel): Scored & { mine: LabelScore[] } {
-  let found = scoredOf.get(folded);
-  if (!found) {
-    found = { features: textFeatures(folded.text), scores: new Map() };
-    scoredOf.set(folded, found);
-  }
-  let mine = found.scores.get(model);
-  if (!mine) {
-    mine = found.features.count === 0 ? [] : model.score(found.features);
-    found.scores.set(model, mine);
-  }
-  return { ...found, mine };
-}
-
 /**
  * A detector kind backed by a shipped linear model (learned tier). It reports one finding
  * per label whose calibrated score reaches the rule's threshold (or the model's default),
@@ -46,7 +21,7 @@ function scored(folded: FoldedText, model: LinearModel): Scored & { mine: LabelS
  */
 export function learnedDetector<const N extends string, const L extends string>(
   spec: LearnedModelSpec<N, L>,
-): DetectorKind<z.ZodType, N> {
+): DetectorDefinition<z.ZodType, N> {
   const labelEnum = z.enum(spec.labels as unknown as [L, ...L[]]);
   return defineDetector({
     name: spec.name,
@@ -71,30 +46,34 @@ export function learnedDetector<const N extends string, const L extends string>(
         threshold: thresholds[label] ?? model.file.thresholds[label] ?? 0.5,
       }));
       return {
-        detect(_text, { folded }) {
-          const { features: text, mine: scores } = scored(folded, model);
-          if (text.count === 0) return [];
+        detect(_text, context) {
+          // Every learned rule of a check reads the same n-grams, and rules sharing a model
+          // (abuse tagged inbound, self-harm escalated) the same scores: each is done once.
+          const features = context.memo(textFeatures, () => textFeatures(context.folded.text));
+          if (features.count === 0) return [];
+          const scores = context.memo(model, () => model.score(features));
           const found: Detection[] = [];
           for (const { label, index, threshold } of wanted) {
             const score = scores[index]!;
             if (score.score < threshold) continue;
-            found.push(toDetection(spec.findingType(label), model, text, folded, index, score));
+            found.push(toDetection(spec.findingType(label), model, context, index, score));
           }
           return found;
         },
       };
     },
-  }) as DetectorKind<z.ZodType, N>;
+  }) as DetectorDefinition<z.ZodType, N>;
 }
 
 function toDetection(
   type: string,
   model: LinearModel,
-  text: TextFeatures,
-  folded: FoldedText,
+  context: DetectContext,
   labelIndex: number,
   { label, score, from, to }: LabelScore,
 ): Detection {
+  const { folded } = context;
+  const text = context.memo(ngramSpans, () => ngramSpans(folded.text));
   const drivers = model.drivers(text, labelIndex, from, to);
   const spanOf = drivers.length > 0 ? drivers : [from, to - 1];
   let start = Number.POSITIVE_INFINITY;

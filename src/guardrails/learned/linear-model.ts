@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { FEATURE_BITS, NGRAM_CHAR, type TextFeatures } from "./text-features.ts";
+import { FEATURE_BITS, NGRAM_CHAR, type NgramSpans, type TextFeatures } from "./text-features.ts";
 
 /**
  * A logistic-regression model per label over the hashed n-grams of text-features.ts, as
@@ -63,7 +63,7 @@ export interface LinearModel {
   /** One score per label, in the order of `file.labels`. */
   score(features: TextFeatures): LabelScore[];
   /** The word n-grams that pushed a label's score up most in [from, to), strongest first. */
-  drivers(features: TextFeatures, label: number, from: number, to: number): number[];
+  drivers(features: NgramSpans, label: number, from: number, to: number): number[];
 }
 
 export function linearModel(file: ModelFile): LinearModel {
@@ -72,7 +72,7 @@ export function linearModel(file: ModelFile): LinearModel {
   return {
     file,
     score(features) {
-      const blocks = blockSums(features, weights, labels);
+      const blocks = blockSums(features, weights);
       return file.labels.map((label, l) =>
         bestWindow(file, blocks, features.count, labels, l, label),
       );
@@ -82,7 +82,8 @@ export function linearModel(file: ModelFile): LinearModel {
       for (let i = from; i < to; i++) {
         if (features.kinds[i] === NGRAM_CHAR) continue;
         if (features.ends[i]! - features.starts[i]! < MIN_PHRASE) continue;
-        const weight = weights[features.buckets[i]! * labels + label]!;
+        const row = rowOf(weights, features.buckets[i]!);
+        const weight = row < 0 ? 0 : weights.rows[row * labels + label]!;
         if (weight > 0) ranked.push({ index: i, weight });
       }
       ranked.sort((a, b) => b.weight - a.weight || a.index - b.index);
@@ -91,16 +92,51 @@ export function linearModel(file: ModelFile): LinearModel {
   };
 }
 
-/** Weight sums per label over blocks of STRIDE n-grams; a window is WINDOW_BLOCKS blocks. */
-function blockSums(features: TextFeatures, weights: Float32Array, labels: number): Float64Array {
-  const blocks = Math.max(1, Math.ceil(features.count / STRIDE));
+/**
+ * The kept buckets' weights, one row per kept bucket in bucket order. A bit per bucket
+ * and a running count of set bits per 32 buckets find a bucket's row (a rank query), so
+ * the hot data is a few hundred kB per model instead of a dense table of 2^18 rows (4 MB
+ * with four labels), and a bucket the model dropped costs no memory access at all.
+ */
+interface PackedWeights {
+  labels: number;
+  present: Int32Array;
+  rank: Int32Array;
+  rows: Float32Array;
+}
+
+function rowOf({ present, rank }: PackedWeights, bucket: number): number {
+  const word = present[bucket >>> 5]!;
+  const bit = 1 << (bucket & 31);
+  return (word & bit) === 0 ? -1 : rank[bucket >>> 5]! + bitCount(word & (bit - 1));
+}
+
+function bitCount(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
+
+/**
+ * Weight sums per label over blocks of STRIDE n-grams; a window is WINDOW_BLOCKS blocks.
+ * Sums run in n-gram order, as with a dense table: skipping dropped buckets only skips
+ * additions of zero, so scores are bit for bit the same.
+ */
+function blockSums(features: TextFeatures, weights: PackedWeights): Float64Array {
+  const { labels, present, rank, rows } = weights;
+  const { buckets, count } = features;
+  const blocks = Math.max(1, Math.ceil(count / STRIDE));
   const sums = new Float64Array(blocks * labels);
   for (let block = 0; block < blocks; block++) {
-    const end = Math.min(features.count, (block + 1) * STRIDE);
+    const end = Math.min(count, (block + 1) * STRIDE);
+    const at = block * labels;
     for (let i = block * STRIDE; i < end; i++) {
-      const at = features.buckets[i]! * labels;
-      for (let l = 0; l < labels; l++)
-        sums[block * labels + l] = sums[block * labels + l]! + weights[at + l]!;
+      const bucket = buckets[i]!;
+      const word = present[bucket >>> 5]!;
+      const bit = 1 << (bucket & 31);
+      if ((word & bit) === 0) continue;
+      const row = (rank[bucket >>> 5]! + bitCount(word & (bit - 1))) * labels;
+      for (let l = 0; l < labels; l++) sums[at + l] = sums[at + l]! + rows[row + l]!;
     }
   }
   return sums;
@@ -135,10 +171,13 @@ function bestWindow(
   return best;
 }
 
-function decodeWeights(file: ModelFile, labels: number): Float32Array {
-  const weights = new Float32Array((1 << FEATURE_BITS) * labels);
+function decodeWeights(file: ModelFile, labels: number): PackedWeights {
+  const words = (1 << FEATURE_BITS) >>> 5;
+  const present = new Int32Array(words);
+  const rank = new Int32Array(words);
   const gaps = Buffer.from(file.weights.buckets, "base64");
   const values = new Int8Array(Buffer.from(file.weights.values, "base64"));
+  const rows = new Float32Array(values.length);
   let bucket = 0;
   let shift = 0;
   let gap = 0;
@@ -148,12 +187,17 @@ function decodeWeights(file: ModelFile, labels: number): Float32Array {
     shift += 7;
     if (byte & 0x80) continue;
     bucket += gap;
+    present[bucket >>> 5]! |= 1 << (bucket & 31);
     for (let l = 0; l < labels; l++) {
-      weights[bucket * labels + l] = (values[k * labels + l]! / 127) * file.weights.scales[l]!;
+      rows[k * labels + l] = (values[k * labels + l]! / 127) * file.weights.scales[l]!;
     }
     k++;
     gap = 0;
     shift = 0;
   }
-  return weights;
+  for (let w = 0, kept = 0; w < words; w++) {
+    rank[w] = kept;
+    kept += bitCount(present[w]!);
+  }
+  return { labels, present, rank, rows };
 }

@@ -20,40 +20,66 @@ export const NGRAM_CHAR = 0;
 export const NGRAM_WORD = 1;
 export const NGRAM_BIGRAM = 2;
 
-/** Every n-gram of a text: bucket, kind and [start, end) in the folded text. */
+/** The bucket of every n-gram of a text, in text order: all that scoring reads. */
 export interface TextFeatures {
   readonly count: number;
   readonly buckets: Int32Array;
+}
+
+/** The same n-grams with their kind and [start, end) in the folded text, for evidence. */
+export interface NgramSpans extends TextFeatures {
   readonly kinds: Uint8Array;
   readonly starts: Int32Array;
   readonly ends: Int32Array;
 }
 
+export function textFeatures(folded: string): TextFeatures {
+  return collect(folded, new FeatureBuffer(capacity(folded)));
+}
+
+/**
+ * Computed again, with spans, only when a score passes a threshold: most texts are never
+ * shown as evidence, and three more arrays per n-gram are most of the allocation.
+ */
+export function ngramSpans(folded: string): NgramSpans {
+  return collect(folded, new SpanBuffer(capacity(folded)));
+}
+
+// At most three character n-grams per position, one word and one bigram per word.
+const capacity = (folded: string) => folded.length * 4 + 8;
+
 class FeatureBuffer {
   count = 0;
-  buckets: Int32Array;
-  kinds: Uint8Array;
-  starts: Int32Array;
-  ends: Int32Array;
+  readonly buckets: Int32Array;
   constructor(capacity: number) {
     this.buckets = new Int32Array(capacity);
+  }
+  push(hash: number, _kind: number, _start: number, _end: number): void {
+    this.buckets[this.count++] = hash & MASK;
+  }
+}
+
+class SpanBuffer extends FeatureBuffer {
+  readonly kinds: Uint8Array;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  constructor(capacity: number) {
+    super(capacity);
     this.kinds = new Uint8Array(capacity);
     this.starts = new Int32Array(capacity);
     this.ends = new Int32Array(capacity);
   }
-  push(hash: number, kind: number, start: number, end: number): void {
-    const i = this.count++;
-    this.buckets[i] = hash & MASK;
+  override push(hash: number, kind: number, start: number, end: number): void {
+    const i = this.count;
     this.kinds[i] = kind;
     this.starts[i] = start;
     this.ends[i] = end;
+    super.push(hash, kind, start, end);
   }
 }
 
-export function textFeatures(folded: string): TextFeatures {
+function collect<B extends FeatureBuffer>(folded: string, out: B): B {
   const length = folded.length;
-  // At most three character n-grams per position, one word and one bigram per word.
-  const out = new FeatureBuffer(length * 4 + 8);
   let wordStart = -1;
   let wordHash = 0;
   let previousWord = 0;

@@ -1,11 +1,24 @@
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import type { LookupFunction } from "node:net";
-import { Agent, fetch as undiciFetch } from "undici";
+import { Agent, type Dispatcher, fetch as undiciFetch, request as undiciRequest } from "undici";
 import { MainstayError } from "../errors.ts";
 import { addressPolicy } from "./address-policy.ts";
 
 /** `fetch`, as every outbound request of Mainstay makes it: through the egress policy. */
-export type EgressFetch = (url: string | URL, init?: RequestInit) => Promise<Response>;
+export interface EgressFetch {
+  (url: string | URL, init?: RequestInit): Promise<Response>;
+  /**
+   * The same way out through undici's `request` (no WHATWG Request, Response or streams,
+   * a fraction of fetch's cost per call), for the proxy's hot path. `createEgress`'s fetch
+   * has it; a plain `fetch` does not.
+   */
+  request?: EgressRequest;
+}
+
+export type EgressRequest = (
+  url: string,
+  options: Pick<Dispatcher.RequestOptions, "method" | "headers" | "body" | "signal">,
+) => Promise<Dispatcher.ResponseData>;
 
 /** Resolves a host name to all its addresses (tests pass their own). */
 export type Resolve = (hostname: string) => Promise<LookupAddress[]>;
@@ -52,33 +65,45 @@ export function createEgress(options: EgressOptions = {}): {
       (e: NodeJS.ErrnoException) => callback(e, "", 0),
     );
   };
+  // One pool of keep-alive connections per origin: a reused connection was checked when
+  // it was opened (`lookup`), so reuse keeps the policy.
   const agent = new Agent({ connect: { lookup } });
-  return {
-    async fetch(url, init) {
-      const target = new URL(url);
-      const host = target.hostname.replace(/^\[|\]$/g, "");
-      // A literal address is connected to without a lookup, so it is checked here.
-      if (isAddressLiteral(host)) {
-        const refused = policy.refusal(host, host);
-        if (refused) throw refusedError(host, refused);
-      }
-      const response = (await undiciFetch(target, {
-        ...(init as Parameters<typeof undiciFetch>[1]),
-        redirect: "manual",
-        dispatcher: agent,
-      })) as unknown as Response;
-      if (response.status >= 300 && response.status < 400 && response.headers.has("location")) {
-        await response.body?.cancel();
-        throw new MainstayError(
-          EGRESS_REFUSED,
-          `${target.host} answered a redirect (HTTP ${response.status}) to ${redirectTarget(response, target)}; redirects are not followed: use the final URL`,
-          502,
-        );
-      }
-      return response;
-    },
-    close: () => agent.close(),
+  /** A literal address is connected to without a lookup, so it is checked here. */
+  const checkTarget = (url: string | URL) => {
+    const target = new URL(url);
+    const host = target.hostname.replace(/^\[|\]$/g, "");
+    if (isAddressLiteral(host)) {
+      const refused = policy.refusal(host, host);
+      if (refused) throw refusedError(host, refused);
+    }
+    return target;
   };
+  const request: EgressRequest = async (url, init) => {
+    const target = checkTarget(url);
+    // undici's `request` follows no redirect; a 3xx is refused as fetch's is.
+    const response = await undiciRequest(target, { ...init, dispatcher: agent });
+    const location = response.headers["location"];
+    if (response.statusCode >= 300 && response.statusCode < 400 && location) {
+      await response.body.dump();
+      throw redirectRefused(target, response.statusCode, String(location));
+    }
+    return response;
+  };
+  const fetch: EgressFetch = async (url, init) => {
+    const target = checkTarget(url);
+    const response = (await undiciFetch(target, {
+      ...(init as Parameters<typeof undiciFetch>[1]),
+      redirect: "manual",
+      dispatcher: agent,
+    })) as unknown as Response;
+    if (response.status >= 300 && response.status < 400 && response.headers.has("location")) {
+      await response.body?.cancel();
+      throw redirectRefused(target, response.status, response.headers.get("location")!);
+    }
+    return response;
+  };
+  fetch.request = request;
+  return { fetch, close: () => agent.close() };
 }
 
 /** Whether an error is a refusal by the egress policy (not worth retrying). */
@@ -98,9 +123,17 @@ function isAddressLiteral(host: string): boolean {
   return /^[\d.]+$/.test(host) || host.includes(":");
 }
 
-function redirectTarget(response: Response, from: URL): string {
+function redirectRefused(target: URL, status: number, location: string): MainstayError {
+  return new MainstayError(
+    EGRESS_REFUSED,
+    `${target.host} answered a redirect (HTTP ${status}) to ${redirectTarget(location, target)}; redirects are not followed: use the final URL`,
+    502,
+  );
+}
+
+function redirectTarget(location: string, from: URL): string {
   try {
-    return new URL(response.headers.get("location")!, from).host;
+    return new URL(location, from).host;
   } catch {
     return "an invalid location";
   }

@@ -4,6 +4,7 @@ export {
   EGRESS_REFUSED,
   type EgressFetch,
   type EgressOptions,
+  type EgressRequest,
   isEgressRefusal,
   type Resolve,
 } from "./egress.ts";

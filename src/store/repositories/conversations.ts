@@ -2,6 +2,7 @@ import { newId } from "../../shared/ids.ts";
 import type { Executor } from "../database.ts";
 import type { Conversation, ConversationState } from "../model.ts";
 import { SqlFilter } from "../sql-filter.ts";
+import { searchConversations } from "./conversation-search.ts";
 
 interface ConversationRow {
   id: string;
@@ -37,7 +38,10 @@ export interface ConversationFilter {
   contactId?: string;
   /** Return conversations created before this id (newest first). */
   before?: string;
-  /** Text in a message, the contact's name, the customer's address or the conversation id (case-insensitive). */
+  /**
+   * Text in a message, the contact's name or the customer's address (case-insensitive
+   * substring of at least three characters), or the whole conversation id.
+   */
   search?: string;
   limit: number;
 }
@@ -110,29 +114,19 @@ export function conversationsRepository(db: Executor) {
     },
 
     async list(filter: ConversationFilter): Promise<Conversation[]> {
-      const where = new SqlFilter()
-        .addIf("state = ?", filter.state)
-        .addIf("channel_id = ?", filter.channelId)
-        .addIf("contact_id = ?", filter.contactId)
-        .addIf("id < ?", filter.before);
-      if (filter.search) {
-        // `\` escapes LIKE's wildcards in what the person typed.
-        const pattern = `%${filter.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        where.add(
-          `(LOWER(id) LIKE ? ESCAPE '\\'
-          OR id IN (SELECT conversation_id FROM messages WHERE LOWER(text) LIKE ? ESCAPE '\\')
-          OR contact_id IN (SELECT id FROM contacts WHERE LOWER(display_name) LIKE ? ESCAPE '\\')
-          OR identity_id IN (SELECT id FROM identities WHERE LOWER(address) LIKE ? ESCAPE '\\'))`,
-          pattern,
-          pattern,
-          pattern,
-          pattern,
-        );
-      }
-      const rows = await db.all<ConversationRow>(
-        `SELECT * FROM conversations ${where.where} ORDER BY id DESC LIMIT ?`,
-        [...where.params, filter.limit],
-      );
+      const filtered = (before = filter.before) =>
+        new SqlFilter()
+          .addIf("state = ?", filter.state)
+          .addIf("channel_id = ?", filter.channelId)
+          .addIf("contact_id = ?", filter.contactId)
+          .addIf("id < ?", before);
+      const where = filtered();
+      const rows = filter.search
+        ? await searchConversations<ConversationRow>(db, filtered, filter.search, filter.limit)
+        : await db.all<ConversationRow>(
+            `SELECT * FROM conversations ${where.where} ORDER BY id DESC LIMIT ?`,
+            [...where.params, filter.limit],
+          );
       return rows.map(toConversation);
     },
 

@@ -1,4 +1,5 @@
 import type { Executor } from "../database.ts";
+import { type EvidenceUnit, evidenceOnEvent, evidenceOnTurn } from "./rollout-evidence.ts";
 
 /** One agent turn, sent or shadow: latency, usage, what the outbound policy did. */
 export interface AgentTurnRecord {
@@ -204,12 +205,96 @@ export interface OutcomeStart {
   channelType: string;
 }
 
+/** Inserts the turn, folds it into its outcome row and adds it to its rollout's evidence. */
+async function recordTurn(
+  db: Executor,
+  turn: AgentTurnRecord,
+  violationTypes: string[],
+  sentiment: number | null,
+): Promise<void> {
+  await db.run(
+    `INSERT INTO agent_turns (id, conversation_id, message_id, reply_id, agent_id,
+       agent_version, shadow, rollout_id, channel_type, latency_ms, provider, model,
+       input_tokens, output_tokens, cost, error, fallback, action, findings, handoff,
+       shadow_text, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      turn.id,
+      turn.conversationId,
+      turn.messageId,
+      turn.replyId,
+      turn.agentId,
+      turn.agentVersion,
+      turn.shadow ? 1 : 0,
+      turn.rolloutId,
+      turn.channelType,
+      Math.round(turn.latencyMs),
+      turn.provider,
+      turn.model,
+      turn.inputTokens,
+      turn.outputTokens,
+      turn.cost,
+      turn.error,
+      turn.fallback ? 1 : 0,
+      turn.action,
+      JSON.stringify(turn.findings),
+      turn.handoff,
+      turn.shadowText,
+      turn.createdAt,
+    ],
+  );
+  const violated = violationTypes.length > 0;
+  // The stored types are read only to merge new ones in: most turns have none.
+  let types: string | null = null;
+  if (violated) {
+    const current = await db.get<{ violation_types: string }>(
+      `SELECT violation_types FROM conversation_outcomes
+       WHERE conversation_id = ? AND agent_version = ?`,
+      [turn.conversationId, turn.agentVersion],
+    );
+    if (!current) return;
+    const stored = JSON.parse(current.violation_types) as string[];
+    types = JSON.stringify([...new Set([...stored, ...violationTypes])].sort());
+  }
+  // The row as updated tells the rollout evidence what the turn counts for.
+  const unit = await db.get<EvidenceUnit>(
+    `UPDATE conversation_outcomes SET turns = turns + 1, violations = violations + ?,
+       violation_types = COALESCE(?, violation_types),
+       first_violation_at = COALESCE(first_violation_at, ?),
+       handoff_reason = COALESCE(handoff_reason, ?),
+       handed_off_at = COALESCE(handed_off_at, ?),
+       errors = errors + ?, fallbacks = fallbacks + ?, cost = cost + ?,
+       sentiment = COALESCE(?, sentiment), updated_at = ?
+     WHERE conversation_id = ? AND agent_version = ?
+     RETURNING conversation_id, rollout_id, arm, share, shadow, created_at, turns`,
+    [
+      violated ? 1 : 0,
+      types,
+      violated ? turn.createdAt : null,
+      turn.handoff,
+      turn.handoff ? turn.createdAt : null,
+      turn.error ? 1 : 0,
+      turn.fallback ? 1 : 0,
+      turn.cost ?? 0,
+      sentiment,
+      turn.createdAt,
+      turn.conversationId,
+      turn.agentVersion,
+    ],
+  );
+  if (unit) await evidenceOnTurn(db, unit, turn, violationTypes);
+}
+
+/** Runs `fn` in one transaction: the caller's, or a new one on the store itself. */
+export type Atomically = <T>(fn: (tx: Executor) => Promise<T>) => Promise<T>;
+
 /**
  * What happened per conversation and agent version: every turn (`agent_turns`), the
  * running outcome of the conversation (`conversation_outcomes`) and the feedback and
- * business events posted about it (`outcome_events`).
+ * business events posted about it (`outcome_events`). Turns and events also add to their
+ * rollout's evidence (rollout-evidence.ts), in the same transaction.
  */
-export function outcomesRepository(db: Executor) {
+export function outcomesRepository(db: Executor, atomically: Atomically = (fn) => fn(db)) {
   const getOutcome = async (conversationId: string, agentVersion: string) => {
     const row = await db.get<OutcomeRow>(
       "SELECT * FROM conversation_outcomes WHERE conversation_id = ? AND agent_version = ?",
@@ -254,69 +339,7 @@ export function outcomesRepository(db: Executor) {
       violationTypes: string[],
       sentiment: number | null = null,
     ): Promise<void> {
-      await db.run(
-        `INSERT INTO agent_turns (id, conversation_id, message_id, reply_id, agent_id,
-           agent_version, shadow, rollout_id, channel_type, latency_ms, provider, model,
-           input_tokens, output_tokens, cost, error, fallback, action, findings, handoff,
-           shadow_text, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          turn.id,
-          turn.conversationId,
-          turn.messageId,
-          turn.replyId,
-          turn.agentId,
-          turn.agentVersion,
-          turn.shadow ? 1 : 0,
-          turn.rolloutId,
-          turn.channelType,
-          Math.round(turn.latencyMs),
-          turn.provider,
-          turn.model,
-          turn.inputTokens,
-          turn.outputTokens,
-          turn.cost,
-          turn.error,
-          turn.fallback ? 1 : 0,
-          turn.action,
-          JSON.stringify(turn.findings),
-          turn.handoff,
-          turn.shadowText,
-          turn.createdAt,
-        ],
-      );
-      const violated = violationTypes.length > 0;
-      // The stored types are read only to merge new ones in: most turns have none.
-      let types: string | null = null;
-      if (violated) {
-        const current = await getOutcome(turn.conversationId, turn.agentVersion);
-        if (!current) return;
-        types = JSON.stringify([...new Set([...current.violationTypes, ...violationTypes])].sort());
-      }
-      await db.run(
-        `UPDATE conversation_outcomes SET turns = turns + 1, violations = violations + ?,
-           violation_types = COALESCE(?, violation_types),
-           first_violation_at = COALESCE(first_violation_at, ?),
-           handoff_reason = COALESCE(handoff_reason, ?),
-           handed_off_at = COALESCE(handed_off_at, ?),
-           errors = errors + ?, fallbacks = fallbacks + ?, cost = cost + ?,
-           sentiment = COALESCE(?, sentiment), updated_at = ?
-         WHERE conversation_id = ? AND agent_version = ?`,
-        [
-          violated ? 1 : 0,
-          types,
-          violated ? turn.createdAt : null,
-          turn.handoff,
-          turn.handoff ? turn.createdAt : null,
-          turn.error ? 1 : 0,
-          turn.fallback ? 1 : 0,
-          turn.cost ?? 0,
-          sentiment,
-          turn.createdAt,
-          turn.conversationId,
-          turn.agentVersion,
-        ],
-      );
+      await atomically((tx) => recordTurn(tx, turn, violationTypes, sentiment));
     },
 
     /** The running outcome of every conversation served by the version it is on now. */
@@ -380,22 +403,26 @@ export function outcomesRepository(db: Executor) {
       return rows.map(toTurn);
     },
 
+    /** Stores the event and marks it on the rollouts its conversation takes part in. */
     async addEvent(event: OutcomeEventRecord): Promise<void> {
-      await db.run(
-        `INSERT INTO outcome_events (id, conversation_id, agent_id, agent_version, type, value,
-           data, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          event.id,
-          event.conversationId,
-          event.agentId,
-          event.agentVersion,
-          event.type,
-          event.value,
-          JSON.stringify(event.data),
-          event.source,
-          event.createdAt,
-        ],
-      );
+      await atomically(async (tx) => {
+        await tx.run(
+          `INSERT INTO outcome_events (id, conversation_id, agent_id, agent_version, type, value,
+             data, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            event.id,
+            event.conversationId,
+            event.agentId,
+            event.agentVersion,
+            event.type,
+            event.value,
+            JSON.stringify(event.data),
+            event.source,
+            event.createdAt,
+          ],
+        );
+        await evidenceOnEvent(tx, event);
+      });
     },
 
     /** Feedback and business events on a rollout's conversations, oldest first. */

@@ -7,8 +7,8 @@ import { type AnthropicAnswer, fromAnthropicAnswer, toAnthropicBody } from "./an
 
 export interface AnthropicOptions {
   apiKey: string;
-  /** Default `https://api.anthropic.com`; the provider appends `/v1/messages`. */
-  baseUrl?: string;
+  /** `https://api.anthropic.com` (its provider definition's default); `/v1/messages` is appended. */
+  baseUrl: string;
   /** The `anthropic-version` header; default `2023-06-01`. */
   version?: string;
   /** Anthropic requires `max_tokens`; used when a request sets none. Default 1024. */
@@ -22,7 +22,7 @@ export interface AnthropicOptions {
 
 /** A provider for Anthropic's Messages API. */
 export function createAnthropic(options: AnthropicOptions): ChatProvider {
-  const baseUrl = (options.baseUrl ?? "https://api.anthropic.com").replace(/\/+$/, "");
+  const baseUrl = options.baseUrl.replace(/\/+$/, "");
   const maxTokensDefault = options.maxTokensDefault ?? 1024;
   return createHttpChatProvider<AnthropicAnswer>({
     name: "anthropic",

@@ -57,6 +57,7 @@ function rawHits(text: string): Hit[] {
 function foldedHits(text: string, folded: FoldedText): Hit[] {
   const hits: Hit[] = [];
   for (const pattern of FOLDED) {
+    if (!folded.mayMatch(pattern.regex)) continue;
     for (const m of folded.text.matchAll(pattern.regex)) {
       const [start, end] = folded.original(m.index, m.index + m[0].length);
       const plain = text.slice(start, end).normalize("NFKD").replace(MARKS, "").toLowerCase();

@@ -1,0 +1,81 @@
+import type { ScreenAllTiers } from "../../conversations/index.ts";
+import type { Clock } from "../../shared/clock.ts";
+import { describeError } from "../../shared/errors.ts";
+import type { Agent } from "../agent.ts";
+import { type AgentAnswer, decideReply, type HandoffSettings } from "./decide-turn.ts";
+import type { AgentDecision, TurnInput } from "./turn-facts.ts";
+
+/** How an agent is asked: its serving settings and the runtime's own. */
+export interface AskSettings extends HandoffSettings {
+  clock: Clock;
+  timeoutMs?: number;
+  /** The outbound guardrail policy: every reply passes it before it is sent. */
+  screen?: ScreenAllTiers;
+  costOf?: AgentAnswer["costOf"];
+}
+
+/**
+ * Asks the agent for its reply to the turn, waiting at most `timeoutMs`, and screens the
+ * reply with the outbound policy. A failure or the timeout fails the job, which is retried.
+ */
+export async function askAgent(
+  agent: Agent,
+  input: TurnInput,
+  settings: AskSettings,
+): Promise<AgentDecision> {
+  const { conversation, history, turns, inbound } = input;
+  const { clock } = settings;
+  const started = clock.now();
+  const reply = await agent.respond(
+    {
+      conversationId: conversation.id,
+      contactId: conversation.contactId,
+      channel: conversation.channelType,
+      history: turns,
+      text: inbound.text,
+    },
+    AbortSignal.timeout(settings.timeoutMs ?? 30_000),
+  );
+  const latencyMs = clock.now() - started;
+  const screening = await settings.screen?.({
+    direction: "outbound",
+    channel: conversation.channelType,
+    text: reply.text,
+    context: { firstOutbound: !history.some((m) => m.direction === "outbound") },
+  });
+  return decideReply({ agent, reply, screening, latencyMs, costOf: settings.costOf }, settings);
+}
+
+/**
+ * The agent's decision, or its failure recorded as the turn's `error` instead of failing
+ * the job: for an answer no customer waits on (a shadow candidate's).
+ */
+export async function tryAskAgent(
+  agent: Agent,
+  input: TurnInput,
+  settings: AskSettings,
+): Promise<AgentDecision> {
+  const started = settings.clock.now();
+  try {
+    return await askAgent(agent, input, settings);
+  } catch (e) {
+    return {
+      by: "agent",
+      text: "",
+      turn: {
+        agent: { id: agent.id, version: agent.version },
+        latencyMs: settings.clock.now() - started,
+        provider: null,
+        model: null,
+        usage: null,
+        cost: null,
+        fallback: false,
+        action: "allow",
+        violations: [],
+        findings: [],
+        error: describeError(e),
+      },
+      reported: {},
+    };
+  }
+}

@@ -1,0 +1,42 @@
+import type { Limits } from "../limits/index.ts";
+import { Monitor } from "../monitoring/index.ts";
+import type { RolloutService } from "../rollouts/index.ts";
+import type { Conversations } from "./conversations.ts";
+import type { Foundation } from "./foundation.ts";
+import type { Jobs } from "./jobs.ts";
+import type { Started } from "./started-parts.ts";
+import type { Storage } from "./storage.ts";
+
+/** How often a worker checks the live rollouts' gates. */
+const ROLLOUT_CHECK_MS = 10_000;
+
+/**
+ * The monitor (rollups and alert rules), and the start of everything that runs on its own:
+ * background work belongs to workers; an API instance only enqueues it. Each part that
+ * started something stops it when that part closes.
+ */
+export function startBackground(
+  { config, clock, logger, role }: Foundation,
+  parts: {
+    storage: Storage;
+    jobs: Jobs;
+    limits: Limits;
+    rollouts: RolloutService;
+    conversations: Conversations;
+  },
+): Started<Monitor> {
+  const monitor = new Monitor({
+    store: parts.storage.store,
+    clock,
+    logger: logger.child({ module: "monitoring" }),
+    rules: config.alerts.rules,
+    outbox: parts.jobs.alertOutbox,
+  });
+  if (role !== "api") {
+    parts.conversations.worker.start();
+    parts.limits.start();
+    parts.rollouts.watch(ROLLOUT_CHECK_MS);
+    monitor.start();
+  }
+  return { provides: monitor, close: () => monitor.stop() };
+}

@@ -1,0 +1,41 @@
+import { Doorbell, type JobQueue, jobQueue } from "../jobs/index.ts";
+import { createLimits, type Limits } from "../limits/index.ts";
+import { notificationOutbox } from "../monitoring/index.ts";
+import type { Foundation } from "./foundation.ts";
+import type { Started } from "./started-parts.ts";
+import type { Storage } from "./storage.ts";
+
+export interface Jobs {
+  /** The one queue of the store: the service, handlers and metrics share it. */
+  queue: JobQueue;
+  /** Rung after a job commits; the worker wakes on it. */
+  doorbell: Doorbell;
+  /** Alert notifications wait in the store; one job per destination sends them together. */
+  alertOutbox: ReturnType<typeof notificationOutbox>;
+}
+
+/** The job queue and the outbox of alert notifications that rides on it. */
+export async function startJobs(
+  { config, clock }: Foundation,
+  { store }: Storage,
+): Promise<Started<Jobs>> {
+  const queue = jobQueue(store.db);
+  // The embedded database has one process: a job still marked running was left by a crash.
+  if (store.dialect === "sqlite") await queue.releaseAbandoned(clock.now());
+  const alertOutbox = notificationOutbox({
+    queue,
+    destinations: config.alerts.destinations.map((d) => d.name),
+    minIntervalMs: config.alerts.minIntervalMs,
+    maxAttempts: config.outbox.maxAttempts,
+  });
+  return { provides: { queue, doorbell: new Doorbell(), alertOutbox } };
+}
+
+/** Rate limits, spend caps and sign-in lockout; their sweeps run on workers. */
+export function startLimits(
+  { config, clock, logger }: Foundation,
+  { store }: Storage,
+): Started<Limits> {
+  const limits = createLimits(config.limits, { store, clock, logger });
+  return { provides: limits, close: () => limits.stop() };
+}
