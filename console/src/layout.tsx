@@ -28,7 +28,7 @@ function page(path: string, session: Session) {
     case "rollouts":
       return <Rollouts session={session} selected={id} />;
     case "monitoring":
-      return <Monitoring />;
+      return <Monitoring session={session} />;
     case "playground":
       return <Playground />;
     case "audit":

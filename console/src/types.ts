@@ -26,7 +26,12 @@ export interface Conversation {
   /** Optional enrichments the server may add (console-requests.md). */
   lastMessage?: { text: string; direction: string; author: string } | null;
   findings?: number;
-  contact?: { id: string; displayName: string | null } | null;
+  /** `name`: a readable name (display name, phone, email, else "Visitor 4821"). */
+  contact?: { id: string; displayName: string | null; name?: string } | null;
+  /** The inbox (migration 14): who answers it, how it ended, its labels. */
+  assignee?: string | null;
+  resolution?: "resolved" | "unresolved" | null;
+  labels?: string[];
 }
 export interface ConversationEvent {
   seq: number;
@@ -151,5 +156,85 @@ export interface AuditEntry {
   action: string;
   target: string | null;
   data: unknown;
+  createdAt: string;
+}
+/** One line of a multi-line string's diff (src/agents/versions/diff-lines.ts). */
+export type LineChange = { op: " " | "-" | "+"; text: string } | { op: "…"; skipped: number };
+/** What changed between two agent versions, path by path (`GET .../diff/...`). */
+export type DocumentChange =
+  | { kind: "added"; path: string; after: unknown }
+  | { kind: "removed"; path: string; before: unknown }
+  | { kind: "changed"; path: string; before: unknown; after: unknown; lines?: LineChange[] };
+export interface VersionDiffBody {
+  changes: DocumentChange[];
+  text: string;
+}
+export interface FiringAlert {
+  labels: Record<string, string>;
+  since: string;
+  value: number | null;
+  reference: number | null;
+  incidentId: string | null;
+}
+export interface AlertRuleState {
+  name: string;
+  summary: string | null;
+  metric: string;
+  windowMinutes: number;
+  condition: Record<string, unknown>;
+  severity: string;
+  enabled: boolean;
+  state: "ok" | "firing";
+  firing: FiringAlert[];
+}
+/** A `change` event of the live stream: a rollout, agent, alert or incident changed. */
+export interface ControlChange {
+  topic: "rollout" | "agent" | "alert" | "incident";
+  action?: string;
+  target?: string;
+}
+/** A team note on a conversation: never sent to the customer. */
+export interface Note {
+  id: string;
+  author: string;
+  text: string;
+  createdAt: string;
+}
+/** A saved reply an operator inserts by its shortcut. */
+export interface CannedResponse {
+  id: string;
+  shortcut: string;
+  text: string;
+  createdBy: string;
+  updatedAt: string;
+}
+/** One step of an agent turn's trace (GET /api/v1/conversations/{id}/traces). */
+export type TraceStep = { at: number } & (
+  | {
+      kind: "prompt";
+      system: string;
+      variables: Record<string, string>;
+      history: number;
+      tools: string[];
+    }
+  | { kind: "knowledge"; query: string; entries: { id: string; question: string; score: number }[] }
+  | { kind: "tool"; name: string; arguments: string; result: string; status: string; ms: number }
+  | {
+      kind: "provider";
+      provider: string;
+      model: string;
+      outcome: "ok" | "error" | "skipped";
+      ms: number;
+      error?: string;
+      tokens?: { input: number; output: number };
+    }
+  | { kind: "handoff"; reason: string; detail?: string }
+);
+/** What one agent turn did, by the reply it led to (none for a shadow turn). */
+export interface TurnTrace {
+  turnId: string;
+  messageId: string;
+  replyId: string | null;
+  steps: TraceStep[];
   createdAt: string;
 }

@@ -4,6 +4,7 @@ import type { Agent } from "./agent.ts";
 import { type BuildAgentDeps, buildAgent } from "./build-agent.ts";
 import type { ServingAgent } from "./serving-agent.ts";
 import type { AgentRef } from "./turn/turn-facts.ts";
+import type { RedactText } from "./turn-trace.ts";
 import {
   type AgentDocument,
   activateAgentVersion,
@@ -21,8 +22,11 @@ export interface AgentCatalog {
 }
 
 export interface CatalogDeps extends BuildAgentDeps {
-  /** The screen for a document's `policy` (`default` or a path relative to the config). */
-  screenFor(policy: string): ScreenAllTiers;
+  /**
+   * The screen for a document's `policy` (`default` or a path relative to the config), and
+   * its redact rules for the turn trace.
+   */
+  policyFor(policy: string): { screen: ScreenAllTiers; redact: RedactText };
 }
 
 /** What the `agent` setting names, read and checked (see `readAgentSource` in main.ts). */
@@ -53,7 +57,7 @@ export async function openAgentCatalog(
   }
   const serve = (document: AgentDocument, version: string): ServingAgent => ({
     agent: observe(buildAgent(document, version, deps)),
-    screen: document.policy ? deps.screenFor(document.policy) : undefined,
+    ...(document.policy && deps.policyFor(document.policy)),
     handoffText: document.handoff.message,
     negativeSentimentStreak: document.handoff.negativeSentimentStreak,
   });

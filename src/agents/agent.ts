@@ -3,6 +3,8 @@
  * later. An agent is a pure-ish function of the conversation so far; storage, guardrails
  * and delivery happen around it.
  */
+import type { TurnTracer } from "./turn-trace.ts";
+
 export type TurnRole = "customer" | "agent" | "human" | "system";
 
 export interface AgentTurn {
@@ -19,6 +21,8 @@ export interface AgentContext {
   history: AgentTurn[];
   /** The customer's latest message. */
   text: string;
+  /** Where the agent writes what it did, step by step (the runtime stores the trace). */
+  trace?: TurnTracer;
 }
 
 export interface ToolCall {
@@ -30,13 +34,19 @@ export interface ToolCall {
 export interface AgentReply {
   text: string;
   /** Set when the agent wants a person to take over; the runtime changes the state. */
-  handoff?: { reason: string };
+  handoff?: AgentHandoff;
   /** 0..1 where the agent can tell; the built-in agent reports its retrieval score. */
   confidence?: number;
   toolCalls?: ToolCall[];
   usage?: { inputTokens: number; outputTokens: number };
   /** Anything worth keeping on the stored message (matched FAQ entry, model...). */
   meta?: Record<string, unknown>;
+}
+
+/** One of HANDOFF_REASONS for an agent's own handoff, with the model's words as `detail`. */
+export interface AgentHandoff {
+  reason: string;
+  detail?: string;
 }
 
 export interface Agent {

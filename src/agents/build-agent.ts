@@ -9,9 +9,11 @@ import { createLlmAgent } from "./llm/index.ts";
 import {
   type BreakerProvider,
   cannedReply,
+  withAttemptTrace,
   withCircuitBreaker,
   withFallback,
   withRetry,
+  withSkipTrace,
   withTimeout,
 } from "./middleware/index.ts";
 import {
@@ -101,12 +103,18 @@ export function buildAgent(stored: AgentDocument, version: string, deps: BuildAg
   const labels = { id: doc.id, version };
   const link = (p: AgentProvider) => {
     const client = withModel(providerFor(p, doc, version, deps, knowledge), p.model);
+    const model = p.model ?? client.name;
     const breaker = resilient(observer?.provider(client, labels) ?? client, p, doc, deps);
-    observer?.breaker(breaker, { ...labels, provider: client.name, model: p.model ?? client.name });
-    return breaker;
+    observer?.breaker(breaker, { ...labels, provider: client.name, model });
+    return withSkipTrace(breaker, model);
   };
+  const canned = cannedReply(handoffText);
   const chain = withFallback(
-    [link(doc.provider), ...(doc.fallbacks ?? []).map(link), cannedReply(handoffText)],
+    [
+      link(doc.provider),
+      ...(doc.fallbacks ?? []).map(link),
+      withAttemptTrace(canned, canned.name, deps.clock),
+    ],
     {
       onFallback: (from, to, error) => {
         observer?.fallback(from.name, to.name, labels);
@@ -123,6 +131,7 @@ export function buildAgent(stored: AgentDocument, version: string, deps: BuildAg
     provider: chain,
     model: doc.provider.model!,
     systemPrompt: renderPrompt(doc),
+    variables: doc.variables,
     tools: createToolSet(
       doc.tools.map((t) => {
         const tool = toolFor(t, doc, deps, knowledge);
@@ -170,10 +179,16 @@ function resilient(
 ) {
   const { retry, breaker } = resolveResilience(entry, deps.providers);
   const timeoutMs = entry.timeoutMs ?? doc.limits.timeoutMs;
-  return withCircuitBreaker(
-    withRetry(withTimeout(provider, { timeoutMs }), { ...retry, random: deps.random }),
-    { ...breaker, clock: deps.clock },
+  // Each attempt is traced around its own timeout, so a timed-out one is a step too.
+  const attempt = withAttemptTrace(
+    withTimeout(provider, { timeoutMs }),
+    entry.model ?? provider.name,
+    deps.clock,
   );
+  return withCircuitBreaker(withRetry(attempt, { ...retry, random: deps.random }), {
+    ...breaker,
+    clock: deps.clock,
+  });
 }
 
 function providerFor(

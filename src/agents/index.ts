@@ -28,6 +28,14 @@ export {
   type AgentRef,
   type TurnFacts,
   type TurnInput,
+  traceRecord,
   turnRecord,
 } from "./turn/turn-facts.ts";
+export {
+  type RedactText,
+  type TracedStep,
+  type TraceStep,
+  type TurnTracer,
+  turnTracer,
+} from "./turn-trace.ts";
 export * from "./versions/index.ts";

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { ConversationService, ScreenAllTiers } from "../conversations/index.ts";
+import { type ConversationService, jobReads, type ScreenAllTiers } from "../conversations/index.ts";
 import type { JobHandler } from "../jobs/index.ts";
 import type { SpendCap, SpendCaps } from "../limits/index.ts";
 import type { Clock } from "../shared/clock.ts";
@@ -10,6 +10,7 @@ import { DEFAULT_HANDOFF_TEXT, decideSpendCap, decideTurn } from "./turn/decide-
 import { loadTurn, readProcessPayload } from "./turn/load-turn.ts";
 import type { AgentRef, AgentUsage, TurnDecision, TurnInput } from "./turn/turn-facts.ts";
 import { writeTurn } from "./turn/write-turn.ts";
+import type { RedactText } from "./turn-trace.ts";
 
 export interface AgentRuntimeOptions {
   service: ConversationService;
@@ -21,6 +22,8 @@ export interface AgentRuntimeOptions {
   logger: Logger;
   /** The outbound guardrail policy: every reply passes it before it is queued. */
   screen?: ScreenAllTiers;
+  /** That policy's redact rules, for what turn traces keep. */
+  redact?: RedactText;
   /** Told to the customer when Mainstay (not the agent) hands the conversation to a person. */
   handoffText?: string;
   /** Hand off after this many negative customer messages in a row; 0 turns it off. */
@@ -49,7 +52,8 @@ export function agentRuntime(options: AgentRuntimeOptions): JobHandler {
   return {
     async run(job) {
       const payload = readProcessPayload(job);
-      const input = await loadTurn(service.store, payload, options.historyLimit ?? 20);
+      const reads = jobReads(job, service.store);
+      const input = await loadTurn(service.store, reads, payload, options.historyLimit ?? 20);
       if (!input) return;
       const serving = await options.agentFor(input.conversation);
       const { decision, also } = await decide(input, serving);
@@ -93,6 +97,7 @@ function turnDecider(options: AgentRuntimeOptions) {
     timeoutMs: options.timeoutMs,
     costOf: options.costOf,
     screen: serving.screen ?? options.screen,
+    redact: serving.redact ?? options.redact,
     handoffText: serving.handoffText ?? options.handoffText,
     negativeSentimentStreak: serving.negativeSentimentStreak ?? options.negativeSentimentStreak,
   });

@@ -4,12 +4,15 @@ import type { Conversation, Repositories } from "../store/index.ts";
 import type { Agent } from "./agent.ts";
 import type { Override } from "./turn/decide-turn.ts";
 import type { AgentDecision, AgentRef, TurnFacts, TurnInput } from "./turn/turn-facts.ts";
+import type { RedactText } from "./turn-trace.ts";
 
 /** An agent with the settings its document overrides for the conversations it serves. */
 export interface ServingAgent {
   agent: Agent;
   /** The agent's own outbound policy (its document's `policy`). */
   screen?: ScreenAllTiers;
+  /** Its policy's redact rules, for what the turn trace keeps. */
+  redact?: RedactText;
   handoffText?: string;
   negativeSentimentStreak?: number;
   /** The rollout the conversation takes part in, recorded on each of its turns. */

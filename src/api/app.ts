@@ -15,12 +15,14 @@ import type { EgressFetch } from "../shared/egress/index.ts";
 import type { Store } from "../store/index.ts";
 import { type ApiKeyConfig, apiKeyring, requireApiKey } from "./auth/index.ts";
 import { consoleRoutes, SessionStore } from "./console/index.ts";
+import { ControlChanges } from "./control-changes.ts";
 import { registerErrorHandling } from "./error-handler.ts";
 import { guardRoutes } from "./guard-route.ts";
 import { agentRoutes } from "./routes/agents.ts";
 import { agentsOverviewRoutes } from "./routes/agents-overview.ts";
 import { alertRoutes } from "./routes/alerts.ts";
 import { auditRoutes } from "./routes/audit.ts";
+import { cannedResponseRoutes } from "./routes/canned-responses.ts";
 import { consoleSessionRoutes } from "./routes/console-sessions.ts";
 import { contactRoutes } from "./routes/contacts.ts";
 import { conversationRoutes } from "./routes/conversations.ts";
@@ -29,6 +31,7 @@ import { feedbackRoutes } from "./routes/feedback.ts";
 import { handoffRoutes } from "./routes/handoffs.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { humanReplyRoutes } from "./routes/human-replies.ts";
+import { inboxRoutes } from "./routes/inbox.ts";
 import { incidentRoutes } from "./routes/incidents.ts";
 import { type Exposition, metricsRoutes } from "./routes/metrics.ts";
 import { metricsApiRoutes } from "./routes/metrics-api.ts";
@@ -36,6 +39,7 @@ import { openaiProxyRoutes } from "./routes/openai-proxy.ts";
 import { outboxRoutes } from "./routes/outbox.ts";
 import { rolloutRoutes } from "./routes/rollouts.ts";
 import { streamRoutes } from "./routes/stream.ts";
+import { turnTraceRoutes } from "./routes/turn-traces.ts";
 import { type WebchatLimits, webchatRoutes } from "./routes/webchat.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 
@@ -146,12 +150,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(async (api) => {
     api.addHook("onRequest", requireApiKey(keyring, sessions, options.limits?.signIn));
     await api.register(conversationRoutes, { store });
+    await api.register(turnTraceRoutes, { store });
     await api.register(humanReplyRoutes, {
       service,
       screen: options.guard.check,
       canDeliver: (channelId) => channels.has(channelId),
     });
     await api.register(handoffRoutes, { service });
+    await api.register(inboxRoutes, { service });
+    await api.register(cannedResponseRoutes, { store, clock: options.clock });
     await api.register(contactRoutes, { store, clock: options.clock });
     await api.register(agentRoutes, {
       store,
@@ -175,7 +182,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await api.register(metricsApiRoutes, { store, clock: options.clock });
     await api.register(incidentRoutes, { store, clock: options.clock });
     await api.register(guardRoutes, { guard: options.guard });
-    await api.register(streamRoutes, { events: options.conversationEvents });
+    await api.register(streamRoutes, {
+      events: options.conversationEvents,
+      changes: new ControlChanges(store, { logger: options.logger }),
+    });
   });
   return app;
 }

@@ -25,6 +25,8 @@ export function conversationView(c: Conversation) {
     channelType: c.channelType,
     state: c.state,
     agent: c.agentId ? { id: c.agentId, version: c.agentVersion } : null,
+    assignee: c.assignee,
+    resolution: c.resolution,
     createdAt: iso(c.createdAt),
     updatedAt: iso(c.updatedAt),
     lastMessageAt: iso(c.lastMessageAt),

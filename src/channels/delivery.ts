@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { type ConversationService, deliverJobPayload } from "../conversations/index.ts";
+import { type ConversationService, deliverJobPayload, jobReads } from "../conversations/index.ts";
 import {
   DeferJobError,
   type JobHandler,
@@ -43,12 +43,13 @@ export function deliveryHandler(options: DeliveryOptions): JobHandler {
   return {
     async run(job) {
       const { messageId } = readJobPayload(job, deliverJobPayload);
-      const message = await store.messages.get(messageId);
+      const reads = jobReads(job, store);
+      const message = await reads.message(messageId);
       if (message?.status !== "queued") return; // already sent, or gone
       const channel = channels.get(message.channelId);
       if (!channel) throw new PermanentJobError(`channel "${message.channelId}" is not configured`);
-      const conversation = (await store.conversations.get(message.conversationId))!;
-      const identity = (await store.contacts.getIdentity(conversation.identityId))!;
+      const conversation = (await reads.conversation(message.conversationId))!;
+      const identity = (await reads.identity(conversation.identityId))!;
       const latestInbound = await store.messages.latestInbound(message.conversationId);
       // Read last, right before the send: a hold another instance took while this job was
       // reading the rows above still stops it.

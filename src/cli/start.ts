@@ -53,6 +53,11 @@ Environment:
     // Every problem with the config and the files it names, as `validate` lists them,
     // stops the start before anything is opened.
     const { loaded } = checkConfigFile(file, io.env);
+    // Listened for before starting, so a signal during start-up still shuts down cleanly.
+    const signalled = new Promise<string>((resolve) => {
+      process.once("SIGTERM", () => resolve("SIGTERM"));
+      process.once("SIGINT", () => resolve("SIGINT"));
+    });
     const mainstay = await startMainstay(loaded, {
       env: io.env,
       port,
@@ -73,18 +78,14 @@ Environment:
             ...chats.map((chat) => `  web chat "${chat.id}": ${base}/chat/${chat.id}`),
           ];
     for (const line of links) io.stdout.write(`${line}\n`);
-    await new Promise<void>((resolve) => {
-      const stop = (signal: string) => {
-        io.stdout.write(`${signal}: shutting down (press Ctrl-C again to force)\n`);
-        process.once(signal as NodeJS.Signals, () => process.exit(130));
-        mainstay.close().then(resolve, (e) => {
-          io.stderr.write(`shutdown failed: ${(e as Error).message}\n`);
-          resolve();
-        });
-      };
-      process.once("SIGTERM", () => stop("SIGTERM"));
-      process.once("SIGINT", () => stop("SIGINT"));
-    });
+    const signal = await signalled;
+    io.stdout.write(`${signal}: shutting down (press Ctrl-C again to force)\n`);
+    process.once(signal as NodeJS.Signals, () => process.exit(130));
+    try {
+      await mainstay.close();
+    } catch (e) {
+      io.stderr.write(`shutdown failed: ${(e as Error).message}\n`);
+    }
     return 0;
   },
 };

@@ -1,5 +1,5 @@
 import { channelTraitsOf } from "../channels/index.ts";
-import { type ConversationService, processJobPayload } from "../conversations/index.ts";
+import { type ConversationService, jobReads, processJobPayload } from "../conversations/index.ts";
 import { createGuard, type Finding, policySchema } from "../guardrails/index.ts";
 import { type JobHandler, readJobPayload } from "../jobs/index.ts";
 import type { Clock } from "../shared/clock.ts";
@@ -8,6 +8,9 @@ import type { ComplianceConfig } from "./compliance-config.ts";
 
 // Consent is detected here, independently of the configured guardrails policy: a policy
 // edit must never be able to switch opt-out handling off.
+/** Recent messages a retried job checks for its answer; the runtime reads as many. */
+const RECENT = 20;
+
 const consentGuard = createGuard(
   policySchema.parse({
     rules: [{ id: "consent", detector: "consent", directions: ["inbound"], action: "tag" }],
@@ -31,15 +34,16 @@ export function consentGate(inner: JobHandler, options: ConsentGateOptions): Job
     ...inner,
     async run(job) {
       const { conversationId, messageId } = readJobPayload(job, processJobPayload);
+      const reads = jobReads(job, service.store);
       const [conversation, inbound] = await Promise.all([
-        service.store.conversations.get(conversationId),
-        service.store.messages.get(messageId),
+        reads.conversation(conversationId),
+        reads.message(messageId),
       ]);
       if (!conversation || !inbound) return inner.run(job);
       // A retried job whose answer was already stored must not record or answer twice.
-      const recent = await service.store.messages.recent(conversationId, 20);
+      const recent = await reads.recent(conversationId, RECENT);
       if (recent.some((m) => m.meta["inReplyTo"] === messageId)) return;
-      const identity = await service.store.contacts.getIdentity(conversation.identityId);
+      const identity = await reads.identity(conversation.identityId);
       if (!identity) return inner.run(job);
       const current = (
         await service.store.contacts.consentState(conversation.channelId, identity.address)

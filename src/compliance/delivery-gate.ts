@@ -1,5 +1,5 @@
 import { channelTraitsOf } from "../channels/index.ts";
-import { type ConversationService, deliverJobPayload } from "../conversations/index.ts";
+import { type ConversationService, deliverJobPayload, jobReads } from "../conversations/index.ts";
 import { smsSegments } from "../guardrails/index.ts";
 import { DeferJobError, type JobHandler, readJobPayload } from "../jobs/index.ts";
 import type { Clock } from "../shared/clock.ts";
@@ -28,10 +28,11 @@ export function deliveryGate(inner: JobHandler, options: DeliveryGateOptions): J
     ...inner,
     async run(job) {
       const { messageId } = readJobPayload(job, deliverJobPayload);
-      const message = await store.messages.get(messageId);
+      const reads = jobReads(job, store);
+      const message = await reads.message(messageId);
       if (message?.status !== "queued") return inner.run(job);
-      const conversation = (await store.conversations.get(message.conversationId))!;
-      const identity = (await store.contacts.getIdentity(conversation.identityId))!;
+      const conversation = (await reads.conversation(message.conversationId))!;
+      const identity = (await reads.identity(conversation.identityId))!;
       const refusal = await refusalReason(message, conversation.channelType, identity.address);
       if (refusal) return refuse(message, refusal);
       holdForQuietHours(message, conversation.channelType, identity.address);

@@ -6,10 +6,20 @@ export {
   observeConversationEvents,
 } from "./conversation-events.ts";
 export {
+  type Assignment,
+  addNote,
+  assignConversation,
+  changeLabel,
+  closeConversation,
+  OPERATOR_JOINED,
+  reopenConversation,
+} from "./conversation-inbox.ts";
+export {
   ConversationService,
   type ConversationServiceOptions,
   type OutboundDraft,
 } from "./conversation-service.ts";
+export { type JobReads, jobReads } from "./job-reads.ts";
 export { recordDecision } from "./record-decision.ts";
 export { type Feedback, recordFeedback } from "./record-feedback.ts";
 export * from "./types.ts";

@@ -1,6 +1,6 @@
 import { getAgentVersion } from "../agents/index.ts";
 import { appendAudit } from "../audit/index.ts";
-import { deliverJobPayload } from "../conversations/index.ts";
+import { deliverJobPayload, jobReads } from "../conversations/index.ts";
 import { type JobHandler, readJobPayload } from "../jobs/index.ts";
 import type { Clock } from "../shared/clock.ts";
 import { MainstayError } from "../shared/errors.ts";
@@ -93,7 +93,7 @@ export function killGate(
     ...inner,
     async run(job) {
       const { messageId } = readJobPayload(job, deliverJobPayload);
-      const message = await store.messages.get(messageId);
+      const message = await jobReads(job, store).message(messageId);
       if (message?.author !== "agent" || message.status !== "queued") return inner.run(job);
       const kill = control.killOf(message.agentId);
       // A fallback version answering for the killed agent is not stopped.

@@ -1,5 +1,5 @@
 import type { ServingAgent, TurnCompanion } from "../agents/index.ts";
-import { turnRecord } from "../agents/index.ts";
+import { traceRecord, turnRecord } from "../agents/index.ts";
 
 /**
  * A shadow step's candidate: it answers every message the baseline is asked, at the same
@@ -39,6 +39,8 @@ export function shadowCandidate(candidate: ServingAgent, rolloutId: string): Tur
           shadowText: answer.text,
           now,
         });
+        const trace = traceRecord(record, answer.trace);
+        if (trace) await tx.turnTraces.insert(trace);
         await tx.outcomes.recordTurn(record, answer.turn.violations);
         await at.recordSpend(answer.turn, ["version"]);
       };

@@ -30,6 +30,11 @@ export interface ChannelTraits {
   idempotentSends: boolean;
   /** The sender sends again what is refused with 429 and `Retry-After`. */
   retriesRefused: boolean;
+  /**
+   * The customer sees who answers (a live chat page): a person taking the conversation
+   * is announced ("Ana joined the conversation") and their replies carry their name.
+   */
+  showsOperators?: boolean;
 }
 
 /** Looks up the traits of a channel type; `undefined` for a type nobody registered. */

@@ -1,8 +1,8 @@
-import { type AgentCatalog, openAgentCatalog } from "../agents/index.ts";
+import { type AgentCatalog, openAgentCatalog, type RedactText } from "../agents/index.ts";
 import { type Channel, createChannel, WebchatRelay } from "../channels/index.ts";
 import { loadPolicy } from "../config/index.ts";
 import { latestEvalResult } from "../evaluation/index.ts";
-import { createGuard } from "../guardrails/index.ts";
+import { createGuard, type Guard } from "../guardrails/index.ts";
 import {
   type ControlState,
   controlledCatalog,
@@ -65,8 +65,10 @@ export async function startAgents(
     random,
     baseDir: loaded.baseDir,
     logger,
-    screenFor: (policy) =>
-      telemetry.guard(createGuard(loadPolicy(loaded, policy), guardRuntime)).screen,
+    policyFor: (policy) => {
+      const guard = createGuard(loadPolicy(loaded, policy), guardRuntime);
+      return { screen: telemetry.guard(guard).screen, redact: redactWith(guard) };
+    },
     observer: telemetry.agents,
     lookupContact: async (contactId) => {
       const contact = await store.contacts.getContact(contactId);
@@ -100,4 +102,10 @@ export function startRollouts(
       await rollouts.idle();
     },
   };
+}
+
+/** A guard's redact rules on their own, unmetered: for what turn traces keep. */
+export function redactWith(guard: Guard): RedactText {
+  return (text, channel) =>
+    text === "" ? text : guard.check({ direction: "inbound", channel, text }).redacted;
 }

@@ -12,7 +12,7 @@ import type { Limits } from "../limits/index.ts";
 import { ALERT_NOTIFY_JOB, alertNotifyHandler, createNotifier } from "../monitoring/index.ts";
 import { PROXY_RECORD_JOB, proxyRecordHandler } from "../proxy/index.ts";
 import { type ControlState, killGate, type RolloutService } from "../rollouts/index.ts";
-import type { Agents, Channels } from "./agents.ts";
+import { type Agents, type Channels, redactWith } from "./agents.ts";
 import type { Foundation } from "./foundation.ts";
 import type { Jobs } from "./jobs.ts";
 import type { Started } from "./started-parts.ts";
@@ -89,6 +89,7 @@ export async function startConversations(
           logger,
           timeoutMs,
           screen: screen.screen,
+          redact: redactWith(foundation.guard),
           handoffText: config.handoff.message,
           negativeSentimentStreak: config.handoff.negativeSentimentStreak,
           spend: limits.spend,

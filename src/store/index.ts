@@ -14,8 +14,10 @@ export type {
   PendingNotification,
 } from "./repositories/alert-states.ts";
 export type { AuditFilter, AuditRecord } from "./repositories/audit-log.ts";
+export type { CannedResponse } from "./repositories/canned-responses.ts";
 export type { ConsoleSessionRecord } from "./repositories/console-sessions.ts";
 export { toE164 } from "./repositories/contacts.ts";
+export type { ConversationNote } from "./repositories/conversation-notes.ts";
 export type { ConversationFilter, NewConversation } from "./repositories/conversations.ts";
 export type { EvalRunKind, EvalRunRecord, EvalRunsRepository } from "./repositories/eval-runs.ts";
 export { EVENTS_CHANNEL } from "./repositories/events.ts";
@@ -57,4 +59,6 @@ export type {
   RolloutRecord,
   RolloutState,
 } from "./repositories/rollouts.ts";
+export type { TurnTraceRecord } from "./repositories/turn-traces.ts";
+export { StatementCounter } from "./statement-counter.ts";
 export { openStore, type Repositories, type Store, type StoreOptions } from "./store.ts";

@@ -501,6 +501,55 @@ export const migrations: Migration[] = [
     ],
     backfill: { sqlite: backfillEvidence, postgres: backfillEvidence },
   },
+  {
+    version: 13,
+    name: "turn traces",
+    statements: [
+      // What an agent turn did, step by step (prompt, knowledge, tools, provider attempts),
+      // one row per turn, its steps as JSON already redacted (agents/turn/turn-trace.ts).
+      `CREATE TABLE turn_traces (
+        turn_id TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        reply_id TEXT,
+        steps TEXT NOT NULL,
+        created_at BIGINT NOT NULL)`,
+      "CREATE INDEX turn_traces_conversation ON turn_traces (conversation_id, created_at)",
+    ],
+  },
+  {
+    version: 14,
+    name: "inbox: assignment, notes, labels, canned responses",
+    statements: [
+      // The operator (a principal name) answering the conversation; null: nobody yet.
+      "ALTER TABLE conversations ADD COLUMN assignee TEXT",
+      // How a closed conversation ended: 'resolved' or 'unresolved'; null while open.
+      "ALTER TABLE conversations ADD COLUMN resolution TEXT",
+      "CREATE INDEX conversations_assignee ON conversations (assignee, id)",
+      // Operators' notes on a conversation: never sent to the customer.
+      `CREATE TABLE conversation_notes (
+        id TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations(id),
+        author TEXT NOT NULL,
+        text TEXT NOT NULL,
+        created_at BIGINT NOT NULL)`,
+      "CREATE INDEX conversation_notes_conversation ON conversation_notes (conversation_id, id)",
+      `CREATE TABLE conversation_labels (
+        conversation_id TEXT NOT NULL REFERENCES conversations(id),
+        label TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (conversation_id, label))`,
+      "CREATE INDEX conversation_labels_label ON conversation_labels (label, conversation_id)",
+      // Saved replies operators insert; admins manage them.
+      `CREATE TABLE canned_responses (
+        id TEXT PRIMARY KEY,
+        shortcut TEXT NOT NULL UNIQUE,
+        text TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL)`,
+    ],
+  },
 ];
 
 /**

@@ -31,10 +31,16 @@ export interface Conversation {
   state: ConversationState;
   agentId: string | null;
   agentVersion: string | null;
+  /** The operator (a principal name) answering it; null while nobody is assigned. */
+  assignee: string | null;
+  /** How a closed conversation ended; null while it is open. */
+  resolution: Resolution | null;
   createdAt: number;
   updatedAt: number;
   lastMessageAt: number;
 }
+
+export type Resolution = "resolved" | "unresolved";
 
 export interface Attachment {
   url: string;

@@ -6,10 +6,13 @@ import { agentKillsRepository } from "./repositories/agent-kills.ts";
 import { agentVersionsRepository } from "./repositories/agent-versions.ts";
 import { alertStatesRepository } from "./repositories/alert-states.ts";
 import { auditLogRepository } from "./repositories/audit-log.ts";
+import { cannedResponsesRepository } from "./repositories/canned-responses.ts";
 import { channelHoldsRepository } from "./repositories/channel-holds.ts";
 import { consoleSessionsRepository } from "./repositories/console-sessions.ts";
 import { contactMergesRepository } from "./repositories/contact-merges.ts";
 import { contactsRepository } from "./repositories/contacts.ts";
+import { conversationLabelsRepository } from "./repositories/conversation-labels.ts";
+import { conversationNotesRepository } from "./repositories/conversation-notes.ts";
 import { conversationsRepository } from "./repositories/conversations.ts";
 import { evalRunsRepository } from "./repositories/eval-runs.ts";
 import { eventsRepository } from "./repositories/events.ts";
@@ -20,7 +23,9 @@ import { type Atomically, outcomesRepository } from "./repositories/outcomes.ts"
 import { rolloutEvidenceRepository } from "./repositories/rollout-evidence.ts";
 import { rolloutsRepository } from "./repositories/rollouts.ts";
 import { seenNoncesRepository } from "./repositories/seen-nonces.ts";
+import { turnTracesRepository } from "./repositories/turn-traces.ts";
 import { openSqliteDatabase } from "./sqlite/sqlite-database.ts";
+import { countedDatabase, type StatementCounter } from "./statement-counter.ts";
 
 /** Repositories bound to one executor: the pool, or an open transaction. */
 export interface Repositories {
@@ -44,6 +49,10 @@ export interface Repositories {
   readonly seenNonces: ReturnType<typeof seenNoncesRepository>;
   readonly channelHolds: ReturnType<typeof channelHoldsRepository>;
   readonly consoleSessions: ReturnType<typeof consoleSessionsRepository>;
+  readonly conversationNotes: ReturnType<typeof conversationNotesRepository>;
+  readonly conversationLabels: ReturnType<typeof conversationLabelsRepository>;
+  readonly cannedResponses: ReturnType<typeof cannedResponsesRepository>;
+  readonly turnTraces: ReturnType<typeof turnTracesRepository>;
 }
 
 export interface Store extends Repositories {
@@ -56,9 +65,13 @@ export interface Store extends Repositories {
   close(): Promise<void>;
 }
 
-export type StoreOptions =
+export type StoreOptions = (
   | { kind: "sqlite"; file: string }
-  | { kind: "postgres"; url: string; schema?: string };
+  | { kind: "postgres"; url: string; schema?: string }
+) & {
+  /** Counts every statement and transaction (tests and benches; statement-counter.ts). */
+  statements?: StatementCounter;
+};
 
 /**
  * `atomically` runs a repository call of several statements in one transaction: a new one
@@ -85,6 +98,10 @@ export function repositoriesOn(db: Executor, atomically?: Atomically): Repositor
     seenNonces: seenNoncesRepository(db),
     channelHolds: channelHoldsRepository(db),
     consoleSessions: consoleSessionsRepository(db),
+    conversationNotes: conversationNotesRepository(db),
+    conversationLabels: conversationLabelsRepository(db),
+    cannedResponses: cannedResponsesRepository(db),
+    turnTraces: turnTracesRepository(db),
   };
 }
 
@@ -95,10 +112,11 @@ export async function openStore(
   /** Where PostgreSQL's lost and recovered connections are told. */
   logger?: Logger,
 ): Promise<Store> {
-  const db: Database =
+  const opened: Database =
     options.kind === "sqlite"
       ? openSqliteDatabase(options.file)
       : openPostgresDatabase({ url: options.url, schema: options.schema, logger });
+  const db = options.statements ? countedDatabase(opened, options.statements) : opened;
   try {
     await migrate(db, now);
   } catch (e) {

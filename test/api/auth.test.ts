@@ -27,7 +27,7 @@ describe("role rules", () => {
       ["POST", "/api/v1/agents/:id/kill", "admin"],
       ["POST", "/api/v1/events", "admin"],
       // Routes nobody listed yet are admin-only.
-      ["POST", "/api/v1/conversations/:id/close", "admin"],
+      ["POST", "/api/v1/conversations/:id/archive", "admin"],
       ["DELETE", "/api/v1/conversations/:id", "admin"],
       ["PUT", "/api/v1/anything", "admin"],
     ];

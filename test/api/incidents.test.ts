@@ -91,6 +91,19 @@ describe("incidents API", () => {
       ],
     );
 
+    const audit = await call("GET", `/api/v1/audit?target=${id}`);
+    assert.deepEqual(
+      audit.body.data.map((e: { action: string; actor: string }) => [e.action, e.actor]).reverse(),
+      [
+        ["incident.open", "admin"],
+        ["incident.note", "admin"],
+        ["incident.acknowledge", "admin"],
+        ["incident.resolve", "admin"],
+      ],
+    );
+    const blank = await call("POST", `/api/v1/incidents/${id}/notes`, { text: "  " });
+    assert.deepEqual([blank.status, blank.body.error.code], [400, "MS_BAD_REQUEST"]);
+
     const conflict = await call("POST", `/api/v1/incidents/${id}/acknowledge`);
     assert.deepEqual([conflict.status, conflict.body.error.code], [409, "MS_INCIDENT_RESOLVED"]);
     const missing = await call("GET", "/api/v1/incidents/inc_nope");

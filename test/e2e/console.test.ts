@@ -55,6 +55,8 @@ describe("operator console in a real browser", { timeout: 90_000 }, () => {
   let page: Page;
   // The server's clock runs ahead on demand, so this minute's rollups can be closed.
   let skew = 0;
+  // The version the rollout tests compare with the baseline (the agents test activates it).
+  let rolloutCandidate = "";
 
   before(async () => {
     if (!existsSync(join(DIST, "index.html"))) {
@@ -106,6 +108,13 @@ describe("operator console in a real browser", { timeout: 90_000 }, () => {
     await page.locator(".bubble.outbound .ticks").first().waitFor();
     const meta = await page.locator(".bubble.outbound .meta").first().textContent();
     assert.match(meta ?? "", /support@v_/);
+    // The reply's turn trace: what the built-in agent retrieved from the knowledge base.
+    const trace = page.locator(".bubble.outbound .trace").first();
+    await trace.locator("summary").click();
+    await trace
+      .getByText(/knowledge/)
+      .first()
+      .waitFor();
     await page.getByText("Event timeline").click();
     await shot(page, "inbox");
     customer.close();
@@ -163,6 +172,53 @@ describe("operator console in a real browser", { timeout: 90_000 }, () => {
     await page.getByRole("button", { name: "Pause" }).waitFor();
     await page.locator(".chart canvas").first().waitFor();
     await shot(page, "rollouts");
+
+    // Paused from outside the page (a terminal, another instance): the page follows by itself.
+    const id = started.json().id as string;
+    const paused = await env.inject({
+      method: "POST",
+      url: `/api/v1/rollouts/${id}/pause`,
+      headers: auth,
+    });
+    assert.equal(paused.statusCode, 200, paused.body);
+    await page.getByRole("heading", { name: /support: v_.*paused/ }).waitFor();
+    await page.getByRole("button", { name: "Resume" }).waitFor();
+
+    await page.getByRole("button", { name: "Abort" }).click();
+    await page.getByRole("button", { name: "Confirm abort" }).click();
+    await page.getByRole("heading", { name: /support: v_.*aborted/ }).waitFor();
+    const status = (await env.inject({ url: `/api/v1/rollouts/${id}`, headers: auth })).json();
+    assert.equal(status.state, "aborted");
+    rolloutCandidate = candidate;
+  });
+
+  it("starts a rollout from a pasted document, naming each problem's line and column", async () => {
+    await page.getByRole("link", { name: "Start a rollout…" }).click();
+    const document = page.getByLabel("Rollout document (YAML)");
+    await document.fill(
+      `agent: support\ncandidate: ${rolloutCandidate}\nsteps:\n  - canary: 150%\n`,
+    );
+    await page.getByRole("button", { name: "Start rollout" }).click();
+    await page.locator(".problems li", { hasText: /^body\.document:4:\d+: steps\[0\]/ }).waitFor();
+    await shot(page, "rollout-start");
+
+    await document.fill(
+      `agent: support\ncandidate: ${rolloutCandidate}\nsteps:\n  - canary: 10%\n`,
+    );
+    await page.getByRole("button", { name: "Start rollout" }).click();
+    await page.getByRole("heading", { name: /support: v_.*running/ }).waitFor();
+    const id = page.url().split("/").at(-1)!;
+    assert.match(id, /^ro_/);
+
+    // Aborted server-side: the open page shows it without a reload.
+    const aborted = await env.inject({
+      method: "POST",
+      url: `/api/v1/rollouts/${id}/abort`,
+      headers: auth,
+    });
+    assert.equal(aborted.statusCode, 200, aborted.body);
+    await page.getByRole("heading", { name: /support: v_.*aborted/ }).waitFor();
+    assert.equal(await page.getByRole("button", { name: "Abort" }).count(), 0);
   });
 
   it("charts metrics per channel and lists incidents", async () => {
@@ -172,7 +228,30 @@ describe("operator console in a real browser", { timeout: 90_000 }, () => {
     await page.getByRole("link", { name: "Monitoring" }).click();
     await page.locator(".chart canvas").first().waitFor();
     await page.getByRole("heading", { name: "Incidents" }).waitFor();
+    // Every legend names its quantity and reads a value or "no data", never "--".
+    assert.equal(await page.locator(".u-legend .u-value", { hasText: /^--$/ }).count(), 0);
     await shot(page, "monitoring");
+
+    // Opened elsewhere, it appears without a reload; resolved here with a closing note.
+    const opened = await env.inject({
+      method: "POST",
+      url: "/api/v1/incidents",
+      headers: auth,
+      payload: { title: "Carrier delays on SMS", severity: "warning" },
+    });
+    const incidentId = opened.json().id as string;
+    const row = page.locator(`li[data-incident-id="${incidentId}"]`);
+    await row.getByText("Carrier delays on SMS").click();
+    await row.getByRole("button", { name: "Acknowledge" }).click();
+    await row.locator(".badge", { hasText: "acknowledged" }).waitFor();
+    await row.getByLabel(/Note/).fill("Carrier confirmed; recovered at 10:40");
+    await row.getByRole("button", { name: "Resolve with note" }).click();
+    await row.locator(".badge", { hasText: "resolved" }).waitFor();
+    await row.getByText("Carrier confirmed; recovered at 10:40").waitFor();
+    const incident = (
+      await env.inject({ url: `/api/v1/incidents/${incidentId}`, headers: auth })
+    ).json();
+    assert.deepEqual([incident.status, incident.resolvedBy], ["resolved", "admin"]);
   });
 
   it("runs the policy playground with highlighted spans", async () => {
@@ -203,6 +282,14 @@ describe("operator console in a real browser", { timeout: 90_000 }, () => {
     await page.getByRole("heading", { name: "support" }).waitFor();
     await page.getByRole("button", { name: "Diff with previous" }).first().click();
     await page.locator(".diff .add, .diff .mod").first().waitFor();
+
+    await page.getByRole("button", { name: `Activate ${rolloutCandidate}` }).click();
+    await page.getByRole("button", { name: "Confirm activate" }).click();
+    await page
+      .getByRole("row", { name: new RegExp(rolloutCandidate) })
+      .getByText("active", { exact: true })
+      .waitFor();
+    assert.equal(await env.activeVersion(), rolloutCandidate);
     await page.getByRole("button", { name: "Kill support…" }).click();
     await page.getByLabel(/Reason/).fill("console e2e: leaking order numbers");
     await shot(page, "kill-confirm");

@@ -101,9 +101,14 @@ describe("live web chat across instances on one PostgreSQL", {
     const again = await open(session);
     const history = await again.next();
     assert.ok(history.type === "history" && history.messages.some((m) => m.id === humanReply));
+    // The person's first reply comes after the line saying they joined (a notice, sent
+    // through the outbox like any reply): both are unacknowledged, so both are pushed again.
+    const joined = await nextMessage(again);
+    assert.equal(joined.notice, "operator_joined", JSON.stringify(joined));
     const pushed = await nextMessage(again);
-    assert.equal(pushed.id, humanReply, "only the unacknowledged reply is pushed again");
+    assert.equal(pushed.id, humanReply, "only the unacknowledged replies are pushed again");
     assert.equal(await statusOf(a, ack.conversationId, humanReply), "sent");
+    again.send({ type: "received", id: joined.id });
     again.send({ type: "received", id: humanReply });
     await statusBecomes(b, ack.conversationId, humanReply, "delivered");
 

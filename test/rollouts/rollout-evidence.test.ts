@@ -67,7 +67,7 @@ for (const backend of backends) {
             );
           }
         }
-        assert.deepEqual(await migrate(old.db, start), [12]);
+        assert.deepEqual((await migrate(old.db, start))[0], 12);
         const migrated = repositoriesOn(old.db);
         for (const { record } of histories) {
           assert.deepEqual(

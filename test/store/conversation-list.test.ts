@@ -66,6 +66,8 @@ for (const backend of backends) {
         lastMessage: { text: "Where is ORDER 42?", direction: "inbound", author: "customer" },
         findings: 2,
         contact: { id: ada.contactId, displayName: "Ada Lovelace" },
+        identity: { address: "+15550001", phone: null },
+        labels: [],
       });
       assert.equal(summaries.get(bob.id)?.lastMessage?.text, "thanks");
       assert.equal(summaries.get(bob.id)?.findings, 0);

@@ -109,7 +109,7 @@ for (const backend of backends) {
         const stored = await old.db.transaction((tx) =>
           storedConversation(repositoriesOn(tx), "Grace Hopper", "grace@example.com", texts, now),
         );
-        assert.deepEqual(await migrate(old.db, now), [11, 12]);
+        assert.deepEqual((await migrate(old.db, now)).slice(0, 2), [11, 12]);
         const after = await storedConversation(
           repos,
           "Alan Turing",

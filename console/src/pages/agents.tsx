@@ -1,8 +1,10 @@
 import { useState } from "preact/hooks";
 import { api, can, optional, type Session } from "../api.ts";
 import { percent, time } from "../format.ts";
+import { useControlChanges } from "../live.ts";
 import { BASE, onLinkClick } from "../router.ts";
 import type { Conversation, Kill, Page, Rollout, RolloutStatus } from "../types.ts";
+import { ConfirmButton } from "../ui/confirm-button.tsx";
 import { KillSwitch } from "../ui/kill-switch.tsx";
 import { Badge, Status } from "../ui/status.tsx";
 import { useLoad } from "../ui/use-load.ts";
@@ -33,6 +35,7 @@ async function agentIds(): Promise<string[]> {
 
 export function Agents(props: { session: Session; selected?: string }) {
   const ids = useLoad(agentIds, []);
+  useControlChanges(["agent", "rollout"], ids.reload);
   const selected = props.selected ?? ids.data?.[0];
   return (
     <div class="split has-selection">
@@ -74,9 +77,16 @@ async function loadAgent(id: string) {
 
 function AgentDetail(props: { id: string; session: Session }) {
   const agent = useLoad(() => loadAgent(props.id), [props.id]);
+  // A kill, an activation or a rollout step taken elsewhere changes what this page shows.
+  useControlChanges(["agent", "rollout"], agent.reload);
   const [diff, setDiff] = useState<{ from: string; to: string }>();
   const a = agent.data;
   const versions = a?.versions?.data ?? [];
+  const admin = can(props.session, "admin");
+  const activate = async (version: string) => {
+    await api(`/api/v1/agents/${props.id}/activate`, { method: "POST", body: { version } });
+    agent.reload();
+  };
   return (
     <section aria-labelledby="agent-title">
       <h2 id="agent-title">
@@ -88,12 +98,7 @@ function AgentDetail(props: { id: string; session: Session }) {
             <h3>Traffic</h3>
             <Traffic active={a.versions?.active ?? null} rollout={a.rollout} killed={!!a.kill} />
             <h3>Kill switch</h3>
-            <KillSwitch
-              agentId={props.id}
-              kill={a.kill}
-              allowed={can(props.session, "admin")}
-              onChanged={agent.reload}
-            />
+            <KillSwitch agentId={props.id} kill={a.kill} allowed={admin} onChanged={agent.reload} />
             <h3>Versions</h3>
             {versions.length === 0 ? (
               <p class="muted">This agent is configured without versioned documents.</p>
@@ -104,6 +109,7 @@ function AgentDetail(props: { id: string; session: Session }) {
                     <th scope="col">Version</th>
                     <th scope="col">Created</th>
                     <th scope="col">Compare</th>
+                    {admin && <th scope="col">Activate</th>}
                   </tr>
                 </thead>
                 <tbody>
@@ -125,6 +131,30 @@ function AgentDetail(props: { id: string; session: Session }) {
                           </button>
                         )}
                       </td>
+                      {admin && (
+                        <td>
+                          {!v.active && (
+                            <ConfirmButton
+                              label={`Activate ${v.version}`}
+                              title={`Activate ${v.version}?`}
+                              confirmLabel="Confirm activate"
+                              onConfirm={() => activate(v.version)}
+                            >
+                              <p>
+                                New conversations of {props.id} get {v.version} from now on
+                                {a.versions?.active ? ` instead of ${a.versions.active}` : ""}; open
+                                conversations keep the version they started with.
+                              </p>
+                              {a.rollout && (
+                                <p class="error">
+                                  Rollout {a.rollout.id} is {a.rollout.state}: it keeps comparing{" "}
+                                  {a.rollout.baseline} with {a.rollout.candidate}.
+                                </p>
+                              )}
+                            </ConfirmButton>
+                          )}
+                        </td>
+                      )}
                     </tr>
                   ))}
                 </tbody>

@@ -7,6 +7,7 @@ import type { Conversation, ConversationDetail, Handoff, Page } from "../types.t
 import { Status } from "../ui/status.tsx";
 import { ThreadPane } from "../ui/thread.tsx";
 import { useLoad } from "../ui/use-load.ts";
+import { visitorOf } from "../ui/visitor.ts";
 
 /** Servers without `GET /api/v1/handoffs`: the human-state list, read one by one. */
 async function handoffsFromConversations(): Promise<Handoff[]> {
@@ -77,11 +78,12 @@ export function Handoffs(props: { session: Session; selected?: string }) {
                   onClick={onLinkClick}
                   aria-current={h.id === props.selected ? "true" : undefined}
                 >
-                  <span class="row-title">{h.contact?.displayName ?? h.contactId}</span>
+                  <span class="row-title">{visitorOf(h)}</span>
                 </a>
                 <span class="muted">
                   {h.reason ?? "handed off"} · {h.channelId} · waiting since {ago(h.handedOffAt)}
                   {h.takenBy && ` · taken by ${h.takenBy}`}
+                  {h.assignee && h.assignee !== h.takenBy && ` · assigned to ${h.assignee}`}
                 </span>
                 {h.summary && <span class="last">{short(h.summary, 140)}</span>}
                 {can(props.session, "agent") && (

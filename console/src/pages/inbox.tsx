@@ -7,18 +7,21 @@ import type { Conversation, Page } from "../types.ts";
 import { Badge, Status } from "../ui/status.tsx";
 import { ThreadPane } from "../ui/thread.tsx";
 import { useLoad } from "../ui/use-load.ts";
+import { visitorOf } from "../ui/visitor.ts";
 
 /** A live list of conversations with filters; the selected one opens beside it. */
 export function Inbox(props: { session: Session; selected?: string }) {
   const [state, setState] = useState("");
   const [channel, setChannel] = useState("");
   const [search, setSearch] = useState("");
+  const [assignee, setAssignee] = useState("");
+  const [label, setLabel] = useState("");
   const list = useLoad(
     () =>
       api<Page<Conversation>>(
-        `/api/v1/conversations${query({ state, channel, q: search || undefined, limit: 100 })}`,
+        `/api/v1/conversations${query({ state, channel, assignee, label, q: search || undefined, limit: 100 })}`,
       ),
-    [state, channel, search],
+    [state, channel, assignee, label, search],
   );
   // Bursts of events (a message, its reply, the sends) reload the list once.
   const timer = useRef<ReturnType<typeof setTimeout>>();
@@ -41,6 +44,22 @@ export function Inbox(props: { session: Session; selected?: string }) {
               <option value="human">human</option>
               <option value="closed">closed</option>
             </select>
+          </label>
+          <label>
+            Assigned
+            <select value={assignee} onChange={(e) => setAssignee(e.currentTarget.value)}>
+              <option value="">anyone</option>
+              <option value="me">to me</option>
+              <option value="none">nobody</option>
+            </select>
+          </label>
+          <label>
+            Label
+            <input
+              value={label}
+              placeholder="label"
+              onChange={(e) => setLabel(e.currentTarget.value.trim().toLowerCase())}
+            />
           </label>
           <label>
             Channel
@@ -73,7 +92,12 @@ export function Inbox(props: { session: Session; selected?: string }) {
                   aria-current={c.id === props.selected ? "true" : undefined}
                 >
                   <span class="row-title">
-                    {c.contact?.displayName ?? c.contactId} <Badge kind={c.state}>{c.state}</Badge>
+                    {visitorOf(c)} <Badge kind={c.state}>{c.state}</Badge>
+                    {(c.labels ?? []).map((l) => (
+                      <Badge key={l} kind="tag">
+                        {l}
+                      </Badge>
+                    ))}
                     {(c.findings ?? 0) > 0 && (
                       <Badge kind="finding" title="guardrail findings">
                         ⚑ {c.findings}
@@ -83,6 +107,7 @@ export function Inbox(props: { session: Session; selected?: string }) {
                   <span class="muted">
                     {c.channelId} ·{" "}
                     {c.agent ? `${c.agent.id}@${c.agent.version ?? "?"}` : "no agent"} ·{" "}
+                    {c.assignee ? `${c.assignee} · ` : ""}
                     {ago(c.lastMessageAt)}
                   </span>
                   {c.lastMessage && <span class="last">{short(c.lastMessage.text)}</span>}

@@ -1,9 +1,12 @@
 import { useState } from "preact/hooks";
-import { api, optional, query } from "../api.ts";
-import { time } from "../format.ts";
-import type { Incident, Metrics, Page } from "../types.ts";
+import { api, can, query, type Session } from "../api.ts";
+import { quantityOfMetric, quantityOfUnit } from "../chart-scale.ts";
+import { useControlChanges } from "../live.ts";
+import type { AlertRuleState, Incident, Metrics, Page } from "../types.ts";
+import { AlertState } from "../ui/alert-state.tsx";
 import { Chart } from "../ui/chart.tsx";
-import { Badge, Status } from "../ui/status.tsx";
+import { IncidentList } from "../ui/incident-list.tsx";
+import { Status } from "../ui/status.tsx";
 import { useLoad } from "../ui/use-load.ts";
 
 /** The key figures (docs/alerts.md names); each chart is one metric, one line per label. */
@@ -24,14 +27,7 @@ const RANGES = [
   { label: "last day", minutes: 1440, step: 1800 },
 ];
 
-interface AlertState {
-  name: string;
-  state: string;
-  metric?: string;
-  since?: string | null;
-}
-
-export function Monitoring() {
+export function Monitoring(props: { session: Session }) {
   const [groupBy, setGroupBy] = useState<"channel" | "version">("channel");
   const [range, setRange] = useState(0);
   const r = RANGES[range]!;
@@ -78,8 +74,7 @@ export function Monitoring() {
       <Status loading={metrics.loading && !metrics.data} error={metrics.error}>
         {metrics.data && <MetricCharts metrics={metrics.data} groupBy={groupBy} />}
       </Status>
-      <Alerts />
-      <Incidents />
+      <AlertsAndIncidents admin={can(props.session, "admin")} />
     </section>
   );
 }
@@ -94,16 +89,12 @@ function MetricCharts(props: { metrics: Metrics; groupBy: string }) {
           <Chart
             key={`${name}-${m.from}`}
             title={name}
-            unit={series[0]?.unit}
+            y={series[0] ? quantityOfUnit(series[0].unit) : quantityOfMetric(name)}
             x={m.timestamps}
-            series={
-              series.length
-                ? series.map((s) => ({
-                    label: s.labels[props.groupBy] ?? "all",
-                    values: s.values,
-                  }))
-                : [{ label: "no data", values: m.timestamps.map(() => null) }]
-            }
+            series={series.map((s) => ({
+              label: s.labels[props.groupBy] ?? "all",
+              values: s.values,
+            }))}
           />
         );
       })}
@@ -111,81 +102,33 @@ function MetricCharts(props: { metrics: Metrics; groupBy: string }) {
   );
 }
 
-/** The server's alert rules when it lists them; otherwise open alert incidents stand in. */
-function Alerts() {
-  const alerts = useLoad(() => optional<{ data: AlertState[] }>("/api/v1/alerts"), []);
-  if (!alerts.data) return null;
+/** Alert rules and incidents, read again whenever the stream says either changed. */
+function AlertsAndIncidents(props: { admin: boolean }) {
+  const alerts = useLoad(() => api<{ data: AlertRuleState[] }>("/api/v1/alerts"), []);
+  const incidents = useLoad(() => api<Page<Incident>>("/api/v1/incidents?limit=20"), []);
+  const [version, setVersion] = useState(0);
+  useControlChanges(["alert", "incident"], () => {
+    alerts.reload();
+    incidents.reload();
+    setVersion((v) => v + 1);
+  });
   return (
     <>
       <h2>Alerts</h2>
-      <ul class="rows">
-        {alerts.data.data.map((a) => (
-          <li key={a.name} class="row">
-            {a.name} <Badge kind={a.state}>{a.state}</Badge>
-            {a.since && <span class="muted"> since {time(a.since)}</span>}
-          </li>
-        ))}
-      </ul>
-    </>
-  );
-}
-
-function Incidents() {
-  const incidents = useLoad(() => api<Page<Incident>>("/api/v1/incidents?limit=20"), []);
-  const firing = (incidents.data?.data ?? []).filter(
-    (i) => i.status !== "resolved" && i.source !== "manual",
-  );
-  return (
-    <>
+      <Status loading={alerts.loading && !alerts.data} error={alerts.error}>
+        {alerts.data && <AlertState rules={alerts.data.data} />}
+      </Status>
       <h2>Incidents</h2>
-      <p>
-        Alert state:{" "}
-        {firing.length ? (
-          <Badge kind="firing">{firing.length} firing</Badge>
-        ) : (
-          <Badge kind="ok">all clear</Badge>
-        )}
-      </p>
       <Status loading={incidents.loading && !incidents.data} error={incidents.error}>
-        {incidents.data?.data.length === 0 && <p class="muted">No incidents.</p>}
-        <ul class="rows">
-          {(incidents.data?.data ?? []).map((i) => (
-            <IncidentRow key={i.id} incident={i} />
-          ))}
-        </ul>
+        {incidents.data && (
+          <IncidentList
+            incidents={incidents.data.data}
+            admin={props.admin}
+            version={version}
+            onChanged={incidents.reload}
+          />
+        )}
       </Status>
     </>
-  );
-}
-
-function IncidentRow(props: { incident: Incident }) {
-  const i = props.incident;
-  const [open, setOpen] = useState(false);
-  const detail = useLoad(
-    () => (open ? api<Incident>(`/api/v1/incidents/${i.id}`) : Promise.resolve(undefined)),
-    [open, i.id],
-  );
-  return (
-    <li class="row">
-      <details onToggle={(e) => setOpen(e.currentTarget.open)}>
-        <summary>
-          <Badge kind={i.severity}>{i.severity}</Badge> {i.title}{" "}
-          <Badge kind={i.status}>{i.status}</Badge>{" "}
-          <span class="muted">
-            {i.source} · opened {time(i.openedAt)}
-          </span>
-        </summary>
-        <Status loading={open && detail.loading} error={detail.error}>
-          <ol class="timeline">
-            {(detail.data?.timeline ?? []).map((e) => (
-              <li key={e.seq}>
-                <time dateTime={e.at}>{time(e.at)}</time> <code>{e.type}</code>{" "}
-                {e.actor && <span class="muted">by {e.actor}</span>}
-              </li>
-            ))}
-          </ol>
-        </Status>
-      </details>
-    </li>
   );
 }

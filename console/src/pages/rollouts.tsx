@@ -1,19 +1,33 @@
 import { useState } from "preact/hooks";
 import { api, can, type Session } from "../api.ts";
 import { percent, time } from "../format.ts";
-import { BASE, onLinkClick } from "../router.ts";
+import { useControlChanges } from "../live.ts";
+import { BASE, navigate, onLinkClick } from "../router.ts";
 import type { Rollout, RolloutStatus } from "../types.ts";
+import { ConfirmButton } from "../ui/confirm-button.tsx";
 import { GateCharts } from "../ui/gate-charts.tsx";
+import { RolloutStart } from "../ui/rollout-start.tsx";
 import { Badge, Status } from "../ui/status.tsx";
 import { useLoad } from "../ui/use-load.ts";
 
 export function Rollouts(props: { session: Session; selected?: string }) {
   const list = useLoad(() => api<{ data: Rollout[] }>("/api/v1/rollouts"), []);
-  const selected = props.selected ?? list.data?.data[0]?.id;
+  // Decisions taken anywhere (the controller, another instance, the CLI) show up here.
+  useControlChanges(["rollout"], list.reload);
+  const admin = can(props.session, "admin");
+  const starting = props.selected === "new" && admin;
+  const selected = starting ? undefined : (props.selected ?? list.data?.data[0]?.id);
   return (
     <div class="split has-selection">
       <section class="list narrow" aria-labelledby="rollouts-title">
         <h1 id="rollouts-title">Rollouts</h1>
+        {admin && (
+          <p>
+            <a class="button" href={`${BASE}/rollouts/new`} onClick={onLinkClick}>
+              Start a rollout…
+            </a>
+          </p>
+        )}
         <Status loading={list.loading} error={list.error}>
           {list.data?.data.length === 0 && <p class="muted">No rollouts yet.</p>}
           <ul class="rows">
@@ -38,6 +52,14 @@ export function Rollouts(props: { session: Session; selected?: string }) {
         </Status>
       </section>
       <div class="detail">
+        {starting && (
+          <RolloutStart
+            onStarted={(id) => {
+              list.reload();
+              navigate(`/rollouts/${id}`);
+            }}
+          />
+        )}
         {selected && (
           <RolloutDetail id={selected} session={props.session} onChanged={list.reload} />
         )}
@@ -51,14 +73,20 @@ const stepLabel = (step: Record<string, unknown>) =>
 
 function RolloutDetail(props: { id: string; session: Session; onChanged: () => void }) {
   const status = useLoad(() => api<RolloutStatus>(`/api/v1/rollouts/${props.id}`), [props.id]);
+  useControlChanges(["rollout"], (change) => {
+    if (!change.target || change.target === props.id) status.reload();
+  });
   const [error, setError] = useState<string>();
   const r = status.data;
+  const post = async (action: string) => {
+    await api(`/api/v1/rollouts/${props.id}/${action}`, { method: "POST", body: {} });
+    status.reload();
+    props.onChanged();
+  };
   async function act(action: string) {
     setError(undefined);
     try {
-      await api(`/api/v1/rollouts/${props.id}/${action}`, { method: "POST", body: {} });
-      status.reload();
-      props.onChanged();
+      await post(action);
     } catch (e) {
       setError((e as Error).message);
     }
@@ -104,12 +132,31 @@ function RolloutDetail(props: { id: string; session: Session; onChanged: () => v
                     Pause
                   </button>
                 )}
-                <button type="button" class="primary" onClick={() => act("promote")}>
-                  Promote
-                </button>
-                <button type="button" class="danger" onClick={() => act("abort")}>
-                  Abort
-                </button>
+                <ConfirmButton
+                  label="Promote"
+                  kind="primary"
+                  title={`Promote ${r.candidate}?`}
+                  confirmLabel="Confirm promote"
+                  onConfirm={() => post("promote")}
+                >
+                  <p>
+                    {r.step + 1 < r.spec.steps.length
+                      ? "The rollout moves to its next step now, whatever the evidence says."
+                      : `The last step is done: ${r.candidate} becomes the active version for every new conversation.`}
+                  </p>
+                </ConfirmButton>
+                <ConfirmButton
+                  label="Abort"
+                  kind="danger"
+                  title="Abort this rollout?"
+                  confirmLabel="Confirm abort"
+                  onConfirm={() => post("abort")}
+                >
+                  <p>
+                    The rollout ends. New conversations and the candidate's open ones go back to{" "}
+                    <code>{r.baseline}</code>. It cannot be resumed.
+                  </p>
+                </ConfirmButton>
               </div>
             )}
             {error && (

@@ -1,8 +1,14 @@
 import { useMemo } from "preact/hooks";
+import type { Quantity } from "../chart-scale.ts";
 import type { EvidencePoint, RateGate, RolloutStatus, ValueGate } from "../types.ts";
 import { Chart, type ChartSeries } from "./chart.tsx";
 
 type Gate = RateGate | ValueGate;
+/** The value gates' units (rollout-spec.ts). */
+const VALUE_QUANTITY: Record<string, Quantity> = {
+  latency_p95_ms: "ms",
+  cost_per_conversation: "usd",
+};
 const rate = (arm: { n: number; bad: number }) => (arm.n === 0 ? null : arm.bad / arm.n);
 
 /**
@@ -75,10 +81,17 @@ function PathCharts(props: { metric: string; path: EvidencePoint[]; threshold: n
       <Chart
         title={`${props.metric}: bad conversations`}
         x={x}
+        xQuantity="conversations"
+        y="ratio"
         series={rates}
-        xLabel="conversations"
       />
-      <Chart title={`${props.metric}: harm evidence`} x={x} series={harm} xLabel="conversations" />
+      <Chart
+        title={`${props.metric}: harm evidence`}
+        x={x}
+        xQuantity="conversations"
+        y="log-e"
+        series={harm}
+      />
     </>
   );
 }
@@ -114,8 +127,15 @@ function GateChart(props: { metric: string; x: number[]; gates: (Gate | undefine
   const isRate = props.gates.some((x) => x?.kind === "rate");
   return (
     <>
-      <Chart title={`${props.metric}: bad conversations`} x={props.x} series={series} />
-      {isRate && <Chart title={`${props.metric}: harm evidence`} x={props.x} series={harm} />}
+      <Chart
+        title={isRate ? `${props.metric}: bad conversations` : props.metric}
+        x={props.x}
+        y={isRate ? "ratio" : (VALUE_QUANTITY[props.metric] ?? "count")}
+        series={series}
+      />
+      {isRate && (
+        <Chart title={`${props.metric}: harm evidence`} x={props.x} y="log-e" series={harm} />
+      )}
     </>
   );
 }

@@ -1,7 +1,8 @@
-import { useRef, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { api } from "../api.ts";
 import { time } from "../format.ts";
 import type { Kill } from "../types.ts";
+import { ConfirmButton } from "./confirm-button.tsx";
 
 /** Stop an agent at once (with a confirmation), or bring it back. Admin only (role-rules.ts). */
 export function KillSwitch(props: {
@@ -10,7 +11,6 @@ export function KillSwitch(props: {
   allowed: boolean;
   onChanged: () => void;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const [reason, setReason] = useState("");
   const [fallback, setFallback] = useState<"human" | "canned">("human");
   const [canned, setCanned] = useState("");
@@ -20,7 +20,6 @@ export function KillSwitch(props: {
     setError(undefined);
     try {
       await action();
-      dialog.current?.close();
       props.onChanged();
     } catch (e) {
       setError((e as Error).message);
@@ -47,77 +46,63 @@ export function KillSwitch(props: {
     );
   }
   if (!props.allowed) return <p class="muted">Running. Only an admin can use the kill switch.</p>;
-  const confirm = (event: Event) => {
-    event.preventDefault();
-    const body = {
-      reason,
-      fallback: fallback === "canned" ? { type: "canned", text: canned } : { type: "human" },
-    };
-    return run(() => api(path, { method: "POST", body }));
-  };
+  const body = () => ({
+    reason,
+    fallback: fallback === "canned" ? { type: "canned", text: canned } : { type: "human" },
+  });
   return (
     <div class="kill">
-      <button type="button" class="danger" onClick={() => dialog.current?.showModal()}>
-        Kill {props.agentId}…
-      </button>
-      <dialog ref={dialog} aria-labelledby="kill-title">
-        <form onSubmit={confirm}>
-          <h3 id="kill-title">Kill {props.agentId}?</h3>
-          <p>From the next turn, none of its conversations is answered by it.</p>
-          <label for="kill-reason">Reason (kept in the audit log)</label>
-          <input
-            id="kill-reason"
-            required
-            value={reason}
-            onInput={(e) => setReason(e.currentTarget.value)}
-          />
-          <fieldset>
-            <legend>Conversations go to</legend>
-            <label>
-              <input
-                type="radio"
-                name="fallback"
-                checked={fallback === "human"}
-                onChange={() => setFallback("human")}
-              />{" "}
-              a person (handoff)
-            </label>
-            <label>
-              <input
-                type="radio"
-                name="fallback"
-                checked={fallback === "canned"}
-                onChange={() => setFallback("canned")}
-              />{" "}
-              a canned reply
-            </label>
-          </fieldset>
-          {fallback === "canned" && (
-            <>
-              <label for="kill-canned">Canned reply</label>
-              <input
-                id="kill-canned"
-                required
-                value={canned}
-                onInput={(e) => setCanned(e.currentTarget.value)}
-              />
-            </>
-          )}
-          {error && (
-            <p class="error" role="alert">
-              {error}
-            </p>
-          )}
-          <div class="actions">
-            <button type="submit" class="danger">
-              Confirm kill
-            </button>
-            <button type="button" onClick={() => dialog.current?.close()}>
-              Cancel
-            </button>
-          </div>
-        </form>
-      </dialog>
+      <ConfirmButton
+        label={`Kill ${props.agentId}…`}
+        kind="danger"
+        title={`Kill ${props.agentId}?`}
+        confirmLabel="Confirm kill"
+        onConfirm={async () => {
+          await api(path, { method: "POST", body: body() });
+          props.onChanged();
+        }}
+      >
+        <p>From the next turn, none of its conversations is answered by it.</p>
+        <label for="kill-reason">Reason (kept in the audit log)</label>
+        <input
+          id="kill-reason"
+          required
+          value={reason}
+          onInput={(e) => setReason(e.currentTarget.value)}
+        />
+        <fieldset>
+          <legend>Conversations go to</legend>
+          <label>
+            <input
+              type="radio"
+              name="fallback"
+              checked={fallback === "human"}
+              onChange={() => setFallback("human")}
+            />{" "}
+            a person (handoff)
+          </label>
+          <label>
+            <input
+              type="radio"
+              name="fallback"
+              checked={fallback === "canned"}
+              onChange={() => setFallback("canned")}
+            />{" "}
+            a canned reply
+          </label>
+        </fieldset>
+        {fallback === "canned" && (
+          <>
+            <label for="kill-canned">Canned reply</label>
+            <input
+              id="kill-canned"
+              required
+              value={canned}
+              onInput={(e) => setCanned(e.currentTarget.value)}
+            />
+          </>
+        )}
+      </ConfirmButton>
     </div>
   );
 }

@@ -3,9 +3,14 @@ import { api, can, type Session } from "../api.ts";
 import { time } from "../format.ts";
 import { useConversationStream } from "../live.ts";
 import { BASE, onLinkClick } from "../router.ts";
-import type { ConversationDetail, GuardDecision, Message, Page } from "../types.ts";
+import type { ConversationDetail, GuardDecision, Message, Page, TurnTrace } from "../types.ts";
+import { CannedPicker, cannedFor, useCannedResponses } from "./canned-picker.tsx";
+import { ConversationActions } from "./conversation-actions.tsx";
+import { Notes } from "./notes.tsx";
 import { Badge, Status } from "./status.tsx";
+import { TurnTraceView } from "./turn-trace.tsx";
 import { useLoad } from "./use-load.ts";
+import { visitorOf } from "./visitor.ts";
 
 const TICKS: Record<string, { mark: string; label: string }> = {
   queued: { mark: "○", label: "queued" },
@@ -44,7 +49,7 @@ function Guardrails(props: { decision?: GuardDecision }) {
   );
 }
 
-function Bubble(props: { message: Message }) {
+function Bubble(props: { message: Message; trace?: TurnTrace | undefined }) {
   const m = props.message;
   const who =
     m.author === "agent" && m.agent
@@ -60,6 +65,7 @@ function Bubble(props: { message: Message }) {
       </div>
       <p class="text">{m.text}</p>
       <Guardrails decision={m.meta.guardrails} />
+      {props.trace && <TurnTraceView trace={props.trace} />}
     </li>
   );
 }
@@ -74,28 +80,38 @@ export function Thread(props: { id: string; session: Session; onChanged?: () => 
     () => api<Page<Message>>(`/api/v1/conversations/${props.id}/messages?limit=200`),
     [props.id],
   );
+  const traces = useLoad(
+    () => api<{ data: TurnTrace[] }>(`/api/v1/conversations/${props.id}/traces?limit=200`),
+    [props.id],
+  );
   useConversationStream(() => {
     detail.reload();
     messages.reload();
+    traces.reload();
   }, props.id);
+  const traceOf = new Map((traces.data?.data ?? []).map((t) => [t.replyId, t]));
   const c = detail.data;
+  const changed = () => {
+    detail.reload();
+    messages.reload();
+    props.onChanged?.();
+  };
   return (
     <section class="thread" aria-labelledby="thread-title">
       <Status loading={detail.loading && !c} error={detail.error}>
         {c && (
           <>
             <header>
-              <h2 id="thread-title">
-                {c.contact?.displayName ?? c.identity?.address ?? c.contactId}
-              </h2>
+              <h2 id="thread-title">{visitorOf(c)}</h2>
               <p class="muted">
                 {c.channelId} ({c.channelType}) · <Badge kind={c.state}>{c.state}</Badge>
                 {c.agent && ` · ${c.agent.id}@${c.agent.version ?? "?"}`} · {c.id}
               </p>
+              <ConversationActions conversation={c} session={props.session} onChanged={changed} />
             </header>
             <ol class="messages" aria-label="Messages">
               {(messages.data?.data ?? []).map((m) => (
-                <Bubble key={m.id} message={m} />
+                <Bubble key={m.id} message={m} trace={traceOf.get(m.id)} />
               ))}
             </ol>
             {can(props.session, "agent") && c.state !== "closed" && (
@@ -103,13 +119,14 @@ export function Thread(props: { id: string; session: Session; onChanged?: () => 
                 conversationId={c.id}
                 state={c.state}
                 session={props.session}
-                onSent={() => {
-                  detail.reload();
-                  messages.reload();
-                  props.onChanged?.();
-                }}
+                onSent={changed}
               />
             )}
+            <Notes
+              conversationId={c.id}
+              session={props.session}
+              version={c.events.filter((e) => e.type === "note.added").length}
+            />
             <details class="timeline">
               <summary>Event timeline ({c.events.length})</summary>
               <ol>
@@ -143,6 +160,8 @@ function Reply(props: {
   const [text, setText] = useState("");
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const canned = useCannedResponses();
+  const typed = cannedFor(text, canned);
   const base = `/api/v1/conversations/${props.conversationId}`;
   async function run(action: () => Promise<unknown>) {
     setBusy(true);
@@ -178,7 +197,15 @@ function Reply(props: {
         required
         value={text}
         onInput={(e) => setText(e.currentTarget.value)}
+        onKeyDown={(e) => {
+          // `/shortcut` then Tab puts the saved reply in the box.
+          if (e.key === "Tab" && typed) {
+            e.preventDefault();
+            setText(typed.text);
+          }
+        }}
       />
+      {typed && <p class="muted">Tab inserts the saved reply /{typed.shortcut}</p>}
       {error && (
         <p class="error" role="alert">
           {error}
@@ -188,6 +215,7 @@ function Reply(props: {
         <button type="submit" class="primary" disabled={busy || !text.trim()}>
           Send reply
         </button>
+        <CannedPicker canned={canned} onPick={setText} />
         {props.state === "human" && (
           <button
             type="button"

@@ -1,11 +1,9 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api.ts";
+import { type DiffRow, diffRows } from "../diff-rows.ts";
+import type { VersionDiffBody } from "../types.ts";
 import { Status } from "./status.tsx";
 import { useLoad } from "./use-load.ts";
-
-interface Diff {
-  text: string;
-}
 
 /** A readable diff between any two versions of an agent document. */
 export function VersionDiff(props: {
@@ -24,8 +22,10 @@ export function VersionDiff(props: {
   const diff = useLoad(
     () =>
       from === to
-        ? Promise.resolve({ text: "(the same version)" })
-        : api<Diff>(`/api/v1/agents/${props.agentId}/versions/${from}/diff/${to}`),
+        ? Promise.resolve<DiffRow[]>([{ op: "same", text: "(the same version)" }])
+        : api<VersionDiffBody>(`/api/v1/agents/${props.agentId}/versions/${from}/diff/${to}`).then(
+            (d) => diffRows(d.changes),
+          ),
     [props.agentId, from, to],
   );
   const select = (id: string, label: string, value: string, set: (v: string) => void) => (
@@ -49,9 +49,9 @@ export function VersionDiff(props: {
       </div>
       <Status loading={diff.loading && !diff.data} error={diff.error}>
         <pre class="diff">
-          {(diff.data?.text ?? "").split("\n").map((line, i) => (
-            <span key={i} class={lineClass(line.trimStart())}>
-              {line}
+          {(diff.data ?? []).map((row, i) => (
+            <span key={i} class={row.op}>
+              {row.text}
               {"\n"}
             </span>
           ))}
@@ -60,6 +60,3 @@ export function VersionDiff(props: {
     </section>
   );
 }
-
-const lineClass = (line: string) =>
-  line.startsWith("+") ? "add" : line.startsWith("-") ? "del" : line.startsWith("~") ? "mod" : "";

@@ -1,7 +1,15 @@
-import type { Agent, AgentContext, AgentReply, AgentTurn, ToolCall } from "../agent.ts";
+import type {
+  Agent,
+  AgentContext,
+  AgentHandoff,
+  AgentReply,
+  AgentTurn,
+  ToolCall,
+} from "../agent.ts";
 import type { ChatMessage, ChatProvider, ChatResponse } from "../providers/chat-provider.ts";
 import type { ToolContext } from "../tools/tool.ts";
 import type { ToolOutcome, ToolSet } from "../tools/tool-set.ts";
+import { type TurnTracer, traceText } from "../turn-trace.ts";
 
 export interface LlmAgentOptions {
   id: string;
@@ -10,6 +18,8 @@ export interface LlmAgentOptions {
   provider: ChatProvider;
   model: string;
   systemPrompt: string;
+  /** The document's variables the prompt was rendered with (for the turn trace). */
+  variables?: Record<string, string>;
   tools?: ToolSet;
   /** Rounds of tool calls per turn; then one last call without tools forces an answer. */
   maxToolRounds?: number;
@@ -36,7 +46,8 @@ interface Turn {
   usage: { inputTokens: number; outputTokens: number };
   calls: ToolCall[];
   runs: Pick<ToolOutcome, "status" | "durationMs">[];
-  handoff?: { reason: string };
+  handoff?: AgentHandoff;
+  trace?: TurnTracer;
 }
 
 /** A conversation turn answered by a chat model, which may call tools along the way. */
@@ -53,7 +64,15 @@ export function createLlmAgent(options: LlmAgentOptions): Agent {
         usage: { inputTokens: 0, outputTokens: 0 },
         calls: [],
         runs: [],
+        ...(context.trace && { trace: context.trace }),
       };
+      context.trace?.step({
+        kind: "prompt",
+        system: traceText(options.systemPrompt),
+        variables: options.variables ?? {},
+        history: context.history.length,
+        tools: tools?.specs.map((s) => s.name) ?? [],
+      });
       const ctx: ToolContext = {
         conversationId: context.conversationId,
         contactId: context.contactId,
@@ -70,6 +89,7 @@ export function createLlmAgent(options: LlmAgentOptions): Agent {
           maxTokens,
           temperature,
           signal,
+          ...(context.trace && { trace: context.trace }),
         });
         turn.usage.inputTokens += response.usage.inputTokens;
         turn.usage.outputTokens += response.usage.outputTokens;
@@ -106,12 +126,21 @@ async function runTools(tools: ToolSet, response: ChatResponse, turn: Turn, ctx:
     turn.calls.push({ name: call.name, arguments: call.arguments, result: outcome.content });
     turn.runs.push({ status: outcome.status, durationMs: outcome.durationMs });
     turn.handoff ??= outcome.handoff;
+    turn.trace?.step({
+      kind: "tool",
+      name: call.name,
+      arguments: traceText(JSON.stringify(call.arguments)),
+      result: traceText(outcome.content),
+      status: outcome.status,
+      ms: outcome.durationMs,
+    });
   });
 }
 
 function toReply(response: ChatResponse, turn: Turn, handoffText: string): AgentReply {
   const { calls, runs, usage, rounds } = turn;
   const handoff = turn.handoff ?? response.handoff;
+  if (handoff) turn.trace?.step({ kind: "handoff", ...handoff });
   const text = handoff && response.text.trim() === "" ? handoffText : response.text;
   const meta = {
     provider: response.provider,

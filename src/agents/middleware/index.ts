@@ -8,3 +8,4 @@ export {
 export { type FallbackOptions, withFallback } from "./with-fallback.ts";
 export { type RetryOptions, withRetry } from "./with-retry.ts";
 export { type TimeoutOptions, withTimeout } from "./with-timeout.ts";
+export { withAttemptTrace, withSkipTrace } from "./with-trace.ts";

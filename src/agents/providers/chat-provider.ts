@@ -4,6 +4,8 @@
  * ChatProvider and returns one, so they compose in any order (vercel/ai's
  * wrapLanguageModel habit).
  */
+import type { TurnTracer } from "../turn-trace.ts";
+
 export type ChatRole = "system" | "user" | "assistant" | "tool";
 
 export interface ToolCallRequest {
@@ -36,6 +38,8 @@ export interface ChatRequest {
   maxTokens?: number;
   temperature?: number;
   signal?: AbortSignal;
+  /** The turn's trace: the client wrapper in build-agent.ts records each attempt there. */
+  trace?: TurnTracer;
 }
 
 export interface ChatUsage {
@@ -53,7 +57,7 @@ export interface ChatResponse {
   /** `stop`, `length`, `tool_calls`... as the provider reports it. */
   finishReason: string;
   /** Set by a link that decided a person must take over (the built-in agent as fallback). */
-  handoff?: { reason: string };
+  handoff?: { reason: string; detail?: string };
   /** Set by `withFallback` when a later link of the chain answered. */
   fallback?: boolean;
 }

@@ -1,4 +1,5 @@
 import type { KnowledgeBase } from "../builtin/index.ts";
+import { HANDOFF_REASONS, toHandoffReason } from "../handoff/handoff-reasons.ts";
 import type { Tool } from "./tool.ts";
 
 /** What `lookup_contact` may reveal; a store-backed lookup can return more, it is dropped. */
@@ -11,7 +12,11 @@ export type LookupContact = (contactId: string) => Promise<ContactProfile | unde
 
 const NO_ARGUMENTS = { type: "object", properties: {}, additionalProperties: false };
 
-/** Lets the model give the conversation to a person; the agent turns it into a handoff. */
+/**
+ * Lets the model give the conversation to a person; the agent turns it into a handoff with
+ * one of HANDOFF_REASONS. The schema names them but accepts any text, so a model that
+ * writes its own words still hands off: they are mapped to a reason and kept as the detail.
+ */
 export function handoffTool(): Tool {
   return {
     spec: {
@@ -21,14 +26,24 @@ export function handoffTool(): Tool {
       parameters: {
         type: "object",
         properties: {
-          reason: { type: "string", minLength: 1, description: "Why, for the agent." },
+          reason: {
+            type: "string",
+            minLength: 1,
+            description: `Why, one of: ${HANDOFF_REASONS.join(", ")}.`,
+          },
+          detail: { type: "string", description: "A short note for the person taking over." },
         },
         required: ["reason"],
         additionalProperties: false,
       },
     },
     async run(args) {
-      return { content: "handing off", handoff: { reason: String(args["reason"]) } };
+      const written = String(args["reason"]);
+      const reason = toHandoffReason(written);
+      const detail = typeof args["detail"] === "string" ? args["detail"] : undefined;
+      // The model's own words are kept when they were not the reason's name.
+      const said = detail ?? (written.trim().toLowerCase() === reason ? undefined : written);
+      return { content: "handing off", handoff: { reason, ...(said && { detail: said }) } };
     },
   };
 }

@@ -11,7 +11,7 @@ export interface ToolContext {
 /** What the model reads back; `handoff` asks the runtime to give the conversation to a person. */
 export interface ToolResult {
   content: string;
-  handoff?: { reason: string };
+  handoff?: { reason: string; detail?: string };
 }
 
 /**

@@ -2,6 +2,7 @@ import type { ScreenAllTiers } from "../../conversations/index.ts";
 import type { Clock } from "../../shared/clock.ts";
 import { describeError } from "../../shared/errors.ts";
 import type { Agent } from "../agent.ts";
+import { type RedactText, type TracedStep, turnTracer } from "../turn-trace.ts";
 import { type AgentAnswer, decideReply, type HandoffSettings } from "./decide-turn.ts";
 import type { AgentDecision, TurnInput } from "./turn-facts.ts";
 
@@ -11,6 +12,8 @@ export interface AskSettings extends HandoffSettings {
   timeoutMs?: number;
   /** The outbound guardrail policy: every reply passes it before it is sent. */
   screen?: ScreenAllTiers;
+  /** The policy's redact rules for what the turn trace keeps; absent, kept as written. */
+  redact?: RedactText;
   costOf?: AgentAnswer["costOf"];
 }
 
@@ -26,6 +29,7 @@ export async function askAgent(
   const { conversation, history, turns, inbound } = input;
   const { clock } = settings;
   const started = clock.now();
+  const trace = turnTracer(() => clock.now());
   const reply = await agent.respond(
     {
       conversationId: conversation.id,
@@ -33,17 +37,46 @@ export async function askAgent(
       channel: conversation.channelType,
       history: turns,
       text: inbound.text,
+      trace,
     },
     AbortSignal.timeout(settings.timeoutMs ?? 30_000),
   );
   const latencyMs = clock.now() - started;
+  const steps = redactedSteps(trace.steps, settings.redact, conversation.channelType);
   const screening = await settings.screen?.({
     direction: "outbound",
     channel: conversation.channelType,
     text: reply.text,
     context: { firstOutbound: !history.some((m) => m.direction === "outbound") },
   });
-  return decideReply({ agent, reply, screening, latencyMs, costOf: settings.costOf }, settings);
+  const decision = decideReply(
+    { agent, reply, screening, latencyMs, costOf: settings.costOf },
+    settings,
+  );
+  return { ...decision, trace: steps };
+}
+
+/**
+ * The steps as stored: what tools were given and returned passes the policy's redact rules
+ * as the customer's own messages do, so a trace keeps no PII a redact rule keeps out.
+ * The prompt and the knowledge entries are the document's own text; the query is the
+ * stored (already screened) customer line.
+ */
+function redactedSteps(
+  steps: TracedStep[],
+  redact: RedactText | undefined,
+  channel: string,
+): TracedStep[] {
+  if (!redact) return steps;
+  return steps.map((step) =>
+    step.kind === "tool"
+      ? {
+          ...step,
+          arguments: redact(step.arguments, channel),
+          result: redact(step.result, channel),
+        }
+      : step,
+  );
 }
 
 /**

@@ -85,6 +85,7 @@ export function decideReply(answer: AgentAnswer, settings: HandoffSettings): Age
     turn: turnFacts(answer),
     ...(screening && { screening: screeningRecord(screening) }),
     reported: { confidence: reply.confidence, meta: reply.meta },
+    ...(reply.handoff?.detail && { handoffDetail: reply.handoff.detail }),
   };
   const handoff = reply.handoff?.reason;
   if (!screening) return { ...decided, text: reply.text, handoff };

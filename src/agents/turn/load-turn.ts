@@ -1,4 +1,8 @@
-import { type ProcessJobPayload, processJobPayload } from "../../conversations/index.ts";
+import {
+  type JobReads,
+  type ProcessJobPayload,
+  processJobPayload,
+} from "../../conversations/index.ts";
 import { type Job, readJobPayload } from "../../jobs/index.ts";
 import type { Message, Store } from "../../store/index.ts";
 import type { AgentTurn } from "../agent.ts";
@@ -24,13 +28,14 @@ const ROLE: Record<Message["author"], AgentTurn["role"]> = {
  */
 export async function loadTurn(
   store: Store,
+  reads: JobReads,
   { conversationId, messageId }: ProcessJobPayload,
   historyLimit: number,
 ): Promise<TurnInput | undefined> {
-  const conversation = await store.conversations.get(conversationId);
+  const conversation = await reads.conversation(conversationId);
   if (conversation?.state !== "bot") return undefined;
-  const history = await store.messages.recent(conversationId, historyLimit);
-  const stored = history.find((m) => m.id === messageId) ?? (await store.messages.get(messageId));
+  const history = await reads.recent(conversationId, historyLimit);
+  const stored = history.find((m) => m.id === messageId) ?? (await reads.message(messageId));
   if (!stored) return undefined;
   const lines = burstFor(history, stored);
   if (!lines) return undefined;

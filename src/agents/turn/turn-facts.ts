@@ -1,8 +1,9 @@
 import type { ScreeningRecord } from "../../conversations/index.ts";
 import type { SpendCap, SpendConfig } from "../../limits/index.ts";
 import { newId } from "../../shared/ids.ts";
-import type { AgentTurnRecord, Conversation, Message } from "../../store/index.ts";
+import type { AgentTurnRecord, Conversation, Message, TurnTraceRecord } from "../../store/index.ts";
 import type { AgentReply, AgentTurn } from "../agent.ts";
+import type { TracedStep } from "../turn-trace.ts";
 
 export type AgentUsage = NonNullable<AgentReply["usage"]>;
 /** An agent version: what a turn, a reply and the spend counters are recorded against. */
@@ -75,6 +76,10 @@ export interface AgentDecision {
   screening?: ScreeningRecord;
   /** What the agent said about its reply, kept on the stored message as it gave it. */
   reported: Pick<AgentReply, "confidence" | "meta">;
+  /** What the turn did, step by step, redacted (`turn_traces`). */
+  trace?: TracedStep[];
+  /** The agent's own words on why it handed off (the model's, beside a fixed reason). */
+  handoffDetail?: string;
 }
 
 /** The `agent_turns` row of one agent turn; a shadow turn has its unsent text and no reply. */
@@ -114,6 +119,16 @@ export function turnRecord(
     shadowText: at.shadowText ?? null,
     createdAt: at.now,
   };
+}
+
+/** The `turn_traces` row of a turn's recorded steps; none when nothing was traced. */
+export function traceRecord(
+  record: AgentTurnRecord,
+  steps: TracedStep[] | undefined,
+): TurnTraceRecord | undefined {
+  if (!steps) return undefined;
+  const { id: turnId, conversationId, messageId, replyId, createdAt } = record;
+  return { turnId, conversationId, messageId, replyId, steps, createdAt };
 }
 
 /** What a turn adds to the spend counters. */

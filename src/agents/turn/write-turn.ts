@@ -16,6 +16,7 @@ import {
   type TurnDecision,
   type TurnFacts,
   type TurnInput,
+  traceRecord,
   turnRecord,
 } from "./turn-facts.ts";
 
@@ -79,7 +80,11 @@ export async function writeTurn(
     await recordDecision(tx, conversation.id, audit, now);
   }
   if (decision.handoff) {
-    await service.handOff(tx, conversation.id, decision.handoff, { messageId: reply.id });
+    const detail = decision.by === "agent" ? decision.handoffDetail : undefined;
+    await service.handOff(tx, conversation.id, decision.handoff, {
+      messageId: reply.id,
+      ...(detail && { detail }),
+    });
     await tx.outcomes.setHandoff(conversation.id, decision.handoff, now);
   }
   if (decision.by === "agent") {
@@ -98,6 +103,8 @@ async function recordAgentTurn(
   const { turn } = decision;
   const handoff = decision.handoff ?? null;
   const record = turnRecord(turn, { ...at, handoff });
+  const trace = traceRecord(record, decision.trace);
+  if (trace) await tx.turnTraces.insert(trace);
   await tx.outcomes.recordTurn(
     record,
     turn.violations,

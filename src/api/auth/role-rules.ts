@@ -19,6 +19,14 @@ const RULES: readonly Rule[] = [
   ["POST", "/api/v1/conversations/:id/handback", "agent"],
   ["POST", "/api/v1/conversations/:id/take", "agent"],
   ["POST", "/api/v1/conversations/:id/feedback", "agent"],
+  // The inbox: assignment, notes, labels, closing and reopening (canned responses: admin).
+  ["POST", "/api/v1/conversations/:id/assign", "agent"],
+  ["POST", "/api/v1/conversations/:id/notes", "agent"],
+  ["POST", "/api/v1/conversations/:id/labels", "agent"],
+  ["DELETE", "/api/v1/conversations/:id/labels/:label", "agent"],
+  ["POST", "/api/v1/conversations/:id/resolve", "agent"],
+  ["POST", "/api/v1/conversations/:id/close", "agent"],
+  ["POST", "/api/v1/conversations/:id/reopen", "agent"],
   // The policy playground: decisions only, nothing is stored.
   ["POST", "/api/v1/guard", "viewer"],
   ["POST", "/api/v1/guard/tests/run", "viewer"],

@@ -3,8 +3,11 @@ import { z } from "zod";
 import { MainstayError } from "../../shared/errors.ts";
 import { parseInput } from "../../shared/parse-input.ts";
 import type { Store } from "../../store/index.ts";
+import { principalOf } from "../auth/index.ts";
 import { cursorPage, decodeCursor } from "../cursor-page.ts";
 import { conversationView, eventView, messageView } from "../views.ts";
+import { namedContact } from "../visitor-name.ts";
+import { labelSchema } from "./inbox.ts";
 
 const limit = z.coerce.number().int().min(1).max(200).default(50);
 
@@ -12,6 +15,9 @@ const listQuery = z.object({
   state: z.enum(["bot", "human", "closed"]).optional(),
   channel: z.string().optional(),
   contact: z.string().optional(),
+  /** An operator's name; `me` is the caller, `none` nobody. */
+  assignee: z.string().trim().min(1).max(100).optional(),
+  label: labelSchema.optional(),
   /** Text in a message, the contact's name or address. */
   q: z.string().trim().min(1).max(200).optional(),
   limit,
@@ -26,10 +32,14 @@ export async function conversationRoutes(app: FastifyInstance, opts: { store: St
 
   app.get("/api/v1/conversations", async (request) => {
     const q = parseInput(listQuery, request.query, "query");
+    const assignee =
+      q.assignee === "me" ? principalOf(request).name : q.assignee === "none" ? null : q.assignee;
     const rows = await store.conversations.list({
       state: q.state,
       channelId: q.channel,
       contactId: q.contact,
+      assignee,
+      label: q.label,
       before: decodeCursor(q.cursor),
       search: q.q,
       limit: q.limit + 1,
@@ -38,7 +48,14 @@ export async function conversationRoutes(app: FastifyInstance, opts: { store: St
     return cursorPage(
       rows,
       q.limit,
-      (row) => ({ ...conversationView(row), ...summaries.get(row.id) }),
+      (row) => {
+        const { identity, contact, ...summary } = summaries.get(row.id)!;
+        return {
+          ...conversationView(row),
+          ...summary,
+          contact: namedContact(row, contact?.displayName ?? null, identity),
+        };
+      },
       (row) => row.id,
     );
   });
@@ -47,15 +64,17 @@ export async function conversationRoutes(app: FastifyInstance, opts: { store: St
     const { id } = parseInput(idParams, request.params, "params");
     const conversation = await store.conversations.get(id);
     if (!conversation) throw new MainstayError("MS_NOT_FOUND", `conversation ${id} not found`, 404);
-    const [contact, identity, events] = await Promise.all([
+    const [contact, identity, events, labels] = await Promise.all([
       store.contacts.getContact(conversation.contactId),
       store.contacts.getIdentity(conversation.identityId),
       store.events.list(id),
+      store.conversationLabels.of(id),
     ]);
     return {
       ...conversationView(conversation),
-      contact: contact && { id: contact.id, displayName: contact.displayName },
+      contact: contact && namedContact(conversation, contact.displayName, identity ?? null),
       identity: identity && { channelType: identity.channelType, address: identity.address },
+      labels,
       events: events.map(eventView),
     };
   });

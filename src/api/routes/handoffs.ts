@@ -1,11 +1,13 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import type { ConversationService } from "../../conversations/index.ts";
+import { assignConversation, type ConversationService } from "../../conversations/index.ts";
 import { MainstayError } from "../../shared/errors.ts";
 import { parseInput } from "../../shared/parse-input.ts";
 import type { Conversation, ConversationEvent, Store } from "../../store/index.ts";
 import { principalOf } from "../auth/index.ts";
 import { conversationView, iso } from "../views.ts";
+import { namedContact } from "../visitor-name.ts";
+import { showsOperators } from "./inbox.ts";
 
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(100) });
 
@@ -61,10 +63,11 @@ export async function handoffRoutes(app: FastifyInstance, opts: { service: Conve
   const { store } = service;
 
   async function queueEntry(conversation: Conversation) {
-    const [events, lastInbound, contact] = await Promise.all([
+    const [events, lastInbound, contact, identity] = await Promise.all([
       allEvents(store, conversation.id),
       store.messages.latestInbound(conversation.id),
       store.contacts.getContact(conversation.contactId),
+      store.contacts.getIdentity(conversation.identityId),
     ]);
     const handoff = handoffOf(events);
     if (!handoff) return undefined; // a conversation made `human` without an event: none yet
@@ -72,7 +75,7 @@ export async function handoffRoutes(app: FastifyInstance, opts: { service: Conve
       ...conversationView(conversation),
       ...handoff,
       summary: lastInbound ? lastInbound.text.slice(0, 200) : "",
-      contact: contact ? { id: contact.id, displayName: contact.displayName } : null,
+      contact: namedContact(conversation, contact?.displayName ?? null, identity ?? null),
     };
   }
 
@@ -99,7 +102,13 @@ export async function handoffRoutes(app: FastifyInstance, opts: { service: Conve
       if (conversation.state === "bot") {
         await service.handOff(tx, id, "human_took_over", { agentName });
       }
-      await tx.events.append(id, "conversation.taken", { agentName }, service.now());
+      // Taking it assigns it to the taker; the customer sees them join where the channel shows it.
+      await assignConversation(service, tx, conversation, {
+        assignee: agentName,
+        by: principalOf(request).name,
+        event: "conversation.taken",
+        announce: showsOperators(conversation),
+      });
     });
     return { id, state: "human", takenBy: agentName };
   });

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import {
+  assignConversation,
   type ConversationService,
   type ScreenMessage,
   screeningRecord,
@@ -8,13 +9,18 @@ import {
 import { MainstayError } from "../../shared/errors.ts";
 import { parseInput } from "../../shared/parse-input.ts";
 import type { Conversation } from "../../store/index.ts";
+import { principalOf } from "../auth/index.ts";
 import { messageView } from "../views.ts";
+import { showsOperators } from "./inbox.ts";
 
 const idParams = z.object({ id: z.string().min(1).max(100) });
 const replyBody = z
   .object({
     text: z.string().trim().min(1).max(4000),
-    /** Who is writing, shown in the audit trail (not to the customer). */
+    /**
+     * Who is writing (default: the caller's principal name); on channels that show
+     * operators (web chat) the customer sees it on the reply.
+     */
     agentName: z.string().min(1).max(100).optional(),
   })
   .strict();
@@ -68,16 +74,27 @@ export async function humanReplyRoutes(
         422,
       );
     }
+    const by = principalOf(request).name;
+    const agentName = body.agentName ?? by;
     const message = await service.transact(async (tx) => {
       // A person answering takes the conversation over: the bot stops at once.
       if (conversation.state === "bot") {
-        await service.handOff(tx, id, "human_took_over", { agentName: body.agentName });
+        await service.handOff(tx, id, "human_took_over", { agentName });
+      }
+      // Nobody had it: it is the replier's now (and the customer sees them join first).
+      if (conversation.assignee === null) {
+        await assignConversation(service, tx, conversation, {
+          assignee: agentName,
+          by,
+          event: "conversation.assigned",
+          announce: showsOperators(conversation),
+        });
       }
       return service.queueOutbound(tx, conversation, {
         text: screening?.text ?? body.text,
         author: "human",
         meta: {
-          ...(body.agentName ? { agentName: body.agentName } : {}),
+          agentName,
           ...(screening ? { guardrails: screeningRecord(screening) } : {}),
         },
       });

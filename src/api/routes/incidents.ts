@@ -117,7 +117,11 @@ export async function incidentRoutes(app: FastifyInstance, opts: { store: Store;
     const { id } = parseInput(idParams, request.params, "params");
     const { text } = parseInput(noteBody, request.body, "body");
     const actor = principalOf(request).name;
-    await store.transaction((tx) => addIncidentNote(tx, id, text, actor, clock.now()));
+    const now = clock.now();
+    await store.transaction(async (tx) => {
+      await addIncidentNote(tx, id, text, actor, now);
+      await appendAudit(tx, { actor, action: "incident.note", target: id }, now);
+    });
     reply.status(201);
     return withTimeline((await store.incidents.get(id))!);
   });

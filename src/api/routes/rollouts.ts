@@ -1,6 +1,11 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { parseRolloutBody, type RolloutService, type RolloutStatus } from "../../rollouts/index.ts";
+import {
+  parseRolloutBody,
+  parseRolloutYaml,
+  type RolloutService,
+  type RolloutStatus,
+} from "../../rollouts/index.ts";
 import { parseInput } from "../../shared/parse-input.ts";
 import type { RolloutRecord, Store } from "../../store/index.ts";
 import { principalOf } from "../auth/index.ts";
@@ -14,6 +19,11 @@ const agentParams = z.object({
     .regex(/^[a-z0-9][a-z0-9_-]*$/, "an agent id"),
 });
 const listQuery = z.object({ agent: z.string().max(64).optional() });
+/**
+ * The rollout file's text, as `mainstay rollout start` reads it, so problems come back
+ * with their line and column (`body.document:4:5: ...`); the YAML travels as a JSON string.
+ */
+const documentBody = z.object({ document: z.string().min(1).max(100_000) }).strict();
 const killBody = z
   .object({
     /** Where the agent's conversations go: a person (default), a canned reply or a version. */
@@ -68,7 +78,10 @@ export async function rolloutRoutes(
   const { store, rollouts } = opts;
 
   app.post("/api/v1/rollouts", async (request, reply) => {
-    const spec = parseRolloutBody(request.body);
+    const text = documentBody.safeParse(request.body);
+    const spec = text.success
+      ? parseRolloutYaml(text.data.document, "body.document")
+      : parseRolloutBody(request.body);
     const started = await rollouts.start(spec, principalOf(request).name);
     reply.status(201);
     return statusView(await rollouts.status(started.id));

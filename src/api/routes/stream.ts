@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { ConversationChange, ConversationEvents } from "../../conversations/index.ts";
 import { parseInput } from "../../shared/parse-input.ts";
+import type { ControlChanges } from "../control-changes.ts";
 
 const streamQuery = z.object({ conversationId: z.string().min(1).max(100).optional() });
 
@@ -17,11 +18,13 @@ const frame = (event: string, data: unknown) =>
 
 /**
  * `GET /api/v1/stream`: Server-Sent Events (WHATWG HTML, section 9.2) telling the console
- * which conversations changed on any instance, and a ping so proxies keep the connection.
+ * which conversations changed on any instance, which rollouts, agents, alerts and
+ * incidents changed (`changes`, unless the stream is filtered to one conversation), and a
+ * ping so proxies keep the connection.
  */
 export async function streamRoutes(
   app: FastifyInstance,
-  opts: { events: ConversationEvents; pingMs?: number },
+  opts: { events: ConversationEvents; changes?: ControlChanges; pingMs?: number },
 ) {
   const pingMs = opts.pingMs ?? PING_MS;
   const open = new Set<ServerResponse>();
@@ -42,21 +45,29 @@ export async function streamRoutes(
       "x-accel-buffering": "no",
     });
     const write = (text: string) => {
+      // Closed while the first reading was under way (a shutdown, a client gone).
+      if (res.writableEnded || res.destroyed) return;
       if (res.writableLength > MAX_BUFFERED_BYTES) res.destroy();
       else res.write(text);
     };
-    write("retry: 3000\n\n");
     const unsubscribe = opts.events.subscribe((change: ConversationChange) => {
       if (!conversationId || change.conversationId === conversationId) {
         write(frame("conversation", change));
       }
     });
+    const changes = conversationId ? undefined : opts.changes;
+    const unwatch = changes?.subscribe((change) => write(frame("change", change)));
     const ping = setInterval(() => write(frame("ping", {})), pingMs);
     open.add(res);
     res.on("close", () => {
       clearInterval(ping);
       unsubscribe();
+      unwatch?.();
       open.delete(res);
     });
+    // The headers leave with the first line, once the changes' mark is read: every change
+    // committed after a client sees the stream open reaches it.
+    await changes?.check();
+    write("retry: 3000\n\n");
   });
 }

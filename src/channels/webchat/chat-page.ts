@@ -28,6 +28,8 @@ export function renderChatPage(config: WebchatConfig): string {
   .inbound { align-self: flex-end; background: #1f4f8b; color: #fff; }
   .outbound { align-self: flex-start; background: #fff; border: 1px solid #d8dee4; }
   .pending { opacity: .6; }
+  .who { display: block; font-size: 12px; font-weight: 600; color: #57606a; margin-bottom: 2px; }
+  .notice { align-self: center; font-size: 13px; color: #57606a; }
   #rate { display: none; gap: 6px; align-items: center; padding: 0 16px 8px; font-size: 13px; color: #57606a; }
   #rate.shown { display: flex; }
   #rate button { padding: 4px 10px; background: #fff; color: #1b1f24; border: 1px solid #d8dee4; font-size: 14px; }
@@ -64,17 +66,36 @@ const unacked = new Map();
 let socket;
 let delay = 500;
 
-function bubble(id, direction, text, pending) {
+function bubble(id, direction, text, pending, name) {
   if (id && shown.has(id)) return;
   if (id) shown.add(id);
   const el = document.createElement("div");
   el.className = "bubble " + direction + (pending ? " pending" : "");
-  el.textContent = text;
+  // A person's reply carries their name above the text.
+  if (name) {
+    const who = document.createElement("span");
+    who.className = "who";
+    who.textContent = name;
+    el.append(who);
+  }
+  el.append(text);
   if (pending) el.dataset.clientId = pending;
   log.append(el);
   log.scrollTop = log.scrollHeight;
   // A real answer (not the greeting) can be rated.
   if (direction === "outbound" && id && id !== "greeting") rate.classList.add("shown");
+}
+
+/** A message from the server: a line about the conversation ("Ana joined"), or a bubble. */
+function show(m) {
+  if (!m.notice) return bubble(m.id, m.direction, m.text, undefined, m.author === "human" ? m.name : undefined);
+  if (shown.has(m.id)) return;
+  shown.add(m.id);
+  const el = document.createElement("p");
+  el.className = "notice";
+  el.textContent = m.text;
+  log.append(el);
+  log.scrollTop = log.scrollHeight;
 }
 
 const rate = document.getElementById("rate");
@@ -102,9 +123,9 @@ function connect() {
       if (frame.messages.length === 0 && settings.greeting && !shown.has("greeting")) {
         bubble("greeting", "outbound", settings.greeting);
       }
-      for (const m of frame.messages) bubble(m.id, m.direction, m.text);
+      for (const m of frame.messages) show(m);
     } else if (frame.type === "message") {
-      bubble(frame.message.id, frame.message.direction, frame.message.text);
+      show(frame.message);
       // A reply counts as delivered only once the page has it; unacknowledged, it comes again.
       if (frame.message.direction === "outbound") {
         socket.send(JSON.stringify({ type: "received", id: frame.message.id }));

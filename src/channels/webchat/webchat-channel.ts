@@ -49,6 +49,12 @@ export interface ChatMessageView {
   direction: "inbound" | "outbound";
   text: string;
   createdAt: number;
+  /** Who wrote it: the customer, the bot (`agent`), a person (`human`) or Mainstay. */
+  author: "customer" | "agent" | "human" | "system";
+  /** The person's name on their replies (`human`) and on the line saying they joined. */
+  name?: string;
+  /** A line about the conversation rather than in it: `operator_joined` ("Ana joined"). */
+  notice?: string;
 }
 
 export interface WebchatChannel extends Channel {
@@ -73,6 +79,8 @@ export const webchatChannel: ChannelDefinition<typeof configSchema> = {
     idempotentSends: true,
     // The chat page sends a refused line again after the Retry-After it is told.
     retriesRefused: true,
+    // The page shows "Ana joined" and the operator's name on their replies.
+    showsOperators: true,
   },
   configSchema,
   create(config, deps): WebchatChannel {

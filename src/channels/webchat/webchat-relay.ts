@@ -10,12 +10,20 @@ export const WEBCHAT_CHANNEL = "mainstay_webchat";
 /** Replies pushed again at most per session on a reconnect or a catch-up. */
 const PENDING_LIMIT = 200;
 
-export const chatView = (m: Message): ChatMessageView => ({
-  id: m.id,
-  direction: m.direction,
-  text: m.text,
-  createdAt: m.createdAt,
-});
+export function chatView(m: Message): ChatMessageView {
+  const name = m.meta["agentName"];
+  const notice = m.meta["notice"];
+  return {
+    id: m.id,
+    direction: m.direction,
+    text: m.text,
+    createdAt: m.createdAt,
+    author: m.author,
+    // Only what people in the inbox wrote carries a name; the bot's and Mainstay's do not.
+    ...(typeof name === "string" && (m.author === "human" || m.author === "system") && { name }),
+    ...(typeof notice === "string" && m.author === "system" && { notice }),
+  };
+}
 
 /**
  * Web-chat replies reach the customer's sockets on whichever instance holds them. The

@@ -1,16 +1,17 @@
+import { HANDOFF_REASONS } from "../../agents/handoff/handoff-reasons.ts";
+
 /**
- * Handoff reasons Mainstay itself gives. An agent may hand off with any reason the model
- * wrote (the `handoff_to_human` tool): that is text, never a label, so it counts as
- * `agent_requested`.
+ * Handoff reasons with a fixed name: the agents' own (HANDOFF_REASONS, which an LLM agent's
+ * `handoff_to_human` maps the model's words to) and those Mainstay gives itself. Anything
+ * else (a custom agent's text) counts as `agent_requested`.
  */
-const KNOWN_REASONS = new Set([
-  "agent_failure",
+const KNOWN_REASONS = new Set<string>([
+  ...HANDOFF_REASONS,
   "agent_killed",
-  "customer_request",
   "human_took_over",
-  "low_confidence",
   "negative_sentiment",
   "provider_unavailable",
+  "spend_cap",
 ]);
 
 /** The `reason` label of `mainstay_handoffs_total`; `guardrail:<rule>` names a policy rule. */

@@ -1,6 +1,6 @@
 import { newId } from "../../shared/ids.ts";
 import type { Executor } from "../database.ts";
-import type { Conversation, ConversationState } from "../model.ts";
+import type { Conversation, ConversationState, Resolution } from "../model.ts";
 import { SqlFilter } from "../sql-filter.ts";
 import { searchConversations } from "./conversation-search.ts";
 
@@ -13,6 +13,8 @@ interface ConversationRow {
   state: ConversationState;
   agent_id: string | null;
   agent_version: string | null;
+  assignee: string | null;
+  resolution: Resolution | null;
   created_at: number;
   updated_at: number;
   last_message_at: number;
@@ -27,6 +29,8 @@ const toConversation = (r: ConversationRow): Conversation => ({
   state: r.state,
   agentId: r.agent_id,
   agentVersion: r.agent_version,
+  assignee: r.assignee,
+  resolution: r.resolution,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   lastMessageAt: r.last_message_at,
@@ -36,6 +40,10 @@ export interface ConversationFilter {
   state?: ConversationState;
   channelId?: string;
   contactId?: string;
+  /** The operator it is assigned to; null: nobody. */
+  assignee?: string | null;
+  /** Conversations carrying this label. */
+  label?: string;
   /** Return conversations created before this id (newest first). */
   before?: string;
   /**
@@ -52,6 +60,9 @@ export interface ConversationSummary {
   /** Guardrail decisions with findings on the conversation's messages. */
   findings: number;
   contact: { id: string; displayName: string | null } | null;
+  /** What the channel knows of the customer's address, for a readable name. */
+  identity: { address: string; phone: string | null } | null;
+  labels: string[];
 }
 
 export interface NewConversation {
@@ -88,6 +99,8 @@ export function conversationsRepository(db: Executor) {
         id: id ?? newId("conv", now),
         ...fields,
         state: "bot",
+        assignee: null,
+        resolution: null,
         createdAt: now,
         updatedAt: now,
         lastMessageAt: now,
@@ -114,12 +127,19 @@ export function conversationsRepository(db: Executor) {
     },
 
     async list(filter: ConversationFilter): Promise<Conversation[]> {
-      const filtered = (before = filter.before) =>
-        new SqlFilter()
+      const filtered = (before = filter.before) => {
+        const sql = new SqlFilter()
           .addIf("state = ?", filter.state)
           .addIf("channel_id = ?", filter.channelId)
           .addIf("contact_id = ?", filter.contactId)
+          .addIf("assignee = ?", filter.assignee ?? undefined)
+          .addIf(
+            "id IN (SELECT conversation_id FROM conversation_labels WHERE label = ?)",
+            filter.label,
+          )
           .addIf("id < ?", before);
+        return filter.assignee === null ? sql.add("assignee IS NULL") : sql;
+      };
       const where = filtered();
       const rows = filter.search
         ? await searchConversations<ConversationRow>(db, filtered, filter.search, filter.limit)
@@ -137,7 +157,8 @@ export function conversationsRepository(db: Executor) {
       const ids = conversations.map((c) => c.id);
       const marks = ids.map(() => "?").join(", ");
       const contactIds = [...new Set(conversations.map((c) => c.contactId))];
-      const [last, findings, contacts] = await Promise.all([
+      const identityIds = [...new Set(conversations.map((c) => c.identityId))];
+      const [last, findings, contacts, identities, labels] = await Promise.all([
         db.all<{ conversation_id: string; text: string; direction: string; author: string }>(
           `SELECT m.conversation_id, m.text, m.direction, m.author FROM messages m
            WHERE m.conversation_id IN (${marks})
@@ -154,16 +175,28 @@ export function conversationsRepository(db: Executor) {
           `SELECT id, display_name FROM contacts WHERE id IN (${contactIds.map(() => "?").join(", ")})`,
           contactIds,
         ),
+        db.all<{ id: string; address: string; phone: string | null }>(
+          `SELECT id, address, phone FROM identities WHERE id IN (${identityIds.map(() => "?").join(", ")})`,
+          identityIds,
+        ),
+        db.all<{ conversation_id: string; label: string }>(
+          `SELECT conversation_id, label FROM conversation_labels WHERE conversation_id IN (${marks})
+           ORDER BY label`,
+          ids,
+        ),
       ]);
       for (const c of conversations) {
         const message = last.find((m) => m.conversation_id === c.id);
         const contact = contacts.find((k) => k.id === c.contactId);
+        const identity = identities.find((i) => i.id === c.identityId);
         out.set(c.id, {
           lastMessage: message
             ? { text: message.text, direction: message.direction, author: message.author }
             : null,
           findings: Number(findings.find((f) => f.conversation_id === c.id)?.n ?? 0),
           contact: contact ? { id: contact.id, displayName: contact.display_name } : null,
+          identity: identity ? { address: identity.address, phone: identity.phone } : null,
+          labels: labels.filter((l) => l.conversation_id === c.id).map((l) => l.label),
         });
       }
       return out;
@@ -175,6 +208,41 @@ export function conversationsRepository(db: Executor) {
         now,
         id,
       ]);
+    },
+
+    /** Give it to `assignee` (null: nobody); returns who had it, or undefined when unknown. */
+    async assign(
+      id: string,
+      assignee: string | null,
+      now: number,
+    ): Promise<{ previous: string | null } | undefined> {
+      const row = await db.get<{ assignee: string | null }>(
+        "SELECT assignee FROM conversations WHERE id = ?",
+        [id],
+      );
+      if (!row) return undefined;
+      await db.run("UPDATE conversations SET assignee = ?, updated_at = ? WHERE id = ?", [
+        assignee,
+        now,
+        id,
+      ]);
+      return { previous: row.assignee };
+    },
+
+    /** End it: state `closed` with how it ended. */
+    async close(id: string, resolution: Resolution, now: number): Promise<void> {
+      await db.run(
+        "UPDATE conversations SET state = 'closed', resolution = ?, updated_at = ? WHERE id = ?",
+        [resolution, now, id],
+      );
+    },
+
+    /** Open a closed one again in `state`; its resolution no longer holds. */
+    async reopen(id: string, state: Exclude<ConversationState, "closed">, now: number) {
+      await db.run(
+        "UPDATE conversations SET state = ?, resolution = NULL, updated_at = ? WHERE id = ?",
+        [state, now, id],
+      );
     },
 
     async touch(id: string, now: number): Promise<void> {

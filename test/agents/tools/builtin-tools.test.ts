@@ -36,7 +36,7 @@ describe("built-in tools", () => {
       ctx,
     );
     assert.equal(outcome.content, "handing off");
-    assert.deepEqual(outcome.handoff, { reason: "asks for a manager" });
+    assert.deepEqual(outcome.handoff, { reason: "customer_request", detail: "asks for a manager" });
     const missing = await tools.run({ name: "handoff_to_human", arguments: {} }, ctx);
     assert.equal(missing.status, "invalid_arguments");
     assert.equal(missing.handoff, undefined);

@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { jobQueue } from "../../src/jobs/index.ts";
+import { openStore, StatementCounter, type Store } from "../../src/store/index.ts";
+import { backends } from "../support/backends.ts";
+import { eventually, signedWebhook, startTestApp, type TestApp } from "../support/test-app.ts";
+
+const MESSAGES = 20;
+
+/**
+ * What one inbound message costs the database end to end: intake, the agent's turn, the
+ * reply and its delivery. The queue is watched through a second connection, and the worker
+ * only wakes when work is queued, so the counts are the pipeline's own.
+ */
+describe("statements per message, end to end", () => {
+  for (const backend of backends) {
+    describe(backend.name, () => {
+      const counter = new StatementCounter();
+      let app: TestApp;
+      let watcher: Store;
+      let cleanup: () => Promise<void>;
+      before(async () => {
+        const created = await backend.create();
+        cleanup = created.cleanup;
+        app = await startTestApp({
+          store: { ...created.options, statements: counter },
+          outbox: "{ maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50, pollIntervalMs: 600000 }",
+        });
+        watcher = await openStore(created.options);
+      });
+      after(async () => {
+        await watcher?.close();
+        await app?.dispose();
+        await cleanup?.();
+      });
+
+      const drained = () => {
+        const queue = jobQueue(watcher.db);
+        return eventually(
+          async () => ((await queue.pendingCount()) === 0 ? true : undefined),
+          "the queue to drain",
+        );
+      };
+
+      it("counts statements and write transactions per message", async () => {
+        // A first message from each customer, then a second one in the same conversation.
+        const send = async (round: number) => {
+          const start = counter.snapshot();
+          for (let i = 0; i < MESSAGES; i++) {
+            const res = await app.app.inject(
+              signedWebhook({
+                id: `m-${round}-${i}`,
+                from: `+1555010${String(i).padStart(4, "0")}`,
+                text: round === 0 ? "How long does shipping take?" : "Do you ship to Canada?",
+              }),
+            );
+            assert.equal(res.statusCode, 202);
+            await drained();
+          }
+          const end = counter.snapshot();
+          return {
+            statements: (end.total - start.total) / MESSAGES,
+            writeTransactions: (end.writeTransactions - start.writeTransactions) / MESSAGES,
+            byVerb: Object.fromEntries(
+              Object.entries(end.statements).map(([verb, n]) => [
+                verb,
+                (n - start.statements[verb as keyof typeof start.statements]) / MESSAGES,
+              ]),
+            ),
+          };
+        };
+        const first = await send(0);
+        counter.log = [];
+        const later = await send(1);
+        if (process.env["STATEMENT_LOG"]) {
+          console.log(JSON.stringify({ backend: backend.name, first, later }));
+          console.log(counter.log.slice(0, 60).join("\n"));
+        }
+        // Measured on 2026-12-03: 46 / 40 statements (first / later message) on SQLite,
+        // 48 / 42 on PostgreSQL, 5 commits each. On PostgreSQL the live event feed reads the
+        // events each NOTIFY names, and how notifications batch depends on timing (50 under
+        // load). The target is 15 statements and 2 commits (issue #17): these bounds only
+        // keep the count from growing again until the intake is rebuilt.
+        const slack = backend.name === "postgres" ? 14 : 6;
+        assert.ok(first.statements <= 46 + slack, `${first.statements} statements, first message`);
+        assert.ok(later.statements <= 40 + slack, `${later.statements} statements, later message`);
+        assert.ok(later.writeTransactions <= 5, `${later.writeTransactions} commits per message`);
+      });
+    });
+  }
+});
