@@ -17,6 +17,7 @@ import { signGenericBody } from "../src/channels/index.ts";
 import { parseConfigText } from "../src/config/index.ts";
 import { jobQueue } from "../src/jobs/index.ts";
 import { type Mainstay, startMainstay } from "../src/main.ts";
+import { StatementCounter } from "../src/store/index.ts";
 
 const CONNECTIONS = 50;
 const DURATION_SECONDS = 10;
@@ -101,8 +102,10 @@ async function measureHelloWorld() {
 async function measurePipeline() {
   const dataDir = mkdtempSync(join(tmpdir(), "mainstay-bench-"));
   let mainstay: Mainstay | undefined;
+  const counter = new StatementCounter();
   try {
     mainstay = await startMainstay(parseConfigText(configYaml(dataDir), join(dataDir, "b.yaml")), {
+      store: { kind: "sqlite", file: join(dataDir, "mainstay.db"), statements: counter },
       port: 0,
       host: "127.0.0.1",
       env: { MAINSTAY_ADMIN_KEY: "bench-admin-key-0123456789" },
@@ -115,6 +118,7 @@ async function measurePipeline() {
     await load(options, WARMUP_SECONDS);
     await drain(() => queue.pendingCount());
     const before = await answeredCount(mainstay);
+    const counted = counter.snapshot();
 
     progress(`pipeline: ${CONNECTIONS} connections for ${DURATION_SECONDS}s`);
     const started = performance.now();
@@ -123,6 +127,7 @@ async function measurePipeline() {
     await drain(() => queue.pendingCount());
     const totalSeconds = (performance.now() - started) / 1000;
     const repliesStored = (await answeredCount(mainstay)) - before;
+    const spent = counter.snapshot();
     const accepted = result["2xx"];
     if (repliesStored < accepted) {
       throw new Error(`pipeline: ${accepted} messages accepted but only ${repliesStored} replies`);
@@ -135,6 +140,11 @@ async function measurePipeline() {
       webhookLatencyMs: { p50: result.latency.p50, p99: result.latency.p99 },
       pipelineMessagesPerSec: Math.round(repliesStored / totalSeconds),
       drainSeconds: round(totalSeconds - loadSeconds, 2),
+      // The queue polls while draining are counted too: a few per second, against thousands.
+      statementsPerMessage: round((spent.total - counted.total) / accepted, 1),
+      commitsPerMessage: round((spent.writeTransactions - counted.writeTransactions) / accepted, 2),
+      statementTarget: 15,
+      commitTarget: 2,
     };
   } finally {
     await mainstay?.close();

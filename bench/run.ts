@@ -12,6 +12,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   rollout_detection: async () => (await import("./rollout-detection.ts")).default,
   growth: async () => (await import("./growth.ts")).default,
   proxy: async () => (await import("./proxy.ts")).default,
+  outcome_labels: async () => (await import("./outcome-labels.ts")).default,
 };
 
 const args = process.argv.slice(2);

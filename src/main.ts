@@ -60,7 +60,7 @@ export async function startMainstay(
     ),
   );
   const monitor = await parts.start("background", () =>
-    startBackground(foundation, { storage, jobs, limits, rollouts, conversations }),
+    startBackground(foundation, { storage, jobs, limits, rollouts, conversations, telemetry }),
   );
   return {
     url: http.url,

@@ -1,5 +1,6 @@
-import { api, type Session } from "./api.ts";
+import { api, can, type Session } from "./api.ts";
 import { Agents } from "./pages/agents.tsx";
+import { ApiKeys } from "./pages/api-keys.tsx";
 import { Audit } from "./pages/audit.tsx";
 import { Handoffs } from "./pages/handoffs.tsx";
 import { Inbox } from "./pages/inbox.tsx";
@@ -33,6 +34,8 @@ function page(path: string, session: Session) {
       return <Playground />;
     case "audit":
       return <Audit />;
+    case "api-keys":
+      return can(session, "admin") ? <ApiKeys /> : <Inbox session={session} selected={id} />;
     default:
       return <Inbox session={session} selected={id} />;
   }
@@ -63,6 +66,15 @@ export function Layout(props: { session: Session; onSignedOut: () => void }) {
               {p.label}
             </a>
           ))}
+          {can(props.session, "admin") && (
+            <a
+              href={`${BASE}/api-keys`}
+              onClick={onLinkClick}
+              aria-current={current === "/api-keys" ? "page" : undefined}
+            >
+              API keys
+            </a>
+          )}
         </nav>
         <span class="who">
           {props.session.name} <span class="badge">{props.session.role}</span>

@@ -42,6 +42,13 @@ export interface ConversationEvent {
 export interface ConversationDetail extends Conversation {
   identity: { channelType: string; address: string } | null;
   events: ConversationEvent[];
+  /** What became of it (docs/outcomes.md); absent on servers before outcome labels. */
+  outcome?: OutcomeLabelled | null;
+}
+/** A conversation's outcome label and the rule that gave it. */
+export interface OutcomeLabelled {
+  label: string;
+  reason: string;
 }
 export interface Message {
   id: string;
@@ -51,7 +58,10 @@ export interface Message {
   status: string;
   error: string | null;
   agent: { id: string; version: string | null } | null;
-  meta: { guardrails?: GuardDecision; agentName?: string } & Record<string, unknown>;
+  meta: { guardrails?: GuardDecision; agentName?: string; disclosure?: string } & Record<
+    string,
+    unknown
+  >;
   createdAt: string;
 }
 export interface Page<T> {
@@ -237,4 +247,21 @@ export interface TurnTrace {
   replyId: string | null;
   steps: TraceStep[];
   createdAt: string;
+}
+
+/** A managed API key as `GET /api/v1/api-keys` lists it (never with its token). */
+export interface ApiKey {
+  id: string;
+  name: string;
+  role: "viewer" | "agent" | "admin";
+  tokenPrefix: string;
+  scopes: { channels?: string[]; agents?: string[] } | null;
+  status: "live" | "expired" | "revoked";
+  expiresAt: string | null;
+  createdAt: string;
+  createdBy: string;
+  rotatedAt: string | null;
+  revokedAt: string | null;
+  revokedBy: string | null;
+  lastUsedAt: string | null;
 }

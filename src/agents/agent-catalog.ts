@@ -60,6 +60,7 @@ export async function openAgentCatalog(
     ...(document.policy && deps.policyFor(document.policy)),
     handoffText: document.handoff.message,
     negativeSentimentStreak: document.handoff.negativeSentimentStreak,
+    ...(document.disclosure && { disclosure: document.disclosure }),
   });
   // Built before it is activated: a document that cannot run (an undeclared secret, a
   // bad tool) stops the start without becoming the active version for other instances.

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { type ConversationService, jobReads, type ScreenAllTiers } from "../conversations/index.ts";
-import type { JobHandler } from "../jobs/index.ts";
+import { finishJob, type JobHandler } from "../jobs/index.ts";
 import type { SpendCap, SpendCaps } from "../limits/index.ts";
 import type { Clock } from "../shared/clock.ts";
 import type { Conversation } from "../store/index.ts";
@@ -58,8 +58,12 @@ export function agentRuntime(options: AgentRuntimeOptions): JobHandler {
       const serving = await options.agentFor(input.conversation);
       const { decision, also } = await decide(input, serving);
       const rolloutId = serving.rolloutId ?? null;
-      const turn = { input, decision, rolloutId, also };
-      const answered = await service.transact((tx) => writeTurn(tx, options, turn));
+      const turn = { input, decision, rolloutId, also, disclosure: serving.disclosure };
+      const answered = await service.transact(async (tx) => {
+        const written = await writeTurn(tx, options, turn);
+        await finishJob(job, tx.db);
+        return written;
+      });
       if (answered) options.onTurn?.({ conversationId: input.conversation.id, rolloutId });
     },
 
@@ -98,6 +102,7 @@ function turnDecider(options: AgentRuntimeOptions) {
     costOf: options.costOf,
     screen: serving.screen ?? options.screen,
     redact: serving.redact ?? options.redact,
+    ...(serving.disclosure && { disclosure: serving.disclosure }),
     handoffText: serving.handoffText ?? options.handoffText,
     negativeSentimentStreak: serving.negativeSentimentStreak ?? options.negativeSentimentStreak,
   });

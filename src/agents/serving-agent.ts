@@ -3,6 +3,7 @@ import type { SpendCap } from "../limits/index.ts";
 import type { Conversation, Repositories } from "../store/index.ts";
 import type { Agent } from "./agent.ts";
 import type { Override } from "./turn/decide-turn.ts";
+import type { Disclosure } from "./turn/disclosure.ts";
 import type { AgentDecision, AgentRef, TurnFacts, TurnInput } from "./turn/turn-facts.ts";
 import type { RedactText } from "./turn-trace.ts";
 
@@ -15,6 +16,8 @@ export interface ServingAgent {
   redact?: RedactText;
   handoffText?: string;
   negativeSentimentStreak?: number;
+  /** Told first to a customer the machine answers (its document's `disclosure`). */
+  disclosure?: Disclosure;
   /** The rollout the conversation takes part in, recorded on each of its turns. */
   rolloutId?: string;
   /** Mainstay answers instead of the agent (the agent is killed). */

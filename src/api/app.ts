@@ -3,7 +3,13 @@ import websocket from "@fastify/websocket";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
 import type { Channel, WebchatRelay } from "../channels/index.ts";
-import type { ConversationEvents, ConversationService } from "../conversations/index.ts";
+import {
+  type ConversationEvents,
+  type ConversationService,
+  DEFAULT_OUTCOME_LABEL_SETTINGS,
+  type OutcomeLabelsConfig,
+  outcomeLabelSettings,
+} from "../conversations/index.ts";
 import type { Guard } from "../guardrails/index.ts";
 import type { JobQueue } from "../jobs/index.ts";
 import type { SignInGuard } from "../limits/index.ts";
@@ -13,7 +19,13 @@ import type { RolloutService } from "../rollouts/index.ts";
 import type { Clock } from "../shared/clock.ts";
 import type { EgressFetch } from "../shared/egress/index.ts";
 import type { Store } from "../store/index.ts";
-import { type ApiKeyConfig, apiKeyring, requireApiKey } from "./auth/index.ts";
+import {
+  type ApiKeyConfig,
+  apiKeyring,
+  ManagedKeys,
+  recordAdminUse,
+  requireApiKey,
+} from "./auth/index.ts";
 import { consoleRoutes, SessionStore } from "./console/index.ts";
 import { ControlChanges } from "./control-changes.ts";
 import { registerErrorHandling } from "./error-handler.ts";
@@ -21,13 +33,16 @@ import { guardRoutes } from "./guard-route.ts";
 import { agentRoutes } from "./routes/agents.ts";
 import { agentsOverviewRoutes } from "./routes/agents-overview.ts";
 import { alertRoutes } from "./routes/alerts.ts";
+import { apiKeyRoutes } from "./routes/api-keys.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { cannedResponseRoutes } from "./routes/canned-responses.ts";
+import { consentRoutes } from "./routes/consent.ts";
 import { consoleSessionRoutes } from "./routes/console-sessions.ts";
 import { contactRoutes } from "./routes/contacts.ts";
 import { conversationRoutes } from "./routes/conversations.ts";
 import { evaluationRoutes } from "./routes/evaluations.ts";
 import { feedbackRoutes } from "./routes/feedback.ts";
+import { governanceRoutes } from "./routes/governance.ts";
 import { handoffRoutes } from "./routes/handoffs.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { humanReplyRoutes } from "./routes/human-replies.ts";
@@ -68,6 +83,8 @@ export interface AppOptions {
   alertRules?: readonly AlertRule[];
   /** The agent this server runs and its version for new conversations. */
   currentAgent?: () => Promise<{ id: string; version: string }>;
+  /** `outcomes:` in mainstay.yaml: when conversations count as resolved or abandoned. */
+  outcomes?: OutcomeLabelsConfig;
   /** Told every CSAT score customers give (metrics). */
   observeCsat?: (
     labels: { agent: string; version: string; channel: string },
@@ -97,6 +114,9 @@ export interface AppOptions {
 /** The HTTP surface: public health, chat and webhooks; everything under /api behind a key. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { store, queue, service, channels } = options;
+  const outcomes = options.outcomes
+    ? outcomeLabelSettings(options.outcomes)
+    : DEFAULT_OUTCOME_LABEL_SETTINGS;
   const keyring = apiKeyring(options.adminKey, options.apiKeys ?? []);
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
@@ -148,8 +168,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
   }
   await app.register(async (api) => {
-    api.addHook("onRequest", requireApiKey(keyring, sessions, options.limits?.signIn));
-    await api.register(conversationRoutes, { store });
+    const keys = new ManagedKeys(store, options.clock, keyring.names);
+    const managed = { keys, conversation: (id: string) => store.conversations.get(id) };
+    api.addHook("onRequest", requireApiKey(keyring, sessions, options.limits?.signIn, managed));
+    api.addHook("onSend", recordAdminUse(store, options.clock, options.logger));
+    await api.register(apiKeyRoutes, { keys, clock: options.clock });
+    await api.register(conversationRoutes, { store, clock: options.clock, outcomes });
     await api.register(turnTraceRoutes, { store });
     await api.register(humanReplyRoutes, {
       service,
@@ -160,6 +184,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await api.register(inboxRoutes, { service });
     await api.register(cannedResponseRoutes, { store, clock: options.clock });
     await api.register(contactRoutes, { store, clock: options.clock });
+    await api.register(consentRoutes, { store, clock: options.clock });
     await api.register(agentRoutes, {
       store,
       clock: options.clock,
@@ -170,7 +195,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await api.register(rolloutRoutes, { store, rollouts: options.rollouts });
     await api.register(alertRoutes, { store, rules: options.alertRules ?? [] });
     if (options.currentAgent) {
-      await api.register(agentsOverviewRoutes, { store, currentAgent: options.currentAgent });
+      await api.register(agentsOverviewRoutes, {
+        store,
+        currentAgent: options.currentAgent,
+        clock: options.clock,
+        outcomes,
+      });
     }
     await api.register(feedbackRoutes, {
       store,
@@ -181,6 +211,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await api.register(consoleSessionRoutes, { store, clock: options.clock });
     await api.register(metricsApiRoutes, { store, clock: options.clock });
     await api.register(incidentRoutes, { store, clock: options.clock });
+    await api.register(governanceRoutes, { store, clock: options.clock });
     await api.register(guardRoutes, { guard: options.guard });
     await api.register(streamRoutes, {
       events: options.conversationEvents,

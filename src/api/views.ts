@@ -1,6 +1,6 @@
 import type { Job } from "../jobs/index.ts";
 import type {
-  ConsentChange,
+  ConsentEntry,
   Contact,
   ContactMerge,
   Conversation,
@@ -95,14 +95,19 @@ export function identityView(i: Identity) {
   };
 }
 
-export function consentChangeView(c: ConsentChange) {
+export function consentEntryView(e: ConsentEntry) {
   return {
-    seq: c.seq,
-    channelId: c.channelId,
-    address: c.address,
-    state: c.state,
-    evidence: c.evidence,
-    createdAt: iso(c.createdAt),
+    seq: e.seq,
+    contactId: e.contactId,
+    purpose: e.purpose,
+    scope: e.scope,
+    channelId: e.channelId,
+    address: e.address,
+    identityId: e.identityId,
+    state: e.state,
+    evidence: e.evidence,
+    mergeId: e.mergeId,
+    createdAt: iso(e.createdAt),
   };
 }
 

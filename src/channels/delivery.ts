@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import { type ConversationService, deliverJobPayload, jobReads } from "../conversations/index.ts";
 import {
   DeferJobError,
+  finishJob,
   type JobHandler,
   PermanentJobError,
   RetryLaterError,
@@ -94,6 +95,7 @@ export function deliveryHandler(options: DeliveryOptions): JobHandler {
             now,
           );
         }
+        await finishJob(job, tx.db);
       });
     },
 

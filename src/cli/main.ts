@@ -1,7 +1,10 @@
 import { describeError, isMainstayError } from "../shared/errors.ts";
 import { agentsCommand } from "./agents.ts";
+import { apiKeysCommand } from "./api-keys.ts";
 import { auditCommand } from "./audit.ts";
 import type { Command, CommandIo } from "./command.ts";
+import { consentCommand } from "./consent.ts";
+import { contactsCommand, holdsCommand } from "./contacts.ts";
 import { demoCommand } from "./demo.ts";
 import { evalCommand } from "./eval.ts";
 import { guardCommand } from "./guard.ts";
@@ -24,6 +27,10 @@ const commands: Command[] = [
   unkillCommand,
   demoCommand,
   auditCommand,
+  contactsCommand,
+  holdsCommand,
+  apiKeysCommand,
+  consentCommand,
   evalCommand,
   replayCommand,
   redteamCommand,

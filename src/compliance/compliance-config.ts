@@ -44,6 +44,18 @@ export const complianceConfigSchema = z
      */
     whatsappWindowHours: configNumber(z.number().positive()).optional(),
     /**
+     * Which identities a revocation covers, per purpose: `address` the channel and address
+     * it came from, `all` every identity of the contact (US TCPA rules since April 2025: a
+     * revocation by any reasonable means may cover the other channels too).
+     */
+    revocationScope: z
+      .object({
+        service: z.enum(["address", "all"]).default("address"),
+        marketing: z.enum(["address", "all"]).default("all"),
+      })
+      .strict()
+      .default({ service: "address", marketing: "all" }),
+    /**
      * No proactive outbound between `start` and `end` in the contact's local time: such
      * messages are held and sent when the window opens.
      */

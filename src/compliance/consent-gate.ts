@@ -3,8 +3,16 @@ import { type ConversationService, jobReads, processJobPayload } from "../conver
 import { createGuard, type Finding, policySchema } from "../guardrails/index.ts";
 import { type JobHandler, readJobPayload } from "../jobs/index.ts";
 import type { Clock } from "../shared/clock.ts";
-import type { Conversation, Message } from "../store/index.ts";
+import type {
+  ConsentEntry,
+  ConsentPurpose,
+  ConsentScope,
+  ConsentState,
+  Conversation,
+  Message,
+} from "../store/index.ts";
 import type { ComplianceConfig } from "./compliance-config.ts";
+import { consentRule, refusingEntries, revokedPurposes } from "./consent-purpose.ts";
 
 // Consent is detected here, independently of the configured guardrails policy: a policy
 // edit must never be able to switch opt-out handling off.
@@ -45,14 +53,18 @@ export function consentGate(inner: JobHandler, options: ConsentGateOptions): Job
       if (recent.some((m) => m.meta["inReplyTo"] === messageId)) return;
       const identity = await reads.identity(conversation.identityId);
       if (!identity) return inner.run(job);
-      const current = (
-        await service.store.contacts.consentState(conversation.channelId, identity.address)
-      )?.state;
+      const inForce = await service.store.consent.inForce({
+        contactId: conversation.contactId,
+        channelId: conversation.channelId,
+        address: identity.address,
+      });
       const finding = consentFinding(inbound.text);
       const context = { conversation, inbound, address: identity.address, options };
       if (finding?.type === "consent.opt_out") return optOut(context, finding);
-      if (current === "opted_out") {
-        if (finding?.type === "consent.opt_in") return optIn(context, finding);
+      // Only a service opt-out silences the conversation; marketing ones leave replies on.
+      const silenced = refusingEntries(inForce, "service");
+      if (silenced.length > 0) {
+        if (finding?.type === "consent.opt_in") return optIn(context, finding, inForce);
         return; // opted out: stored, never answered
       }
       if (finding?.type === "consent.help") return reply(context, options.config.helpText, "help");
@@ -72,45 +84,73 @@ interface GateContext {
   options: ConsentGateOptions;
 }
 
+/**
+ * Record the revocation for each purpose it takes back, scoped as configured. The opt-out
+ * confirmation says no more messages will come, so it goes only when service is revoked.
+ */
 async function optOut(ctx: GateContext, finding: Finding) {
-  const { conversation, options } = ctx;
+  const { conversation, inbound, options } = ctx;
+  const rule = consentRule(inbound.text, finding);
+  const purposes = revokedPurposes(rule);
+  const changes = purposes.map((purpose) => ({
+    purpose,
+    scope: options.config.revocationScope[purpose],
+  }));
   const type = conversation.channelType;
   const listed = options.config.confirmOptOutOn;
-  const confirm = listed ? listed.includes(type) : channelTraitsOf(type)?.confirmsOptOut === true;
-  await record(ctx, "opted_out", finding, confirm ? options.config.optOutConfirmation : undefined);
+  const confirms = listed ? listed.includes(type) : channelTraitsOf(type)?.confirmsOptOut === true;
+  const confirm = confirms && purposes.includes("service");
+  const text = confirm ? options.config.optOutConfirmation : undefined;
+  await record(ctx, "opted_out", { finding, rule }, changes, text);
 }
 
-async function optIn(ctx: GateContext, finding: Finding) {
-  await record(ctx, "opted_in", finding, ctx.options.config.optInConfirmation);
+/** An opt-in lifts every opt-out that silenced this conversation, in its own series. */
+async function optIn(ctx: GateContext, finding: Finding, inForce: ConsentEntry[]) {
+  const lifted = inForce.filter((e) => e.state === "opted_out");
+  const changes = lifted.map((e) => ({ purpose: e.purpose, scope: e.scope }));
+  const rule = consentRule(ctx.inbound.text, finding);
+  await record(ctx, "opted_in", { finding, rule }, changes, ctx.options.config.optInConfirmation);
 }
 
-/** Record the change with its evidence, and queue the confirmation, in one transaction. */
+/** Record the entries with their evidence, and queue the confirmation, in one transaction. */
 async function record(
   ctx: GateContext,
-  state: "opted_out" | "opted_in",
-  finding: Finding,
+  state: ConsentState,
+  found: { finding: Finding; rule: Record<string, string> },
+  changes: { purpose: ConsentPurpose; scope: ConsentScope }[],
   confirmation: string | undefined,
 ) {
   const { conversation, inbound, address, options } = ctx;
   const now = options.clock.now();
+  // Evidence names the message and the rule, never quotes it: it must survive erasure.
   const evidence = {
     messageId: inbound.id,
-    detected: finding.type,
-    span: inbound.text.slice(finding.start, finding.end),
-    ...finding.evidence,
+    detected: found.finding.type,
+    ...found.rule,
+    channelType: conversation.channelType,
+    at: new Date(now).toISOString(),
   };
   await options.service.transact(async (tx) => {
-    await tx.contacts.recordConsent(
-      {
-        channelId: conversation.channelId,
-        address,
-        contactId: conversation.contactId,
-        state,
-        evidence,
-      },
+    for (const change of changes) {
+      await tx.consent.record(
+        {
+          contactId: conversation.contactId,
+          identityId: conversation.identityId,
+          channelId: conversation.channelId,
+          address,
+          state,
+          evidence,
+          ...change,
+        },
+        now,
+      );
+    }
+    await tx.events.append(
+      conversation.id,
+      `consent.${state}`,
+      { address, changes, ...evidence },
       now,
     );
-    await tx.events.append(conversation.id, `consent.${state}`, { address, ...evidence }, now);
     if (confirmation) {
       await options.service.queueOutbound(tx, conversation, {
         text: confirmation,

@@ -3,8 +3,9 @@ import { type ConversationService, deliverJobPayload, jobReads } from "../conver
 import { smsSegments } from "../guardrails/index.ts";
 import { DeferJobError, type JobHandler, readJobPayload } from "../jobs/index.ts";
 import type { Clock } from "../shared/clock.ts";
-import type { Message } from "../store/index.ts";
+import { type Conversation, type Message, messagePurpose } from "../store/index.ts";
 import type { ComplianceConfig } from "./compliance-config.ts";
+import { refusingEntries } from "./consent-purpose.ts";
 import { quietUntil, zoneForAddress } from "./quiet-hours.ts";
 
 export interface DeliveryGateOptions {
@@ -33,20 +34,31 @@ export function deliveryGate(inner: JobHandler, options: DeliveryGateOptions): J
       if (message?.status !== "queued") return inner.run(job);
       const conversation = (await reads.conversation(message.conversationId))!;
       const identity = (await reads.identity(conversation.identityId))!;
-      const refusal = await refusalReason(message, conversation.channelType, identity.address);
+      const refusal = await refusalReason(message, conversation, identity.address);
       if (refusal) return refuse(message, refusal);
       holdForQuietHours(message, conversation.channelType, identity.address);
       return inner.run(job);
     },
   };
 
-  async function refusalReason(message: Message, channelType: string, address: string) {
+  async function refusalReason(message: Message, conversation: Conversation, address: string) {
+    const channelType = conversation.channelType;
     const confirmation = String(message.meta["compliance"] ?? "").endsWith("_confirmation");
-    if (
-      !confirmation &&
-      (await store.contacts.consentState(message.channelId, address))?.state === "opted_out"
-    ) {
-      return { code: "MS_OPTED_OUT", text: "the recipient opted out on this channel" };
+    if (!confirmation) {
+      const purpose = messagePurpose(message);
+      const inForce = await store.consent.inForce({
+        contactId: conversation.contactId,
+        channelId: message.channelId,
+        address,
+      });
+      const refusing = refusingEntries(inForce, purpose)[0];
+      if (refusing) {
+        const where = refusing.scope === "all" ? "on every channel" : "on this channel";
+        return {
+          code: "MS_OPTED_OUT",
+          text: `the recipient opted out of ${refusing.purpose} messages ${where} (consent entry ${refusing.seq})`,
+        };
+      }
     }
     const traits = channelTraitsOf(channelType);
     if (traits?.replyWindowHours !== undefined && !message.meta["template"]) {

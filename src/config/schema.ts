@@ -4,6 +4,8 @@ import { priceTableSchema, secretNameSchema, settingNameSchema } from "../agents
 import { apiKeysSchema } from "../api/auth/index.ts";
 import { channelConfigSchema } from "../channels/registry.ts";
 import { complianceConfigSchema } from "../compliance/index.ts";
+import { outcomeLabelsConfigSchema } from "../conversations/index.ts";
+import { retentionConfigSchema } from "../governance/index.ts";
 import { policySchema } from "../guardrails/index.ts";
 import { limitsConfigSchema } from "../limits/index.ts";
 import { alertsConfigSchema } from "../monitoring/alerts/index.ts";
@@ -180,6 +182,10 @@ export const configSchema = z
     telemetry: telemetryConfigSchema.prefault({}),
     /** Alert rules, built-in ones included, and where notifications go (docs/alerts.md). */
     alerts: alertsConfigSchema.prefault({}),
+    /** How long each class of personal data is kept, per channel (docs/governance.md). */
+    retention: retentionConfigSchema.prefault({}),
+    /** When a conversation counts as resolved, abandoned or reopened (docs/outcomes.md). */
+    outcomes: outcomeLabelsConfigSchema.prefault({}),
     /** USD per million tokens per `provider/model`, for the cost kept on each reply. */
     prices: priceTableSchema.default({}),
     /**

@@ -20,6 +20,19 @@ export {
   type OutboundDraft,
 } from "./conversation-service.ts";
 export { type JobReads, jobReads } from "./job-reads.ts";
+export {
+  DEFAULT_OUTCOME_LABEL_SETTINGS,
+  type LabelledOutcome,
+  labelOutcome,
+  OUTCOME_LABELS,
+  type OutcomeFacts,
+  type OutcomeLabel,
+  type OutcomeLabelSettings,
+  type OutcomeLabelsConfig,
+  type OutcomeReason,
+  outcomeLabelSettings,
+  outcomeLabelsConfigSchema,
+} from "./outcome-labels.ts";
 export { recordDecision } from "./record-decision.ts";
 export { type Feedback, recordFeedback } from "./record-feedback.ts";
 export * from "./types.ts";

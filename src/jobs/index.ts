@@ -1,5 +1,6 @@
 export { type BackoffOptions, backoffDelay } from "./backoff.ts";
 export { Doorbell } from "./doorbell.ts";
+export { finishJob } from "./finish-job.ts";
 export { readJobPayload } from "./job-payload.ts";
 export {
   JOBS_CHANNEL,

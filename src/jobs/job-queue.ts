@@ -126,8 +126,8 @@ export function jobQueue(db: Executor) {
     },
 
     /** Finished: remove it. Only the worker holding the lease may. */
-    async complete(job: Job, workerId: string): Promise<void> {
-      await db.run("DELETE FROM jobs WHERE id = ? AND locked_by = ? AND status = 'running'", [
+    async complete(job: Job, workerId: string, on: Executor = db): Promise<void> {
+      await on.run("DELETE FROM jobs WHERE id = ? AND locked_by = ? AND status = 'running'", [
         job.id,
         workerId,
       ]);

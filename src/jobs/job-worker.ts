@@ -5,6 +5,7 @@ import { describeError } from "../shared/errors.ts";
 import { newId } from "../shared/ids.ts";
 import type { Random } from "../shared/random.ts";
 import { type BackoffOptions, backoffDelay } from "./backoff.ts";
+import { allowFinishing } from "./finish-job.ts";
 import type { Job, JobQueue } from "./job-queue.ts";
 
 export interface JobHandler {
@@ -168,8 +169,10 @@ export class JobWorker {
     const log = logger.child({ jobId: job.id, kind: job.kind, attempt: job.attempts });
     try {
       if (!handler) throw new PermanentJobError(`no handler for job kind "${job.kind}"`);
+      const finishing = allowFinishing(job, (tx) => queue.complete(job, this.id, tx));
       await handler.run(job);
-      await queue.complete(job, this.id);
+      // A handler that finished the job in its own transaction (finish-job.ts) saved this.
+      if (!finishing.finished()) await queue.complete(job, this.id);
       return { status: "done" };
     } catch (e) {
       const error = describeError(e);

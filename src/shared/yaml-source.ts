@@ -15,6 +15,17 @@ export interface YamlProblem {
 
 type Path = (string | number)[];
 
+/** The parser's message, with what usually causes it when a `${VAR}` is involved. */
+function hinted(err: { message: string; pos: [number, number] }, text: string): string {
+  const message = err.message.split("\n")[0]!;
+  const lineStart = text.lastIndexOf("\n", err.pos[0] - 1) + 1;
+  const lineEnd = text.indexOf("\n", err.pos[0]);
+  const line = text.slice(lineStart, lineEnd === -1 ? undefined : lineEnd);
+  return /\$\{/.test(line) && /[{[]/.test(line.replace(/\$\{[^}]*\}/g, ""))
+    ? `${message} (inside { } or [ ], quote a \${VAR}: "\${VAR}")`
+    : message;
+}
+
 /**
  * A YAML file parsed to a mapping, with the position of any field path in it. YAML syntax
  * errors, or a top level that is not a mapping, throw `code` naming file, line and column.
@@ -23,14 +34,13 @@ export function parseYamlSource(text: string, file: string, code: string) {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
-    throw problemsError(
-      code,
-      doc.errors.map((err) => {
-        const pos = lineCounter.linePos(err.pos[0]);
-        const message = err.message.split("\n")[0]!;
-        return { file, line: pos.line, column: pos.col, path: "", message };
-      }),
-    );
+    // After the first syntax error the parser is lost: the rest are mostly echoes of it, one
+    // per token, so only the first is shown, with how many followed.
+    const [first, ...rest] = doc.errors;
+    const pos = lineCounter.linePos(first!.pos[0]);
+    const more = rest.length > 0 ? ` (${rest.length} more syntax errors follow from here)` : "";
+    const message = `${hinted(first!, text)}${more}`;
+    throw problemsError(code, [{ file, line: pos.line, column: pos.col, path: "", message }]);
   }
   if (!isMap(doc.contents)) {
     throw problemsError(code, [

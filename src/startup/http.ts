@@ -70,6 +70,7 @@ export async function startHttp(
           publicUrl: config.server.publicUrl,
           workerRunning: role === "api" ? undefined : workerRunning,
           rollouts,
+          outcomes: config.outcomes,
           observeCsat: (labels, score) => telemetry.metrics.observeCsat(labels, score),
           alertRules: config.alerts.rules,
           currentAgent: agents.agents.current,

@@ -13,8 +13,23 @@ export type {
   FiringAlert,
   PendingNotification,
 } from "./repositories/alert-states.ts";
+export type { ApiKeyRecord, ApiKeyScopes, NewApiKey } from "./repositories/api-keys.ts";
 export type { AuditFilter, AuditRecord } from "./repositories/audit-log.ts";
 export type { CannedResponse } from "./repositories/canned-responses.ts";
+export {
+  CONSENT_PURPOSES,
+  type ConsentEntry,
+  type ConsentPurpose,
+  type ConsentScope,
+  type ConsentTarget,
+  messagePurpose,
+} from "./repositories/consent-ledger.ts";
+export {
+  addBusinessDays,
+  HONOUR_WITHIN_BUSINESS_DAYS,
+  type RevocationStatus,
+  revocationReport,
+} from "./repositories/consent-revocations.ts";
 export type { ConsoleSessionRecord } from "./repositories/console-sessions.ts";
 export { toE164 } from "./repositories/contacts.ts";
 export type { ConversationNote } from "./repositories/conversation-notes.ts";
@@ -41,7 +56,9 @@ export type {
   AgentTurnRecord,
   ConversationOutcome,
   OutcomeEventRecord,
+  OutcomeFacts,
   OutcomeStart,
+  VersionOutcomeFacts,
 } from "./repositories/outcomes.ts";
 export {
   type ArmShareCount,

@@ -550,6 +550,126 @@ export const migrations: Migration[] = [
         updated_at BIGINT NOT NULL)`,
     ],
   },
+  {
+    version: 15,
+    name: "consent ledger",
+    statements: [
+      // Consent per contact and purpose (consent-ledger.ts); consent_changes is no longer
+      // written, its rows are copied in below as the service opt-outs they were.
+      `CREATE TABLE consent_ledger (
+        seq {{serial}},
+        contact_id TEXT NOT NULL,
+        identity_id TEXT,
+        purpose TEXT NOT NULL CHECK (purpose IN ('service', 'marketing')),
+        scope TEXT NOT NULL CHECK (scope IN ('address', 'all')),
+        channel_id TEXT NOT NULL,
+        address TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('opted_out', 'opted_in')),
+        evidence TEXT NOT NULL,
+        merge_id TEXT,
+        undone_at BIGINT,
+        created_at BIGINT NOT NULL)`,
+      `CREATE INDEX consent_ledger_address
+        ON consent_ledger (channel_id, address, scope, purpose, seq)`,
+      "CREATE INDEX consent_ledger_contact ON consent_ledger (contact_id, scope, purpose, seq)",
+      "CREATE INDEX consent_ledger_merge ON consent_ledger (merge_id)",
+      "CREATE INDEX consent_ledger_revocations ON consent_ledger (state, seq)",
+    ],
+    backfill: { sqlite: backfillConsentLedger, postgres: backfillConsentLedger },
+  },
+  {
+    version: 16,
+    name: "managed api keys",
+    statements: [
+      // API keys made through the API: only the SHA-256 of the token is kept, so a copy of
+      // the table authenticates nobody. Scopes are JSON ({"channels":[...],"agents":[...]}).
+      `CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        token_hash TEXT NOT NULL UNIQUE,
+        token_prefix TEXT NOT NULL,
+        role TEXT NOT NULL,
+        scopes TEXT,
+        expires_at BIGINT,
+        created_at BIGINT NOT NULL,
+        created_by TEXT NOT NULL,
+        rotated_at BIGINT,
+        rotated_by TEXT,
+        revoked_at BIGINT,
+        revoked_by TEXT,
+        last_used_at BIGINT)`,
+      // When each admin key last got an api_key.used audit entry per route: the throttle,
+      // shared by every instance.
+      `CREATE TABLE api_key_uses (
+        key_name TEXT NOT NULL,
+        route TEXT NOT NULL,
+        recorded_at BIGINT NOT NULL,
+        PRIMARY KEY (key_name, route))`,
+    ],
+  },
+  {
+    version: 17,
+    name: "retention and legal holds",
+    statements: [
+      // A contact or conversation whose data neither retention nor erasure may touch until
+      // the hold is lifted (src/governance/). Lifted holds stay, for the record.
+      `CREATE TABLE legal_holds (
+        id TEXT PRIMARY KEY,
+        scope TEXT NOT NULL CHECK (scope IN ('contact', 'conversation')),
+        target_id TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        released_at BIGINT,
+        released_by TEXT)`,
+      "CREATE INDEX legal_holds_target ON legal_holds (scope, target_id, released_at)",
+      // How far each retention pass has got per (data class, channel scope): rows at or
+      // before `position` were purged or were under a hold then (lifting a hold resets it).
+      `CREATE TABLE retention_progress (
+        name TEXT PRIMARY KEY,
+        created_at BIGINT NOT NULL,
+        id TEXT NOT NULL)`,
+      // The purge walks each table oldest first.
+      "CREATE INDEX messages_created ON messages (created_at, id)",
+      "CREATE INDEX turn_traces_created ON turn_traces (created_at, turn_id)",
+    ],
+    // Events stay append-only except for one change: their data may be replaced by a
+    // redacted copy marked `purged` (retention of evidence, erasure), nothing else of them.
+    only: {
+      sqlite: [
+        "DROP TRIGGER events_append_only_update",
+        `CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+          WHEN NOT (NEW.seq = OLD.seq AND NEW.conversation_id = OLD.conversation_id
+            AND NEW.type = OLD.type AND NEW.created_at = OLD.created_at
+            AND json_valid(NEW.data) AND json_extract(NEW.data, '$.purged') IS NOT NULL)
+          BEGIN SELECT RAISE(ABORT, 'events are append-only'); END`,
+      ],
+      postgres: [
+        `CREATE OR REPLACE FUNCTION events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN
+            IF TG_OP = 'UPDATE' AND NEW.seq = OLD.seq AND NEW.conversation_id = OLD.conversation_id
+              AND NEW.type = OLD.type AND NEW.created_at = OLD.created_at
+              AND (NEW.data::jsonb -> 'purged') IS NOT NULL THEN
+              RETURN NEW;
+            END IF;
+            RAISE EXCEPTION 'events are append-only';
+          END $$`,
+      ],
+    },
+  },
+  {
+    version: 18,
+    name: "erasure tombstones",
+    statements: [
+      // What is left of an erased person: a hash of the contact id (the contact row stays,
+      // nameless, so consent rows keyed by it still hold), when and by whom.
+      `CREATE TABLE contact_erasures (
+        contact_hash TEXT PRIMARY KEY,
+        erased_at BIGINT NOT NULL,
+        erased_by TEXT NOT NULL,
+        summary TEXT NOT NULL)`,
+    ],
+  },
 ];
 
 /**
@@ -568,6 +688,45 @@ async function backfillEvidence(tx: Executor, after: string): Promise<string | n
     [rolloutId, conversationId] = [next.id, ""];
   }
   return JSON.stringify([rolloutId, await rebuildEvidenceChunk(tx, rolloutId, conversationId)]);
+}
+
+/**
+ * consent_changes rows in seq order, 500 at a time, as `service` entries scoped to their
+ * address (what they meant before purposes). The matched text (`span`) is dropped: ledger
+ * evidence names the message, never quotes it. The position is the last seq copied.
+ */
+async function backfillConsentLedger(tx: Executor, after: string): Promise<string | null> {
+  const rows = await tx.all<{
+    seq: number;
+    channel_id: string;
+    address: string;
+    contact_id: string;
+    state: string;
+    evidence: string;
+    created_at: number;
+  }>("SELECT * FROM consent_changes WHERE seq > ? ORDER BY seq LIMIT 500", [Number(after || 0)]);
+  for (const row of rows) {
+    const { span: _span, ...evidence } = JSON.parse(row.evidence) as Record<string, unknown>;
+    const identity = await tx.get<{ id: string }>(
+      `SELECT i.id FROM conversations c JOIN identities i ON i.id = c.identity_id
+       WHERE c.channel_id = ? AND i.address = ? ORDER BY i.id LIMIT 1`,
+      [row.channel_id, row.address],
+    );
+    await tx.run(
+      `INSERT INTO consent_ledger (contact_id, identity_id, purpose, scope, channel_id, address,
+         state, evidence, created_at) VALUES (?, ?, 'service', 'address', ?, ?, ?, ?, ?)`,
+      [
+        row.contact_id,
+        identity?.id ?? null,
+        row.channel_id,
+        row.address,
+        row.state,
+        JSON.stringify(evidence),
+        row.created_at,
+      ],
+    );
+  }
+  return rows.length === 0 ? null : String(rows.at(-1)!.seq);
 }
 
 export const latestMigration = migrations.at(-1)?.version ?? 0;

@@ -92,14 +92,3 @@ export interface ContactMerge {
 }
 
 export type ConsentState = "opted_out" | "opted_in";
-
-/** One opt-out or opt-in of an address on a channel; the latest per (channel, address) holds. */
-export interface ConsentChange {
-  seq: number;
-  channelId: string;
-  address: string;
-  contactId: string;
-  state: ConsentState;
-  evidence: Record<string, unknown>;
-  createdAt: number;
-}

@@ -54,22 +54,27 @@ function verbOf(sql: string): Verb {
 
 /** `db`, counting every statement and transaction on `counter`. */
 export function countedDatabase(db: Database, counter: StatementCounter): Database {
-  const counted = (executor: Executor, onWrite?: () => void): Executor => ({
-    dialect: executor.dialect,
-    all(sql, params) {
-      counter.record(sql);
-      return executor.all(sql, params);
-    },
-    get(sql, params) {
-      counter.record(sql);
-      return executor.get(sql, params);
-    },
-    run(sql, params) {
-      const verb = counter.record(sql);
+  const counted = (executor: Executor, onWrite?: () => void): Executor => {
+    // `UPDATE ... RETURNING` comes through `all` and `get` too.
+    const wrote = (verb: Verb) => {
       if (verb !== "select") onWrite?.();
-      return executor.run(sql, params);
-    },
-  });
+    };
+    return {
+      dialect: executor.dialect,
+      all(sql, params) {
+        wrote(counter.record(sql));
+        return executor.all(sql, params);
+      },
+      get(sql, params) {
+        wrote(counter.record(sql));
+        return executor.get(sql, params);
+      },
+      run(sql, params) {
+        wrote(counter.record(sql));
+        return executor.run(sql, params);
+      },
+    };
+  };
   // A write outside a transaction commits on its own: one write transaction each.
   const autocommit = () => {
     counter.transactions++;

@@ -5,9 +5,11 @@ import { openPostgresDatabase } from "./postgres/postgres-database.ts";
 import { agentKillsRepository } from "./repositories/agent-kills.ts";
 import { agentVersionsRepository } from "./repositories/agent-versions.ts";
 import { alertStatesRepository } from "./repositories/alert-states.ts";
+import { apiKeysRepository } from "./repositories/api-keys.ts";
 import { auditLogRepository } from "./repositories/audit-log.ts";
 import { cannedResponsesRepository } from "./repositories/canned-responses.ts";
 import { channelHoldsRepository } from "./repositories/channel-holds.ts";
+import { consentLedgerRepository } from "./repositories/consent-ledger.ts";
 import { consoleSessionsRepository } from "./repositories/console-sessions.ts";
 import { contactMergesRepository } from "./repositories/contact-merges.ts";
 import { contactsRepository } from "./repositories/contacts.ts";
@@ -33,6 +35,7 @@ export interface Repositories {
   readonly db: Executor;
   readonly contacts: ReturnType<typeof contactsRepository>;
   readonly contactMerges: ReturnType<typeof contactMergesRepository>;
+  readonly consent: ReturnType<typeof consentLedgerRepository>;
   readonly conversations: ReturnType<typeof conversationsRepository>;
   readonly messages: ReturnType<typeof messagesRepository>;
   readonly events: ReturnType<typeof eventsRepository>;
@@ -49,6 +52,7 @@ export interface Repositories {
   readonly seenNonces: ReturnType<typeof seenNoncesRepository>;
   readonly channelHolds: ReturnType<typeof channelHoldsRepository>;
   readonly consoleSessions: ReturnType<typeof consoleSessionsRepository>;
+  readonly apiKeys: ReturnType<typeof apiKeysRepository>;
   readonly conversationNotes: ReturnType<typeof conversationNotesRepository>;
   readonly conversationLabels: ReturnType<typeof conversationLabelsRepository>;
   readonly cannedResponses: ReturnType<typeof cannedResponsesRepository>;
@@ -82,6 +86,7 @@ export function repositoriesOn(db: Executor, atomically?: Atomically): Repositor
     db,
     contacts: contactsRepository(db),
     contactMerges: contactMergesRepository(db),
+    consent: consentLedgerRepository(db),
     conversations: conversationsRepository(db),
     messages: messagesRepository(db),
     events: eventsRepository(db),
@@ -98,6 +103,7 @@ export function repositoriesOn(db: Executor, atomically?: Atomically): Repositor
     seenNonces: seenNoncesRepository(db),
     channelHolds: channelHoldsRepository(db),
     consoleSessions: consoleSessionsRepository(db),
+    apiKeys: apiKeysRepository(db),
     conversationNotes: conversationNotesRepository(db),
     conversationLabels: conversationLabelsRepository(db),
     cannedResponses: cannedResponsesRepository(db),

@@ -82,10 +82,19 @@ for (const backend of backends) {
 
     it("shows a contact with its identities, consent and merges", async () => {
       const ada = await customer("+15550301");
-      const insert = `INSERT INTO consent_changes
-        (channel_id, address, contact_id, state, evidence, created_at) VALUES (?, ?, ?, ?, ?, ?)`;
-      const evidence = JSON.stringify({ keyword: "STOP" });
-      await app.store.db.run(insert, ["api", "+15550301", ada.contactId, "opted_out", evidence, 1]);
+      await app.store.consent.record(
+        {
+          contactId: ada.contactId,
+          identityId: null,
+          purpose: "service",
+          scope: "address",
+          channelId: "api",
+          address: "+15550301",
+          state: "opted_out",
+          evidence: { keyword: "STOP" },
+        },
+        1,
+      );
       const res = await get(`/api/v1/contacts/${ada.contactId}`);
       assert.equal(res.statusCode, 200);
       const contact = res.json();
@@ -98,6 +107,8 @@ for (const backend of backends) {
       );
       assert.deepEqual(contact.consent.current, [
         {
+          purpose: "service",
+          scope: "address",
           channelId: "api",
           address: "+15550301",
           state: "opted_out",

@@ -82,11 +82,14 @@ describe("consent is enforced at the gateway", () => {
     const queued = (await messages(conversationId)).at(-1)!;
     assert.equal(queued.status, "queued");
     const conversation = await app.store.conversations.get(conversationId);
-    await app.store.contacts.recordConsent(
+    await app.store.consent.record(
       {
+        contactId: conversation!.contactId,
+        identityId: conversation!.identityId,
+        purpose: "service",
+        scope: "address",
         channelId: "api",
         address: from,
-        contactId: conversation!.contactId,
         state: "opted_out",
         evidence: {},
       },

@@ -147,3 +147,13 @@ describe("config loading", () => {
     );
   });
 });
+
+describe("YAML syntax errors", () => {
+  it("shows the first one with how many followed, and why a ${VAR} in braces breaks", () => {
+    const message = problems("server: { port: ${PORT}, host: 127.0.0.1 }\nagent: {}\n");
+    const lines = message.split("\n");
+    assert.equal(lines.length, 1, message);
+    assert.match(lines[0]!, /mainstay\.yaml:1:\d+: .*quote a \$\{VAR\}: "\$\{VAR\}"/);
+    assert.match(lines[0]!, /\d+ more syntax errors follow from here/);
+  });
+});

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { newId } from "../../src/shared/ids.ts";
 import type { Store } from "../../src/store/index.ts";
 import { backends, openBackendStore } from "../support/backends.ts";
+import { storedConversation } from "./stored-conversation.ts";
 
 // The inbox's list: search and per-row summaries, the same on every storage engine.
 for (const backend of backends) {
@@ -15,37 +15,8 @@ for (const backend of backends) {
     });
     after(() => close?.());
 
-    async function conversation(name: string, address: string, texts: string[]) {
-      return store.transaction(async (tx) => {
-        const identity = await tx.contacts.resolveIdentity("generic", address, name, now);
-        const c = await tx.conversations.create(
-          {
-            contactId: identity.contactId,
-            identityId: identity.id,
-            channelId: "api",
-            channelType: "generic",
-            agentId: "support",
-            agentVersion: "1",
-          },
-          now,
-        );
-        for (const text of texts) {
-          await tx.messages.insert(
-            {
-              id: newId("msg", now),
-              conversationId: c.id,
-              channelId: "api",
-              direction: "inbound",
-              author: "customer",
-              text,
-              status: "received",
-            },
-            now,
-          );
-        }
-        return c;
-      });
-    }
+    const conversation = (name: string, address: string, texts: string[]) =>
+      store.transaction((tx) => storedConversation(tx, name, address, texts, now));
 
     it("finds conversations by message text, name or address, wildcards taken literally", async () => {
       const ada = await conversation("Ada Lovelace", "+15550001", ["Where is ORDER 42?"]);

@@ -76,15 +76,17 @@ describe("statements per message, end to end", () => {
           console.log(JSON.stringify({ backend: backend.name, first, later }));
           console.log(counter.log.slice(0, 60).join("\n"));
         }
-        // Measured on 2026-12-03: 46 / 40 statements (first / later message) on SQLite,
-        // 48 / 42 on PostgreSQL, 5 commits each. On PostgreSQL the live event feed reads the
-        // events each NOTIFY names, and how notifications batch depends on timing (50 under
-        // load). The target is 15 statements and 2 commits (issue #17): these bounds only
-        // keep the count from growing again until the intake is rebuilt.
+        // Measured on 2026-12-03: 45 / 39 statements (first / later message) on SQLite,
+        // 48 / 42 on PostgreSQL; 7-8 commits (the intake transaction, two rate-limit
+        // upserts, a claim per job, the turn's and the delivery's transactions, each of which
+        // also completes its job, and an idle claim). On PostgreSQL the live event feed
+        // reads the events each NOTIFY names, and how notifications batch depends on timing.
+        // The target is 15 statements and 2 commits (issue #17): these bounds only keep the
+        // counts from growing again until the intake is rebuilt.
         const slack = backend.name === "postgres" ? 14 : 6;
         assert.ok(first.statements <= 46 + slack, `${first.statements} statements, first message`);
         assert.ok(later.statements <= 40 + slack, `${later.statements} statements, later message`);
-        assert.ok(later.writeTransactions <= 5, `${later.writeTransactions} commits per message`);
+        assert.ok(later.writeTransactions <= 9, `${later.writeTransactions} commits per message`);
       });
     });
   }

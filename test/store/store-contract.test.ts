@@ -258,27 +258,48 @@ for (const backend of backends) {
       assert.equal((await store.contactMerges.get(merge.id))?.undoneAt, now + 5);
     });
 
-    it("reads consent per (channel, address): latest state and the contact's history", async () => {
+    it("reads the consent ledger: the latest entry per series holds", async () => {
       const conversation = await newConversation();
       const identity = (await store.contacts.getIdentity(conversation.identityId))!;
-      const record = (state: string, at: number) =>
-        store.db.run(
-          `INSERT INTO consent_changes (channel_id, address, contact_id, state, evidence, created_at)
-           VALUES (?, ?, ?, ?, ?, ?)`,
-          ["api", identity.address, identity.contactId, state, JSON.stringify({ text: state }), at],
-        );
-      await record("opted_out", now + 1);
-      await record("opted_in", now + 2);
-      const state = await store.contacts.consentState("api", identity.address);
-      assert.equal(state?.state, "opted_in");
-      assert.deepEqual(state?.evidence, { text: "opted_in" });
-      assert.equal(await store.contacts.consentState("other", identity.address), undefined);
-      const history = await store.contacts.consentHistory(identity.contactId);
+      const entry = (purpose: "service" | "marketing", scope: "address" | "all") => ({
+        contactId: identity.contactId,
+        identityId: identity.id,
+        purpose,
+        scope,
+        channelId: "api",
+        address: identity.address,
+        evidence: { messageId: "msg_1", rule: "keyword", keyword: "stop" },
+      });
+      await store.consent.record({ ...entry("service", "address"), state: "opted_out" }, now + 1);
+      await store.consent.record({ ...entry("service", "address"), state: "opted_in" }, now + 2);
+      await store.consent.record({ ...entry("marketing", "all"), state: "opted_out" }, now + 3);
+      const here = { contactId: identity.contactId, channelId: "api", address: identity.address };
+      const inForce = await store.consent.inForce(here);
       assert.deepEqual(
-        history.map((c) => [c.channelId, c.state, c.createdAt]),
+        inForce.map((e) => [e.purpose, e.scope, e.state]),
         [
-          ["api", "opted_out", now + 1],
-          ["api", "opted_in", now + 2],
+          ["service", "address", "opted_in"],
+          ["marketing", "all", "opted_out"],
+        ],
+      );
+      assert.deepEqual(inForce[1]?.evidence, {
+        messageId: "msg_1",
+        rule: "keyword",
+        keyword: "stop",
+      });
+      // Another channel of the same contact: only the contact-wide entry covers it.
+      const elsewhere = await store.consent.inForce({ ...here, channelId: "email" });
+      assert.deepEqual(
+        elsewhere.map((e) => [e.purpose, e.scope]),
+        [["marketing", "all"]],
+      );
+      const history = await store.consent.history(identity.contactId);
+      assert.deepEqual(
+        history.map((e) => [e.purpose, e.state, e.createdAt]),
+        [
+          ["service", "opted_out", now + 1],
+          ["service", "opted_in", now + 2],
+          ["marketing", "opted_out", now + 3],
         ],
       );
     });

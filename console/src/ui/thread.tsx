@@ -7,6 +7,7 @@ import type { ConversationDetail, GuardDecision, Message, Page, TurnTrace } from
 import { CannedPicker, cannedFor, useCannedResponses } from "./canned-picker.tsx";
 import { ConversationActions } from "./conversation-actions.tsx";
 import { Notes } from "./notes.tsx";
+import { OutcomeBadge } from "./outcome-labels.tsx";
 import { Badge, Status } from "./status.tsx";
 import { TurnTraceView } from "./turn-trace.tsx";
 import { useLoad } from "./use-load.ts";
@@ -62,6 +63,11 @@ function Bubble(props: { message: Message; trace?: TurnTrace | undefined }) {
       <div class="meta">
         <span>{who}</span> <time dateTime={m.createdAt}>{time(m.createdAt)}</time>{" "}
         <Ticks message={m} />
+        {m.meta.disclosure && (
+          <Badge kind="disclosure" title="the AI disclosure went in front of this message">
+            AI disclosure ({m.meta.disclosure})
+          </Badge>
+        )}
       </div>
       <p class="text">{m.text}</p>
       <Guardrails decision={m.meta.guardrails} />
@@ -104,7 +110,8 @@ export function Thread(props: { id: string; session: Session; onChanged?: () => 
             <header>
               <h2 id="thread-title">{visitorOf(c)}</h2>
               <p class="muted">
-                {c.channelId} ({c.channelType}) · <Badge kind={c.state}>{c.state}</Badge>
+                {c.channelId} ({c.channelType}) · <Badge kind={c.state}>{c.state}</Badge>{" "}
+                <OutcomeBadge outcome={c.outcome} />
                 {c.agent && ` · ${c.agent.id}@${c.agent.version ?? "?"}`} · {c.id}
               </p>
               <ConversationActions conversation={c} session={props.session} onChanged={changed} />

@@ -4,6 +4,7 @@ import { describeError } from "../../shared/errors.ts";
 import type { Agent } from "../agent.ts";
 import { type RedactText, type TracedStep, turnTracer } from "../turn-trace.ts";
 import { type AgentAnswer, decideReply, type HandoffSettings } from "./decide-turn.ts";
+import { type Disclosure, disclose } from "./disclosure.ts";
 import type { AgentDecision, TurnInput } from "./turn-facts.ts";
 
 /** How an agent is asked: its serving settings and the runtime's own. */
@@ -12,6 +13,8 @@ export interface AskSettings extends HandoffSettings {
   timeoutMs?: number;
   /** The outbound guardrail policy: every reply passes it before it is sent. */
   screen?: ScreenAllTiers;
+  /** The AI disclosure the first automated message carries (agent document). */
+  disclosure?: Disclosure;
   /** The policy's redact rules for what the turn trace keeps; absent, kept as written. */
   redact?: RedactText;
   costOf?: AgentAnswer["costOf"];
@@ -30,7 +33,7 @@ export async function askAgent(
   const { clock } = settings;
   const started = clock.now();
   const trace = turnTracer(() => clock.now());
-  const reply = await agent.respond(
+  const answered = await agent.respond(
     {
       conversationId: conversation.id,
       contactId: conversation.contactId,
@@ -42,6 +45,19 @@ export async function askAgent(
     AbortSignal.timeout(settings.timeoutMs ?? 30_000),
   );
   const latencyMs = clock.now() - started;
+  // Put in front before screening, so the policy sees the text the customer is sent.
+  const disclosed = disclose(answered.text, settings.disclosure, {
+    channelType: conversation.channelType,
+    history,
+    customerText: inbound.text,
+  });
+  const reply = disclosed
+    ? {
+        ...answered,
+        text: disclosed.text,
+        meta: { ...answered.meta, disclosure: disclosed.locale },
+      }
+    : answered;
   const steps = redactedSteps(trace.steps, settings.redact, conversation.channelType);
   const screening = await settings.screen?.({
     direction: "outbound",

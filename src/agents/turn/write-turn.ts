@@ -9,6 +9,7 @@ import type { Clock } from "../../shared/clock.ts";
 import type { Repositories } from "../../store/index.ts";
 import { sentimentTrend } from "../handoff/sentiment.ts";
 import type { TurnWrite, TurnWriteContext } from "../serving-agent.ts";
+import { type Disclosure, disclose } from "./disclosure.ts";
 import {
   type AgentDecision,
   type StandIn,
@@ -35,6 +36,8 @@ export interface DecidedTurn {
   rolloutId: string | null;
   /** A companion's writes (a shadow turn), after the reply's. */
   also?: TurnWrite;
+  /** The serving agent's AI disclosure: Mainstay's own first message carries it too. */
+  disclosure?: Disclosure | undefined;
 }
 
 /**
@@ -46,7 +49,7 @@ export interface DecidedTurn {
 export async function writeTurn(
   tx: Repositories,
   deps: TurnWriterDeps,
-  { input, decision, rolloutId, also }: DecidedTurn,
+  { input, decision, rolloutId, also, disclosure }: DecidedTurn,
 ): Promise<boolean> {
   const { service, clock, logger } = deps;
   const { conversation, messageId } = input;
@@ -63,7 +66,7 @@ export async function writeTurn(
     // `refuse`: the customer is told nothing, and the conversation stays with the bot.
     if (action === "refuse") return false;
   }
-  const reply = await service.queueOutbound(tx, current, replyDraft(input, decision));
+  const reply = await service.queueOutbound(tx, current, replyDraft(input, decision, disclosure));
   const now = clock.now();
   const at: TurnWriteContext = {
     conversation: current,
@@ -130,11 +133,24 @@ async function recordSpend(
 }
 
 /** The reply as stored: Mainstay's own messages have no agent; `meta` is what the API shows. */
-function replyDraft(input: TurnInput, decision: TurnDecision): OutboundDraft {
+function replyDraft(
+  input: TurnInput,
+  decision: TurnDecision,
+  disclosure: Disclosure | undefined,
+): OutboundDraft {
   const agent = decision.by === "agent" ? decision.turn.agent : undefined;
   const { lines } = input;
+  // The agent's reply was disclosed before it was screened (ask-agent.ts); Mainstay's own here.
+  const disclosed =
+    decision.by === "mainstay"
+      ? disclose(decision.text, disclosure, {
+          channelType: input.conversation.channelType,
+          history: input.history,
+          customerText: input.inbound.text,
+        })
+      : undefined;
   return {
-    text: decision.text,
+    text: disclosed?.text ?? decision.text,
     author: agent ? "agent" : "system",
     agentId: agent?.id ?? null,
     agentVersion: agent?.version ?? null,
@@ -142,6 +158,7 @@ function replyDraft(input: TurnInput, decision: TurnDecision): OutboundDraft {
       inReplyTo: input.messageId,
       ...(lines.length > 1 ? { covers: lines.map((m) => m.id) } : {}),
       ...(decision.by === "agent" ? agentMeta(decision) : standInMeta(decision.standIn)),
+      ...(disclosed && { disclosure: disclosed.locale }),
     },
   };
 }

@@ -2,6 +2,7 @@ import { Ajv } from "ajv";
 import { z } from "zod";
 import { providerDefinition, providerEntrySchema } from "../providers/registry.ts";
 import { misplacedPlaceholder } from "../tools/url-template.ts";
+import { disclosureSchema } from "../turn/disclosure.ts";
 import { placeholdersIn } from "./placeholders.ts";
 import { strictWithReplacedFields } from "./replaced-fields.ts";
 import { secretNameSchema } from "./secret-name-schema.ts";
@@ -105,6 +106,8 @@ export const agentDocumentSchema = z
     policy: z.string().min(1).optional(),
     limits: limitsSchema.prefault({}),
     handoff: handoffSchema.prefault({}),
+    /** Put in front of the first automated message, and the first after a handback. */
+    disclosure: disclosureSchema.optional(),
   })
   .strict()
   .superRefine((doc, ctx) => {

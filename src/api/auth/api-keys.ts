@@ -9,13 +9,15 @@ import { ROLES } from "./role-rules.ts";
 /** The admin key (MAINSTAY_ADMIN_KEY or the generated one) is always this principal. */
 export const ADMIN_PRINCIPAL: Principal = { name: "admin", role: "admin" };
 
+/** A key's name, config or managed: recorded as the actor in the audit log. */
+export const keyNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, "1-64 letters, digits, . _ @ -")
+  .refine((name) => name !== ADMIN_PRINCIPAL.name, '"admin" names the admin key');
+
 const apiKeySchema = z
   .object({
-    /** Recorded as the actor in the audit log. */
-    name: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, "1-64 letters, digits, . _ @ -")
-      .refine((name) => name !== ADMIN_PRINCIPAL.name, '"admin" names the admin key'),
+    name: keyNameSchema,
     key: bearerSecretSchema.min(24, "use at least 24 characters"),
     role: z.enum(ROLES),
   })
@@ -47,6 +49,8 @@ export interface ApiKeyring {
   identify(token: string): Principal | undefined;
   /** The principal of the key named `name` in the config as it is now. */
   named(name: string): Principal | undefined;
+  /** Every name the config's keys hold, the admin key's included. */
+  readonly names: ReadonlySet<string>;
 }
 
 const digest = (s: string) => createHash("sha256").update(s).digest("hex");
@@ -74,5 +78,6 @@ export function apiKeyring(adminKey: string, apiKeys: readonly ApiKeyConfig[]): 
       return found;
     },
     named: (name) => entries.find((e) => e.principal.name === name)?.principal,
+    names: new Set(entries.map((e) => e.principal.name)),
   };
 }

@@ -1,11 +1,14 @@
 import type { FastifyRequest } from "fastify";
 import { MainstayError } from "../../shared/errors.ts";
+import type { ApiKeyScopes } from "../../store/index.ts";
 import type { Role } from "./role-rules.ts";
 
 /** Who is calling: the API key's name (or `cli:<user>` in-process) and its role. */
 export interface Principal {
   name: string;
   role: Role;
+  /** A managed key's limits (key-scopes.ts); config keys and sessions have none. */
+  scopes?: ApiKeyScopes;
 }
 
 declare module "fastify" {

@@ -3,6 +3,8 @@ import type { SignInGuard } from "../../limits/index.ts";
 import { bearerToken } from "../../shared/bearer-token.ts";
 import { MainstayError } from "../../shared/errors.ts";
 import type { ApiKeyring } from "./api-keys.ts";
+import { type ConversationLookup, enforceScopes } from "./key-scopes.ts";
+import type { ManagedKeys } from "./managed-keys.ts";
 import type { Principal } from "./principal.ts";
 import { minimumRole, roleAllows } from "./role-rules.ts";
 
@@ -21,11 +23,18 @@ export interface SessionLookup {
 /** Methods that change nothing, so a cross-site request cannot do harm with them. */
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
+/** Keys made through the API, and what their scope checks read. */
+export interface ManagedKeyAuth {
+  keys: Pick<ManagedKeys, "identify">;
+  conversation: ConversationLookup;
+}
+
 async function bearerPrincipal(
   keyring: ApiKeyring,
   header: string,
   address: string,
   guard?: SignInGuard,
+  managed?: ManagedKeyAuth,
 ): Promise<Principal> {
   const token = bearerToken(header);
   if (token === undefined) {
@@ -37,7 +46,7 @@ async function bearerPrincipal(
   }
   // A locked-out address or key prefix is refused before the key is even compared.
   await guard?.check(address, token);
-  const principal = keyring.identify(token);
+  const principal = keyring.identify(token) ?? (await managed?.keys.identify(token));
   if (!principal) {
     await guard?.failed(address, token);
     throw new MainstayError("MS_UNAUTHORIZED", "invalid API key", 401);
@@ -74,13 +83,19 @@ function sessionPrincipal(request: FastifyRequest, session?: CookieSession): Pri
 /**
  * `onRequest` hook: `Authorization: Bearer <key>` or a console session cookie names the
  * principal (401 otherwise), whose role must reach the route's minimum (403 otherwise,
- * naming the role needed). Wrong keys count against `guard`'s lock-outs (429).
+ * naming the role needed), and a scoped managed key must stay inside its scopes (403).
+ * Wrong keys count against `guard`'s lock-outs (429).
  */
-export function requireApiKey(keyring: ApiKeyring, sessions?: SessionLookup, guard?: SignInGuard) {
+export function requireApiKey(
+  keyring: ApiKeyring,
+  sessions?: SessionLookup,
+  guard?: SignInGuard,
+  managed?: ManagedKeyAuth,
+) {
   return async (request: FastifyRequest) => {
     const header = request.headers.authorization;
     const principal = header
-      ? await bearerPrincipal(keyring, header, request.ip, guard)
+      ? await bearerPrincipal(keyring, header, request.ip, guard, managed)
       : sessionPrincipal(request, await sessions?.sessionOf(request));
     const route = request.routeOptions.url ?? request.url;
     const needed = minimumRole(request.method, route);
@@ -91,6 +106,7 @@ export function requireApiKey(keyring: ApiKeyring, sessions?: SessionLookup, gua
         403,
       );
     }
+    if (managed) await enforceScopes(request, principal, route, managed.conversation);
     request.principal = principal;
   };
 }

@@ -3,9 +3,9 @@ import { z } from "zod";
 import type { Clock } from "../../shared/clock.ts";
 import { MainstayError } from "../../shared/errors.ts";
 import { parseInput } from "../../shared/parse-input.ts";
-import type { ConsentChange, Repositories, Store } from "../../store/index.ts";
+import type { ConsentEntry, Repositories, Store } from "../../store/index.ts";
 import { cursorPage, decodeCursor } from "../cursor-page.ts";
-import { consentChangeView, contactMergeView, contactView, identityView, iso } from "../views.ts";
+import { consentEntryView, contactMergeView, contactView, identityView, iso } from "../views.ts";
 
 const listQuery = z.object({
   address: z.string().min(1).max(320).optional(),
@@ -25,15 +25,25 @@ async function contactOr404(tx: Repositories, id: string) {
   return contact;
 }
 
-/** The latest change per (channel, address): the consent in force now. */
-function currentConsent(history: ConsentChange[]) {
-  const latest = new Map<string, ConsentChange>();
-  for (const change of history) latest.set(`${change.channelId}\n${change.address}`, change);
-  return [...latest.values()].map((c) => ({
-    channelId: c.channelId,
-    address: c.address,
-    state: c.state,
-    since: iso(c.createdAt),
+/**
+ * The latest entry of each series in force: per (channel, address, purpose), or per purpose
+ * contact-wide (the contact's own entries only: what its identities did before a merge was
+ * carried over by it, stricter state first).
+ */
+function currentConsent(contactId: string, history: ConsentEntry[]) {
+  const latest = new Map<string, ConsentEntry>();
+  for (const e of history) {
+    if (e.scope === "all" && e.contactId !== contactId) continue;
+    const where = e.scope === "all" ? "" : `${e.channelId}\n${e.address}`;
+    latest.set(`${e.purpose}\n${e.scope}\n${where}`, e);
+  }
+  return [...latest.values()].map((e) => ({
+    purpose: e.purpose,
+    scope: e.scope,
+    channelId: e.scope === "all" ? null : e.channelId,
+    address: e.scope === "all" ? null : e.address,
+    state: e.state,
+    since: iso(e.createdAt),
   }));
 }
 
@@ -67,13 +77,13 @@ export async function contactRoutes(app: FastifyInstance, opts: { store: Store; 
     const contact = await contactOr404(store, id);
     const [identities, consent, merges] = await Promise.all([
       store.contacts.identitiesOf(id),
-      store.contacts.consentHistory(id),
+      store.consent.history(id),
       store.contactMerges.listFor(id),
     ]);
     return {
       ...contactView(contact),
       identities: identities.map(identityView),
-      consent: { current: currentConsent(consent), history: consent.map(consentChangeView) },
+      consent: { current: currentConsent(id, consent), history: consent.map(consentEntryView) },
       merges: merges.map(contactMergeView),
     };
   });
@@ -105,6 +115,7 @@ export async function contactRoutes(app: FastifyInstance, opts: { store: Store; 
         },
         now,
       );
+      await tx.consent.carryOnMerge(created, now);
       await logMoves(
         tx,
         conversationIds,
@@ -147,6 +158,7 @@ export async function contactRoutes(app: FastifyInstance, opts: { store: Store; 
         found.sourceContactId,
         now,
       );
+      await tx.consent.splitOnUnmerge(found, now);
       await logMoves(
         tx,
         conversationIds,

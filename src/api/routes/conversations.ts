@@ -1,5 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import { labelOutcome, type OutcomeLabelSettings } from "../../conversations/index.ts";
+import type { Clock } from "../../shared/clock.ts";
 import { MainstayError } from "../../shared/errors.ts";
 import { parseInput } from "../../shared/parse-input.ts";
 import type { Store } from "../../store/index.ts";
@@ -27,7 +29,10 @@ const listQuery = z.object({
 const messagesQuery = z.object({ limit, cursor: z.string().optional() });
 const idParams = z.object({ id: z.string().min(1).max(100) });
 
-export async function conversationRoutes(app: FastifyInstance, opts: { store: Store }) {
+export async function conversationRoutes(
+  app: FastifyInstance,
+  opts: { store: Store; clock: Clock; outcomes: OutcomeLabelSettings },
+) {
   const { store } = opts;
 
   app.get("/api/v1/conversations", async (request) => {
@@ -64,17 +69,19 @@ export async function conversationRoutes(app: FastifyInstance, opts: { store: St
     const { id } = parseInput(idParams, request.params, "params");
     const conversation = await store.conversations.get(id);
     if (!conversation) throw new MainstayError("MS_NOT_FOUND", `conversation ${id} not found`, 404);
-    const [contact, identity, events, labels] = await Promise.all([
+    const [contact, identity, events, labels, facts] = await Promise.all([
       store.contacts.getContact(conversation.contactId),
       store.contacts.getIdentity(conversation.identityId),
       store.events.list(id),
       store.conversationLabels.of(id),
+      store.outcomes.factsOf(id),
     ]);
     return {
       ...conversationView(conversation),
       contact: contact && namedContact(conversation, contact.displayName, identity ?? null),
       identity: identity && { channelType: identity.channelType, address: identity.address },
       labels,
+      outcome: facts ? labelOutcome(facts, opts.outcomes, opts.clock.now()) : null,
       events: events.map(eventView),
     };
   });

@@ -22,6 +22,8 @@ const replyBody = z
      * operators (web chat) the customer sees it on the reply.
      */
     agentName: z.string().min(1).max(100).optional(),
+    /** `marketing` for a promotional send; the delivery gate checks consent for it. */
+    purpose: z.enum(["service", "marketing"]).optional(),
   })
   .strict();
 const handbackBody = z.object({ agentName: z.string().min(1).max(100).optional() }).strict();
@@ -95,6 +97,7 @@ export async function humanReplyRoutes(
         author: "human",
         meta: {
           agentName,
+          ...(body.purpose ? { purpose: body.purpose } : {}),
           ...(screening ? { guardrails: screeningRecord(screening) } : {}),
         },
       });

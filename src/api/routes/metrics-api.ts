@@ -18,7 +18,7 @@ import { iso } from "../views.ts";
 export const MAX_POINTS = 1440;
 
 /** ISO 8601 or epoch milliseconds. */
-const instant = z.union([
+export const instant = z.union([
   z
     .string()
     .regex(/^\d+$/)

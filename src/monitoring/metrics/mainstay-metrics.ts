@@ -49,6 +49,13 @@ export function createMetrics(options: MetricsOptions) {
     registers,
   });
 
+  const retentionPurged = new Counter({
+    name: "mainstay_retention_purged_total",
+    help: "Rows purged by retention, by data class (messages, attachments, evidence, traces, turns).",
+    labelNames: ["class"],
+    registers,
+  });
+
   return {
     registry,
     ...messageMetrics(registers),
@@ -76,6 +83,11 @@ export function createMetrics(options: MetricsOptions) {
     /** One customer satisfaction score (1-5) for a conversation served by `agent`/`version`. */
     observeCsat(labels: { agent: string; version: string; channel: string }, score: number): void {
       csat.observe(labels, score);
+    },
+
+    /** Retention purged `rows` of a data class (docs/governance.md). */
+    retentionPurged(dataClass: string, rows: number): void {
+      retentionPurged.inc({ class: dataClass }, rows);
     },
 
     contentType: registry.contentType,

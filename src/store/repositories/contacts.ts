@@ -1,6 +1,6 @@
 import { newId } from "../../shared/ids.ts";
 import type { Executor } from "../database.ts";
-import type { ConsentChange, ConsentState, Contact, Identity } from "../model.ts";
+import type { Contact, Identity } from "../model.ts";
 import { SqlFilter } from "../sql-filter.ts";
 
 interface ContactRow {
@@ -19,16 +19,6 @@ interface IdentityRow {
   created_at: number;
 }
 
-interface ConsentRow {
-  seq: number;
-  channel_id: string;
-  address: string;
-  contact_id: string;
-  state: ConsentState;
-  evidence: string;
-  created_at: number;
-}
-
 const toContact = (r: ContactRow): Contact => ({
   id: r.id,
   displayName: r.display_name,
@@ -42,16 +32,6 @@ const toIdentity = (r: IdentityRow): Identity => ({
   channelType: r.channel_type,
   address: r.address,
   phone: r.phone,
-  createdAt: r.created_at,
-});
-
-const toConsentChange = (r: ConsentRow): ConsentChange => ({
-  seq: r.seq,
-  channelId: r.channel_id,
-  address: r.address,
-  contactId: r.contact_id,
-  state: r.state,
-  evidence: JSON.parse(r.evidence) as Record<string, unknown>,
   createdAt: r.created_at,
 });
 
@@ -206,52 +186,6 @@ export function contactsRepository(db: Executor) {
       );
       await db.run("UPDATE contacts SET updated_at = ? WHERE id = ?", [now, toContactId]);
       return { conversationIds: conversations.map((c) => c.id) };
-    },
-
-    /**
-     * Every opt-out and opt-in, oldest first, of the (channel, address) pairs this contact's
-     * identities talk on. Consent follows the address, so it moves with a merged identity.
-     */
-    async consentHistory(contactId: string): Promise<ConsentChange[]> {
-      const rows = await db.all<ConsentRow>(
-        `SELECT cc.* FROM consent_changes cc
-         JOIN (SELECT DISTINCT c.channel_id, i.address FROM identities i
-               JOIN conversations c ON c.identity_id = i.id WHERE i.contact_id = ?) k
-           ON cc.channel_id = k.channel_id AND cc.address = k.address
-         ORDER BY cc.seq`,
-        [contactId],
-      );
-      return rows.map(toConsentChange);
-    },
-
-    /** The latest consent change of an address on a channel, if it ever changed. */
-    /** Append an opt-out or opt-in for (channel, address), with its evidence. */
-    async recordConsent(
-      change: Omit<ConsentChange, "seq" | "createdAt">,
-      now: number,
-    ): Promise<void> {
-      await db.run(
-        `INSERT INTO consent_changes (channel_id, address, contact_id, state, evidence, created_at)
-         VALUES (?, ?, ?, ?, ?, ?)`,
-        [
-          change.channelId,
-          change.address,
-          change.contactId,
-          change.state,
-          JSON.stringify(change.evidence),
-          now,
-        ],
-      );
-    },
-
-    /** The change in force for (channel, address): the latest one. */
-    async consentState(channelId: string, address: string): Promise<ConsentChange | undefined> {
-      const row = await db.get<ConsentRow>(
-        `SELECT * FROM consent_changes WHERE channel_id = ? AND address = ?
-         ORDER BY seq DESC LIMIT 1`,
-        [channelId, address],
-      );
-      return row && toConsentChange(row);
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Executor } from "../database.ts";
+import type { ConversationState, Resolution } from "../model.ts";
 import { type EvidenceUnit, evidenceOnEvent, evidenceOnTurn } from "./rollout-evidence.ts";
 
 /** One agent turn, sent or shadow: latency, usage, what the outbound policy did. */
@@ -203,6 +204,91 @@ export interface OutcomeStart {
   arm: "baseline" | "candidate" | null;
   share: number | null;
   channelType: string;
+}
+
+/** The facts of one conversation that outcome labels are decided from (epoch ms; null: never). */
+export interface OutcomeFacts {
+  state: ConversationState;
+  resolution: Resolution | null;
+  /** When it was last closed (while it is closed). */
+  closedAt: number | null;
+  /** Its first handoff to a person, by the bot or by a person taking over. */
+  handedOffAt: number | null;
+  lastCustomerAt: number | null;
+  /** The bot's last reply that did not fail. */
+  lastAgentAt: number | null;
+  /** A person's last reply that did not fail. */
+  lastHumanAt: number | null;
+  /** The customer's latest rating: CSAT 1-5 or thumbs (1 up, 0 down). */
+  feedback: { type: "csat" | "thumbs"; value: number; at: number } | null;
+  /** When the same contact next started a conversation, after this one's last line. */
+  returnedAt: number | null;
+}
+
+/** A conversation's outcome facts with the agent version that served it. */
+export interface VersionOutcomeFacts extends OutcomeFacts {
+  conversationId: string;
+  agentVersion: string | null;
+}
+
+interface FactsRow {
+  id: string;
+  agent_version: string | null;
+  state: ConversationState;
+  resolution: Resolution | null;
+  closed_at: number | string | null;
+  handed_off_at: number | string | null;
+  last_customer_at: number | string | null;
+  last_agent_at: number | string | null;
+  last_human_at: number | string | null;
+  returned_at: number | string | null;
+}
+
+const instant = (v: number | string | null) => (v === null ? null : Number(v));
+
+/**
+ * Per conversation: correlated subqueries on indexed columns (messages and events by
+ * conversation, conversations by contact), each bounded by that conversation's own lines.
+ * `{{from}}` is the FROM clause that picks the conversations, aliased `c` (and `o`).
+ */
+const FACTS_SQL = `SELECT c.id, o.agent_version, c.state, c.resolution,
+    CASE WHEN c.state = 'closed' THEN (SELECT MAX(e.created_at) FROM events e
+      WHERE e.conversation_id = c.id AND e.type = 'conversation.closed') END AS closed_at,
+    COALESCE(o.handed_off_at, (SELECT MIN(e.created_at) FROM events e
+      WHERE e.conversation_id = c.id AND e.type = 'conversation.handoff')) AS handed_off_at,
+    (SELECT MAX(m.created_at) FROM messages m
+      WHERE m.conversation_id = c.id AND m.author = 'customer') AS last_customer_at,
+    (SELECT MAX(m.created_at) FROM messages m
+      WHERE m.conversation_id = c.id AND m.author = 'agent' AND m.status <> 'failed') AS last_agent_at,
+    (SELECT MAX(m.created_at) FROM messages m
+      WHERE m.conversation_id = c.id AND m.author = 'human' AND m.status <> 'failed') AS last_human_at,
+    (SELECT MIN(n.created_at) FROM conversations n WHERE n.contact_id = c.contact_id
+      AND n.id <> c.id AND n.created_at > c.last_message_at) AS returned_at
+  FROM {{from}}`;
+
+const toFacts = (r: FactsRow): VersionOutcomeFacts => ({
+  conversationId: r.id,
+  agentVersion: r.agent_version,
+  state: r.state,
+  resolution: r.resolution,
+  closedAt: instant(r.closed_at),
+  handedOffAt: instant(r.handed_off_at),
+  lastCustomerAt: instant(r.last_customer_at),
+  lastAgentAt: instant(r.last_agent_at),
+  lastHumanAt: instant(r.last_human_at),
+  feedback: null,
+  returnedAt: instant(r.returned_at),
+});
+
+/** The latest CSAT or thumbs of each conversation, from its events oldest first. */
+function withFeedback(facts: VersionOutcomeFacts[], events: EventRow[]): VersionOutcomeFacts[] {
+  const latest = new Map<string, OutcomeFacts["feedback"]>();
+  for (const e of events) {
+    if (e.conversation_id === null || e.value === null) continue;
+    const type = e.type as "csat" | "thumbs";
+    latest.set(e.conversation_id, { type, value: Number(e.value), at: Number(e.created_at) });
+  }
+  return facts.map((f) => ({ ...f, feedback: latest.get(f.conversationId) ?? null }));
 }
 
 /** Inserts the turn, folds it into its outcome row and adds it to its rollout's evidence. */
@@ -443,6 +529,58 @@ export function outcomesRepository(db: Executor, atomically: Atomically = (fn) =
         [conversationId],
       );
       return rows.map(toEvent);
+    },
+
+    /** What a conversation's outcome label is decided from; undefined for an unknown id. */
+    async factsOf(conversationId: string): Promise<VersionOutcomeFacts | undefined> {
+      const row = await db.get<FactsRow>(
+        FACTS_SQL.replace(
+          "{{from}}",
+          `conversations c LEFT JOIN conversation_outcomes o
+             ON o.conversation_id = c.id AND o.agent_version = c.agent_version AND o.shadow = 0
+           WHERE c.id = ?`,
+        ),
+        [conversationId],
+      );
+      if (!row) return undefined;
+      const events = await db.all<EventRow>(
+        `SELECT * FROM outcome_events WHERE conversation_id = ? AND type IN ('csat', 'thumbs')
+         ORDER BY created_at, id`,
+        [conversationId],
+      );
+      return withFeedback([toFacts(row)], events)[0];
+    },
+
+    /**
+     * Outcome facts of an agent's conversations that started in [from, to], by the version
+     * that served them (shadow rows excluded), at most `limit` of them, oldest first.
+     */
+    async factsForAgent(
+      agentId: string,
+      range: { from: number; to: number },
+      limit: number,
+    ): Promise<VersionOutcomeFacts[]> {
+      const params = [agentId, range.from, range.to];
+      const rows = await db.all<FactsRow>(
+        `${FACTS_SQL.replace(
+          "{{from}}",
+          `conversation_outcomes o JOIN conversations c ON c.id = o.conversation_id
+           WHERE o.shadow = 0 AND o.agent_id = ? AND o.created_at >= ? AND o.created_at <= ?`,
+        )}
+         ORDER BY o.created_at, o.conversation_id LIMIT ?`,
+        [...params, limit],
+      );
+      if (rows.length === 0) return [];
+      // Ratings are few: one pass over those of the same conversations.
+      const events = await db.all<EventRow>(
+        `SELECT e.* FROM outcome_events e JOIN conversation_outcomes o
+           ON o.conversation_id = e.conversation_id
+         WHERE o.shadow = 0 AND o.agent_id = ? AND o.created_at >= ? AND o.created_at <= ?
+           AND e.type IN ('csat', 'thumbs')
+         ORDER BY e.created_at, e.id`,
+        params,
+      );
+      return withFeedback(rows.map(toFacts), events);
     },
   };
 }
