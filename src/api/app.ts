@@ -129,12 +129,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerErrorHandling(app);
   // Console sign-ins are also how the API authenticates a browser (cookie + CSRF token).
   let sessions: SessionStore | undefined;
+  const keys = new ManagedKeys(store, options.clock, keyring.names);
   if (options.console) {
     await app.register(cookie);
-    sessions = new SessionStore(store, keyring, options.clock);
+    sessions = new SessionStore(store, keyring, options.clock, undefined, keys);
     await app.register(consoleRoutes, {
       keyring,
       sessions,
+      managed: keys,
       dist: options.console.dist,
       signIn: options.limits?.signIn,
     });
@@ -168,7 +170,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
   }
   await app.register(async (api) => {
-    const keys = new ManagedKeys(store, options.clock, keyring.names);
     const managed = { keys, conversation: (id: string) => store.conversations.get(id) };
     api.addHook("onRequest", requireApiKey(keyring, sessions, options.limits?.signIn, managed));
     api.addHook("onSend", recordAdminUse(store, options.clock, options.logger));

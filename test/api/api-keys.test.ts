@@ -79,6 +79,34 @@ for (const backend of backends) {
       assert.equal(await lastUsed(), new Date(clock.now()).toISOString());
     });
 
+    it("signs in to the console with an unscoped key, until it is revoked", async () => {
+      const key = await create({ name: "operator-ana", role: "agent" });
+      const signIn = (token: string) =>
+        app.app.inject({ method: "POST", url: "/console/session", payload: { key: token } });
+      const signedIn = await signIn(key.token);
+      assert.equal(signedIn.statusCode, 200, signedIn.body);
+      assert.equal(signedIn.json().name, "operator-ana");
+      assert.equal(signedIn.json().role, "agent");
+      const cookie = String(signedIn.headers["set-cookie"]).split(";")[0]!;
+      const session = () => app.app.inject({ url: "/console/session", headers: { cookie } });
+      assert.equal((await session()).statusCode, 200);
+      assert.equal(
+        (await app.app.inject({ url: "/api/v1/conversations", headers: { cookie } })).statusCode,
+        200,
+      );
+      assert.equal((await call("DELETE", `/api/v1/api-keys/${key.id}`, ADMIN_KEY)).statusCode, 204);
+      assert.equal((await session()).statusCode, 401, "a revoked key's sessions are signed out");
+      // The console is not scoped: a scoped key stays on the API.
+      const scoped = await create({
+        name: "scoped-ana",
+        role: "agent",
+        scopes: { channels: ["api"] },
+      });
+      const refused = await signIn(scoped.token);
+      assert.equal(refused.statusCode, 403, refused.body);
+      assert.equal(refused.json().error.code, "MS_FORBIDDEN");
+    });
+
     it("rotates (old token refused at once) and revokes", async () => {
       const key = await create({ name: "deployer", role: "agent" });
       const rotated = await call("POST", `/api/v1/api-keys/${key.id}/rotate`, KEYS.admin.key);

@@ -56,6 +56,16 @@ export class ManagedKeys {
     return { name: key.name, role: key.role as Role, ...(key.scopes && { scopes: key.scopes }) };
   }
 
+  /**
+   * The principal a console session of a managed key acts as: the key's current role, while
+   * it is live, so a revoke or an expiry signs its sessions out. A scoped key has none: the
+   * console is not scoped, so such a key cannot sign in (`identify` for sign-in says so).
+   */
+  async named(name: string): Promise<Principal | undefined> {
+    const key = await this.store.apiKeys.findLiveByName(name, this.clock.now());
+    return key && !key.scopes ? { name: key.name, role: key.role as Role } : undefined;
+  }
+
   list(): Promise<ApiKeyRecord[]> {
     return this.store.apiKeys.list();
   }

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { SignInGuard } from "../../limits/index.ts";
 import { MainstayError } from "../../shared/errors.ts";
 import { parseInput } from "../../shared/parse-input.ts";
-import type { ApiKeyring, Principal } from "../auth/index.ts";
+import type { ApiKeyring, ManagedKeys, Principal } from "../auth/index.ts";
 import { SESSION_COOKIE, sessionCookieOptions } from "./session-cookie.ts";
 import { type SessionStore, sessionIdOf } from "./session-store.ts";
 
@@ -27,15 +27,28 @@ const signedOut = () =>
 /** Sign in to the console with an API key, see who is signed in, sign out. */
 export async function sessionRoutes(
   app: FastifyInstance,
-  opts: { keyring: ApiKeyring; sessions: SessionStore; signIn?: SignInGuard },
+  opts: {
+    keyring: ApiKeyring;
+    sessions: SessionStore;
+    signIn?: SignInGuard;
+    managed?: Pick<ManagedKeys, "identify">;
+  },
 ) {
-  const { keyring, sessions, signIn } = opts;
+  const { keyring, sessions, signIn, managed } = opts;
 
   app.post("/console/session", async (request, reply) => {
     const { key } = parseInput(signInBody, request.body, "body");
     // A locked-out address or key prefix is refused before the key is even compared.
     await signIn?.check(request.ip, key);
-    const principal = keyring.identify(key);
+    const principal = keyring.identify(key) ?? (await managed?.identify(key));
+    if (principal?.scopes) {
+      // The console is not scoped: a key limited to some channels or agents stays on the API.
+      throw new MainstayError(
+        "MS_FORBIDDEN",
+        "a scoped API key cannot sign in to the console",
+        403,
+      );
+    }
     if (!principal) {
       await signIn?.failed(request.ip, key);
       throw new MainstayError("MS_UNAUTHORIZED", "invalid API key", 401);

@@ -3,7 +3,13 @@ import type { FastifyRequest } from "fastify";
 import type { Clock } from "../../shared/clock.ts";
 import { safeEqual } from "../../shared/hmac.ts";
 import type { ConsoleSessionRecord, Store } from "../../store/index.ts";
-import type { ApiKeyring, CookieSession, Principal, SessionLookup } from "../auth/index.ts";
+import type {
+  ApiKeyring,
+  CookieSession,
+  ManagedKeys,
+  Principal,
+  SessionLookup,
+} from "../auth/index.ts";
 import { SESSION_COOKIE } from "./session-cookie.ts";
 
 /** How long a console sign-in lasts (the contract: 12 hours), in ms. */
@@ -38,6 +44,8 @@ export class SessionStore implements SessionLookup {
     private readonly clock: Clock,
     /** How long a sign-in lasts, in ms. */
     readonly ttlMs = SESSION_TTL_MS,
+    /** Keys made through the API, looked up when the config has no key of the name. */
+    private readonly managed?: Pick<ManagedKeys, "named">,
   ) {}
 
   /** A new session: the cookie value to set and its CSRF token. */
@@ -62,7 +70,7 @@ export class SessionStore implements SessionLookup {
   /** The live session of a cookie value, and its CSRF token. */
   async get(id: string): Promise<(CookieSession & { csrfToken: string }) | undefined> {
     const record = await this.store.consoleSessions.findLive(sessionIdOf(id), this.clock.now());
-    const session = record && this.toSession(record);
+    const session = record && (await this.toSession(record));
     return session && { ...session, csrfToken: csrfTokenOf(id) };
   }
 
@@ -76,8 +84,9 @@ export class SessionStore implements SessionLookup {
     return id ? this.get(id) : undefined;
   }
 
-  private toSession(record: ConsoleSessionRecord): CookieSession | undefined {
-    const principal = this.keyring.named(record.principalName);
+  private async toSession(record: ConsoleSessionRecord): Promise<CookieSession | undefined> {
+    const principal =
+      this.keyring.named(record.principalName) ?? (await this.managed?.named(record.principalName));
     return (
       principal && {
         principal,

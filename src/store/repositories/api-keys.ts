@@ -101,6 +101,15 @@ export function apiKeysRepository(db: Executor) {
       return row && toRecord(row);
     },
 
+    /** The live key of that name (console sessions act with their key's current role). */
+    async findLiveByName(name: string, now: number): Promise<ApiKeyRecord | undefined> {
+      const row = await db.get<ApiKeyRow>(`SELECT * FROM api_keys WHERE name = ? AND ${LIVE}`, [
+        name,
+        now,
+      ]);
+      return row && toRecord(row);
+    },
+
     async get(id: string): Promise<ApiKeyRecord | undefined> {
       const row = await db.get<ApiKeyRow>("SELECT * FROM api_keys WHERE id = ?", [id]);
       return row && toRecord(row);
