@@ -1,7 +1,8 @@
 import type { JobQueue, JobSpec } from "../jobs/index.ts";
 import type { Clock } from "../shared/clock.ts";
-import { MainstayError } from "../shared/errors.ts";
+import type { MainstayError } from "../shared/errors.ts";
 import { newId } from "../shared/ids.ts";
+import { rateLimitedError } from "../shared/rate-limited.ts";
 import { storableFields } from "../shared/storable-text.ts";
 import {
   type Author,
@@ -438,11 +439,8 @@ export class ConversationService {
 }
 
 function rateLimited(limit: string, retryAfterMs: number): MainstayError {
-  const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  return new MainstayError(
-    "MS_RATE_LIMITED",
-    `too many messages from this sender (limit ${limit}); send again in ${retryAfterSeconds} s`,
-    429,
-    { retryAfterSeconds },
+  return rateLimitedError(
+    retryAfterMs,
+    (s) => `too many messages from this sender (limit ${limit}); send again in ${s} s`,
   );
 }

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Clock } from "../shared/clock.ts";
-import { MainstayError } from "../shared/errors.ts";
+import type { MainstayError } from "../shared/errors.ts";
+import { rateLimitedError } from "../shared/rate-limited.ts";
 import type { Executor } from "../store/index.ts";
 import type { LimitsConfig } from "./limits-config.ts";
 import { StoreRateLimiter } from "./store-rate-limiter.ts";
@@ -85,11 +86,5 @@ function prefixOf(key: string): string {
 }
 
 export function lockedOut(retryAfterMs: number): MainstayError {
-  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  return new MainstayError(
-    "MS_RATE_LIMITED",
-    `too many wrong keys; try again in ${seconds} s`,
-    429,
-    { retryAfterSeconds: seconds },
-  );
+  return rateLimitedError(retryAfterMs, (s) => `too many wrong keys; try again in ${s} s`);
 }
