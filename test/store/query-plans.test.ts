@@ -81,6 +81,10 @@ describe("query plans: sqlite", () => {
       await plans((r) => r.rolloutEvidence.read("ro_1", 0)),
       /SEARCH rollout_counters USING INDEX sqlite_autoindex_rollout_counters_1 \(rollout_id=\?\)/,
     );
+    // An event in the window, so the conversations it belongs to are looked up.
+    const [someone] = await store.conversations.list({ limit: 1 });
+    assert.ok(someone, "a stored conversation");
+    await store.events.append(someone.id, "message.received", {}, now);
     const rollups = await plans((r) => computeRollups(r.db, now, now + 3_600_000));
     for (const index of ["events_created", "agent_turns_created", "outcome_events_created"]) {
       assert.match(
@@ -88,7 +92,11 @@ describe("query plans: sqlite", () => {
         new RegExp(`USING INDEX ${index} \\(created_at>\\? AND created_at<\\?\\)`),
       );
     }
-    assert.match(rollups, /SEARCH c USING INDEX sqlite_autoindex_conversations_1 \(id=\?\)/);
+    // Rows are grouped per conversation, then their conversations read by primary key.
+    assert.match(
+      rollups,
+      /SEARCH conversations USING INDEX sqlite_autoindex_conversations_1 \(id=\?\)/,
+    );
     assert.doesNotMatch(rollups, /SCAN (c|conversations)\b/);
   });
 });

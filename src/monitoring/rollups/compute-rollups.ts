@@ -73,19 +73,71 @@ export async function computeRollups(
   return rows.list();
 }
 
+interface ConversationGroup {
+  channel_id: string;
+  agent_id: string | null;
+  agent_version: string | null;
+}
+
+const ID_CHUNK = 500;
+
+/**
+ * The channel and agent version of each conversation, read by primary key in chunks. The
+ * window's rows are grouped per conversation first and joined here, so a pass reads what
+ * the window holds and never a scan of every conversation (a join lets PostgreSQL choose
+ * one once a window has a thousand rows).
+ */
+async function conversationsOf(
+  db: Executor,
+  ids: Iterable<string>,
+): Promise<Map<string, ConversationGroup>> {
+  const unique = [...new Set(ids)];
+  const found = new Map<string, ConversationGroup>();
+  for (let i = 0; i < unique.length; i += ID_CHUNK) {
+    const chunk = unique.slice(i, i + ID_CHUNK);
+    const rows = await db.all<ConversationGroup & { id: string }>(
+      `SELECT id, channel_id, agent_id, agent_version FROM conversations
+       WHERE id IN (${chunk.map(() => "?").join(", ")})`,
+      chunk,
+    );
+    for (const row of rows) found.set(row.id, row);
+  }
+  return found;
+}
+
+/** The group a row of a conversation counts in; the row's own agent version wins. */
+function groupOf(
+  minute: number,
+  conversation: ConversationGroup | undefined,
+  agent?: { agent_id: string | null; agent_version: string | null },
+): Group {
+  return {
+    minute,
+    channel: conversation?.channel_id ?? "",
+    agent_id: agent?.agent_id ?? conversation?.agent_id ?? "",
+    agent_version: agent?.agent_version ?? conversation?.agent_version ?? "",
+  };
+}
+
 async function addEventCounts(db: Executor, from: number, to: number, rows: RollupRows) {
   const types = Object.keys(EVENT_METRICS);
-  const found = await db.all<Group & { type: string; n: number }>(
-    `SELECT ${MINUTE_OF("e.created_at")} AS minute, e.type AS type, c.channel_id AS channel,
-       COALESCE(c.agent_id, '') AS agent_id, COALESCE(c.agent_version, '') AS agent_version,
-       COUNT(*) AS n
-     FROM events e JOIN conversations c ON c.id = e.conversation_id
-     WHERE e.created_at >= ? AND e.created_at < ?
-       AND e.type IN (${types.map(() => "?").join(", ")})
-     GROUP BY 1, 2, 3, 4, 5`,
+  const found = await db.all<{ minute: number; type: string; conversation_id: string; n: number }>(
+    `SELECT ${MINUTE_OF("created_at")} AS minute, type, conversation_id, COUNT(*) AS n
+     FROM events
+     WHERE created_at >= ? AND created_at < ?
+       AND type IN (${types.map(() => "?").join(", ")})
+     GROUP BY 1, 2, 3`,
     [from, to, ...types],
   );
-  for (const row of found) rows.add(EVENT_METRICS[row.type]!, row, row.n);
+  const conversations = await conversationsOf(
+    db,
+    found.map((r) => r.conversation_id),
+  );
+  for (const row of found) {
+    // As an inner join did: events of a conversation that is gone count nowhere.
+    const conversation = conversations.get(row.conversation_id);
+    if (conversation) rows.add(EVENT_METRICS[row.type]!, groupOf(row.minute, conversation), row.n);
+  }
 }
 
 /** `SUM(CASE ...)` columns counting the turns in each latency bucket. */
@@ -100,7 +152,11 @@ const LATENCY_COLUMNS = [...LATENCY_BOUNDS_MS, undefined]
   })
   .join(",\n       ");
 
-interface TurnRow extends Group {
+interface TurnRow {
+  minute: number;
+  conversation_id: string;
+  agent_id: string;
+  agent_version: string;
   turns: number;
   latency: number;
   errors: number;
@@ -121,7 +177,7 @@ const VIOLATION_SQL = [...VIOLATION_ACTIONS].map((a) => `'${a}'`).join(", ");
 
 async function addTurnFigures(db: Executor, from: number, to: number, rows: RollupRows) {
   const found = await db.all<TurnRow>(
-    `SELECT ${MINUTE_OF("t.created_at")} AS minute, COALESCE(c.channel_id, '') AS channel,
+    `SELECT ${MINUTE_OF("t.created_at")} AS minute, t.conversation_id AS conversation_id,
        t.agent_id AS agent_id, t.agent_version AS agent_version,
        COUNT(*) AS turns, SUM(t.latency_ms) AS latency,
        SUM(CASE WHEN t.error IS NOT NULL THEN 1 ELSE 0 END) AS errors,
@@ -133,36 +189,53 @@ async function addTurnFigures(db: Executor, from: number, to: number, rows: Roll
        COUNT(t.output_tokens) AS output_turns, SUM(t.output_tokens) AS output_tokens,
        COUNT(t.cost) AS cost_turns, SUM(t.cost) AS cost,
        ${LATENCY_COLUMNS}
-     FROM agent_turns t LEFT JOIN conversations c ON c.id = t.conversation_id
+     FROM agent_turns t
      WHERE t.created_at >= ? AND t.created_at < ?
      GROUP BY 1, 2, 3, 4`,
     [from, to],
   );
+  const conversations = await conversationsOf(
+    db,
+    found.map((r) => r.conversation_id),
+  );
   for (const row of found) {
-    rows.add("turns", row, row.turns, row.latency);
-    rows.add("turn_errors", row, row.errors);
-    rows.add("turn_fallbacks", row, row.fallbacks);
-    rows.add("guardrail_blocks", row, row.blocks);
-    rows.add("guardrail_violations", row, row.violations);
-    rows.add("tokens_in", row, row.input_turns, row.input_tokens ?? 0);
-    rows.add("tokens_out", row, row.output_turns, row.output_tokens ?? 0);
-    rows.add("cost", row, row.cost_turns, row.cost ?? 0);
+    const g = groupOf(row.minute, conversations.get(row.conversation_id), row);
+    rows.add("turns", g, row.turns, row.latency);
+    rows.add("turn_errors", g, row.errors);
+    rows.add("turn_fallbacks", g, row.fallbacks);
+    rows.add("guardrail_blocks", g, row.blocks);
+    rows.add("guardrail_violations", g, row.violations);
+    rows.add("tokens_in", g, row.input_turns, row.input_tokens ?? 0);
+    rows.add("tokens_out", g, row.output_turns, row.output_tokens ?? 0);
+    rows.add("cost", g, row.cost_turns, row.cost ?? 0);
     for (let i = 0; i <= LATENCY_BOUNDS_MS.length; i++) {
-      rows.add(latencyBucket(i), row, row[`b${i}`] ?? 0);
+      rows.add(latencyBucket(i), g, row[`b${i}`] ?? 0);
     }
   }
 }
 
 async function addCsat(db: Executor, from: number, to: number, rows: RollupRows) {
-  const found = await db.all<Group & { n: number; total: number }>(
-    `SELECT ${MINUTE_OF("o.created_at")} AS minute, COALESCE(c.channel_id, '') AS channel,
-       COALESCE(o.agent_id, c.agent_id, '') AS agent_id,
-       COALESCE(o.agent_version, c.agent_version, '') AS agent_version,
-       COUNT(*) AS n, SUM(o.value) AS total
-     FROM outcome_events o LEFT JOIN conversations c ON c.id = o.conversation_id
-     WHERE o.type = 'csat' AND o.value IS NOT NULL AND o.created_at >= ? AND o.created_at < ?
+  const found = await db.all<{
+    minute: number;
+    conversation_id: string;
+    agent_id: string | null;
+    agent_version: string | null;
+    n: number;
+    total: number;
+  }>(
+    `SELECT ${MINUTE_OF("created_at")} AS minute, conversation_id, agent_id, agent_version,
+       COUNT(*) AS n, SUM(value) AS total
+     FROM outcome_events
+     WHERE type = 'csat' AND value IS NOT NULL AND created_at >= ? AND created_at < ?
      GROUP BY 1, 2, 3, 4`,
     [from, to],
   );
-  for (const row of found) rows.add("csat", row, row.n, row.total);
+  const conversations = await conversationsOf(
+    db,
+    found.map((r) => r.conversation_id),
+  );
+  for (const row of found) {
+    const group = groupOf(row.minute, conversations.get(row.conversation_id), row);
+    rows.add("csat", group, row.n, row.total);
+  }
 }
