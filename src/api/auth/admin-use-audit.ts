@@ -41,6 +41,10 @@ const SELF_AUDITED = new Set([
   "POST /api/v1/api-keys",
   "POST /api/v1/api-keys/:id/rotate",
   "DELETE /api/v1/api-keys/:id",
+  "GET /api/v1/contacts/:id/export",
+  "POST /api/v1/contacts/:id/erase",
+  "POST /api/v1/legal-holds",
+  "POST /api/v1/legal-holds/:id/lift",
 ]);
 
 /**
