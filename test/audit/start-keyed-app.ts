@@ -7,6 +7,7 @@ import { parseConfigText } from "../../src/config/index.ts";
 import { startMainstay } from "../../src/main.ts";
 import type { Clock } from "../../src/shared/clock.ts";
 import type { StoreOptions } from "../../src/store/index.ts";
+import type { Backend } from "../support/backends.ts";
 import { EXAMPLE_SECRETS_YAML } from "../support/document-agent.ts";
 import { ADMIN_KEY, testConfigYaml } from "../support/test-app.ts";
 
@@ -42,4 +43,25 @@ export async function startKeyedApp(options: { clock?: Clock; store?: StoreOptio
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+export type KeyedApp = Awaited<ReturnType<typeof startKeyedApp>>;
+
+/** Two instances of that server on one fresh place of `backend`: what instances share. */
+export async function startKeyedPair(backend: Backend, clock: Clock) {
+  const created = await backend.create();
+  const started: KeyedApp[] = [];
+  const dispose = async () => {
+    for (const app of started) await app.dispose();
+    await created.cleanup();
+  };
+  try {
+    for (let i = 0; i < 2; i++)
+      started.push(await startKeyedApp({ clock, store: created.options }));
+  } catch (e) {
+    await dispose();
+    throw e;
+  }
+  const [a, b] = started as [KeyedApp, KeyedApp];
+  return { a, b, dispose };
 }

@@ -2,13 +2,13 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { SESSION_TTL_MS } from "../../src/api/console/index.ts";
 import { ManualClock } from "../../src/shared/clock.ts";
-import { KEYS, startKeyedApp } from "../audit/start-keyed-app.ts";
+import { KEYS, type KeyedApp, startKeyedPair } from "../audit/start-keyed-app.ts";
 import { backends } from "../support/backends.ts";
 import { auth } from "../support/test-app.ts";
 
 const postgres = backends.find((b) => b.name === "postgres");
 
-type App = Awaited<ReturnType<typeof startKeyedApp>>;
+type App = KeyedApp;
 
 async function signIn(app: App, key: string) {
   const res = await app.app.inject({ method: "POST", url: "/console/session", payload: { key } });
@@ -26,19 +26,13 @@ describe("console sessions shared by instances on one PostgreSQL", {
   const clock = new ManualClock();
   let a: App;
   let b: App;
-  let cleanup: () => Promise<void>;
+  let pair: Awaited<ReturnType<typeof startKeyedPair>> | undefined;
 
   before(async () => {
-    const created = await postgres!.create();
-    cleanup = created.cleanup;
-    a = await startKeyedApp({ clock, store: created.options });
-    b = await startKeyedApp({ clock, store: created.options });
+    pair = await startKeyedPair(postgres!, clock);
+    ({ a, b } = pair);
   });
-  after(async () => {
-    await a?.dispose();
-    await b?.dispose();
-    await cleanup?.();
-  });
+  after(() => pair?.dispose());
 
   it("a session made on A reads and writes on B (cookie + CSRF token)", async () => {
     const session = await signIn(a, KEYS.agent.key);

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ManualClock } from "../../src/shared/clock.ts";
-import { bearer, KEYS, startKeyedApp } from "../audit/start-keyed-app.ts";
+import { bearer, KEYS, type KeyedApp, startKeyedPair } from "../audit/start-keyed-app.ts";
 import { backends } from "../support/backends.ts";
 import { ADMIN_KEY } from "../support/test-app.ts";
 
 const postgres = backends.find((b) => b.name === "postgres");
 
-type App = Awaited<ReturnType<typeof startKeyedApp>>;
+type App = KeyedApp;
 
 describe("managed API keys on two instances of one PostgreSQL", {
   skip: !postgres && "MAINSTAY_TEST_DATABASE_URL not set",
@@ -15,19 +15,13 @@ describe("managed API keys on two instances of one PostgreSQL", {
   const clock = new ManualClock(Date.UTC(2026, 0, 1));
   let a: App;
   let b: App;
-  let cleanup: () => Promise<void>;
+  let pair: Awaited<ReturnType<typeof startKeyedPair>> | undefined;
 
   before(async () => {
-    const created = await postgres!.create();
-    cleanup = created.cleanup;
-    a = await startKeyedApp({ clock, store: created.options });
-    b = await startKeyedApp({ clock, store: created.options });
+    pair = await startKeyedPair(postgres!, clock);
+    ({ a, b } = pair);
   });
-  after(async () => {
-    await a?.dispose();
-    await b?.dispose();
-    await cleanup?.();
-  });
+  after(() => pair?.dispose());
 
   const read = (app: App, token: string) =>
     app.app.inject({ url: "/api/v1/conversations", headers: bearer(token) });
