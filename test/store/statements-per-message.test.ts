@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { jobQueue } from "../../src/jobs/index.ts";
 import { openStore, StatementCounter, type Store } from "../../src/store/index.ts";
 import { backends } from "../support/backends.ts";
-import { eventually, signedWebhook, startTestApp, type TestApp } from "../support/test-app.ts";
+import { queueDrained, signedWebhook, startTestApp, type TestApp } from "../support/test-app.ts";
 
 const MESSAGES = 20;
 
@@ -34,14 +33,6 @@ describe("statements per message, end to end", () => {
         await cleanup?.();
       });
 
-      const drained = () => {
-        const queue = jobQueue(watcher.db);
-        return eventually(
-          async () => ((await queue.pendingCount()) === 0 ? true : undefined),
-          "the queue to drain",
-        );
-      };
-
       it("counts statements and write transactions per message", async () => {
         // A first message from each customer, then a second one in the same conversation.
         const send = async (round: number) => {
@@ -55,7 +46,7 @@ describe("statements per message, end to end", () => {
               }),
             );
             assert.equal(res.statusCode, 202);
-            await drained();
+            await queueDrained(watcher);
           }
           const end = counter.snapshot();
           return {
