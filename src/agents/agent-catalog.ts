@@ -3,6 +3,7 @@ import type { Conversation, Store } from "../store/index.ts";
 import type { Agent } from "./agent.ts";
 import { type BuildAgentDeps, buildAgent } from "./build-agent.ts";
 import type { ServingAgent } from "./serving-agent.ts";
+import type { Disclosure } from "./turn/disclosure.ts";
 import type { AgentRef } from "./turn/turn-facts.ts";
 import type { RedactText } from "./turn-trace.ts";
 import {
@@ -31,7 +32,7 @@ export interface CatalogDeps extends BuildAgentDeps {
 
 /** What the `agent` setting names, read and checked (see `readAgentSource` in main.ts). */
 export type AgentSource =
-  | { type: "builtin"; agent: Agent }
+  | { type: "builtin"; agent: Agent; disclosure?: Disclosure }
   | { type: "document"; file: string; source: string; document: AgentDocument };
 
 /**
@@ -48,7 +49,10 @@ export async function openAgentCatalog(
   // Every agent served, whatever built it, is observed (metrics, traces) when main.ts asks.
   const observe = (agent: Agent) => deps.observer?.agent(agent) ?? agent;
   if (agentSource.type === "builtin") {
-    const serving = { agent: observe(agentSource.agent) };
+    const serving: ServingAgent = {
+      agent: observe(agentSource.agent),
+      ...(agentSource.disclosure && { disclosure: agentSource.disclosure }),
+    };
     return {
       current: async () => ({ id: serving.agent.id, version: serving.agent.version }),
       forConversation: async () => serving,

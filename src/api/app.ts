@@ -30,6 +30,7 @@ import { consoleRoutes, SessionStore } from "./console/index.ts";
 import { ControlChanges } from "./control-changes.ts";
 import { registerErrorHandling } from "./error-handler.ts";
 import { guardRoutes } from "./guard-route.ts";
+import { agentQualityRoutes } from "./routes/agent-quality.ts";
 import { agentRoutes } from "./routes/agents.ts";
 import { agentsOverviewRoutes } from "./routes/agents-overview.ts";
 import { alertRoutes } from "./routes/alerts.ts";
@@ -203,6 +204,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         outcomes,
       });
     }
+    await api.register(agentQualityRoutes, { store, clock: options.clock });
     await api.register(feedbackRoutes, {
       store,
       clock: options.clock,

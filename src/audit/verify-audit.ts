@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { AuditRecord, Repositories } from "../store/index.ts";
+import type { AuditChainStart, AuditRecord, Repositories } from "../store/index.ts";
 import { GENESIS_HASH, hashAuditEntry } from "./audit-hash.ts";
 
 /** An entry's position and hash, as a verification reported it. */
@@ -21,6 +21,8 @@ export interface AuditVerification {
   ok: boolean;
   /** Entries checked and found sound (all of them when `ok`). */
   entries: number;
+  /** Where the kept log starts when retention purged older entries (the last one purged). */
+  purgedThrough?: number;
   /** The last entry checked, when `ok`: keep it elsewhere to detect a rewritten log. */
   head?: AuditHead;
   firstBadSeq?: number;
@@ -40,11 +42,19 @@ export async function verifyAudit(
   knownHead?: AuditHead,
 ): Promise<AuditVerification> {
   const head = await repos.auditLog.last();
+  const start = await repos.auditLog.chainStart();
   let previous: AuditRecord | undefined;
   let entries = 0;
   let knownHash: string | undefined;
+  if (knownHead && start && knownHead.seq <= start.seq) {
+    if (knownHead.seq === start.seq) knownHash = start.hash;
+    else {
+      const reason = `entry ${knownHead.seq} of the known head was purged by retention (the log is kept from entry ${start.seq + 1}): check against a head recorded since`;
+      return { ok: false, entries, firstBadSeq: knownHead.seq, reason };
+    }
+  }
   for await (const record of entriesThrough(repos, head?.seq)) {
-    const reason = problemWith(record, previous);
+    const reason = problemWith(record, previous, start);
     if (reason) return { ok: false, entries, firstBadSeq: record.seq, reason };
     if (record.seq === knownHead?.seq) knownHash = record.hash;
     previous = record;
@@ -57,9 +67,10 @@ export async function verifyAudit(
         : `entry ${knownHead.seq} has another hash than the known head: the log was rewritten`;
     return { ok: false, entries, firstBadSeq: knownHead.seq, reason };
   }
+  const purged = start ? { purgedThrough: start.seq } : {};
   return head
-    ? { ok: true, entries, head: { seq: head.seq, hash: head.hash } }
-    : { ok: true, entries };
+    ? { ok: true, entries, ...purged, head: { seq: head.seq, hash: head.hash } }
+    : { ok: true, entries, ...purged };
 }
 
 /** Every entry up to `lastSeq`, oldest first, read a page at a time. */
@@ -75,11 +86,18 @@ async function* entriesThrough(repos: Repositories, lastSeq: number | undefined)
   }
 }
 
-function problemWith(record: AuditRecord, previous: AuditRecord | undefined): string | undefined {
+function problemWith(
+  record: AuditRecord,
+  previous: AuditRecord | undefined,
+  start: AuditChainStart | undefined,
+): string | undefined {
   if (hashAuditEntry(record) !== record.hash) {
     return `entry ${record.seq} was altered: its hash does not match its contents`;
   }
-  if (!previous && record.prevHash !== GENESIS_HASH) {
+  if (!previous && start && (record.seq !== start.seq + 1 || record.prevHash !== start.hash)) {
+    return `entry ${record.seq} is the first entry kept but does not follow entry ${start.seq}, where retention left the chain: entries were removed`;
+  }
+  if (!previous && !start && record.prevHash !== GENESIS_HASH) {
     return `entry ${record.seq} is the first entry but its prev_hash is not the genesis hash: entries before it were removed`;
   }
   if (previous && record.prevHash !== previous.hash) {

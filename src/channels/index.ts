@@ -26,6 +26,7 @@ export {
   channelTypes,
   createChannel,
 } from "./registry.ts";
+export { twilioSignature } from "./twilio/twilio-signature.ts";
 export { type VendorRequestOptions, vendorRequest } from "./vendor-request.ts";
 export {
   type ChatMessageView,

@@ -26,7 +26,8 @@ Usage: mainstay audit verify [--head SEQ:HASH] [--config FILE | --url URL --key 
 
 Recomputes the hash of every audit entry and checks that each one links to the entry
 before it. Prints "ok" with the number of entries and the head, or the first bad entry
-and why, and exits 1.
+and why, and exits 1. Once retention purged old entries (\`retention.audit\`), the chain is
+checked from where the purge left it.
 
       --head SEQ:HASH  a head an earlier run printed: that entry must still be there,
                        unchanged. Keep heads outside the database: whoever can write to
@@ -49,7 +50,9 @@ ${WHERE}`,
     }
     const last = result["head"] as { seq: number; hash: string } | undefined;
     const printed = last ? `, head ${last.seq}:${last.hash}` : "";
-    io.stdout.write(`ok: ${result["entries"]} entries${printed}\n`);
+    const purged = result["purgedThrough"];
+    const kept = typeof purged === "number" ? ` (retention purged entries 1-${purged})` : "";
+    io.stdout.write(`ok: ${result["entries"]} entries${kept}${printed}\n`);
     return 0;
   },
 };

@@ -1,7 +1,14 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import pino from "pino";
-import { buildAgent, costOf, getAgentVersion, renderPrompt, versionOf } from "../agents/index.ts";
+import {
+  buildAgent,
+  costOf,
+  getAgentVersion,
+  renderPrompt,
+  type Secrets,
+  versionOf,
+} from "../agents/index.ts";
 import { loadConfigFile, loadPolicy, storeOptionsFor } from "../config/index.ts";
 import {
   type ContactDirectory,
@@ -21,7 +28,7 @@ import {
 import { createGuard } from "../guardrails/index.ts";
 import { readAgentSource } from "../main.ts";
 import { systemClock } from "../shared/clock.ts";
-import { createEgress } from "../shared/egress/index.ts";
+import { createEgress, type EgressFetch } from "../shared/egress/index.ts";
 import { MainstayError } from "../shared/errors.ts";
 import { newId } from "../shared/ids.ts";
 import { systemRandom } from "../shared/random.ts";
@@ -128,6 +135,9 @@ export interface EvalEnvironment {
   resolveRef(ref: string | undefined): Promise<AgentRef>;
   target(ref: AgentRef): Promise<EvalTarget>;
   judge(spec: JudgeProvider): Judge;
+  /** What other models of a run (a simulated customer) call out with. */
+  secrets: Secrets;
+  fetch: EgressFetch;
   close(): Promise<void>;
 }
 
@@ -201,12 +211,15 @@ export async function openEvalEnvironment(
           ? { screenOutbound: createGuard(loadPolicy(loaded, document.policy)).check }
           : {}),
         systemPrompt: renderPrompt(document),
+        document,
         handoffText: document.handoff.message ?? server.handoffText,
         negativeSentimentStreak:
           document.handoff.negativeSentimentStreak ?? server.negativeSentimentStreak,
       };
     },
     judge: (spec) => createJudge(spec, config.secrets, egress.fetch),
+    secrets: config.secrets,
+    fetch: egress.fetch,
     close: async () => {
       await store.close();
       await egress.close();

@@ -8,11 +8,13 @@ import { contactsCommand, holdsCommand } from "./contacts.ts";
 import { demoCommand } from "./demo.ts";
 import { evalCommand } from "./eval.ts";
 import { guardCommand } from "./guard.ts";
+import { keysCommand } from "./keys.ts";
 import { killCommand, unkillCommand } from "./kill.ts";
 import { policyCommand } from "./policy-test.ts";
 import { redteamCommand } from "./redteam.ts";
 import { replayCommand } from "./replay.ts";
 import { rolloutCommand } from "./rollout.ts";
+import { simulateCommand } from "./simulate.ts";
 import { startCommand } from "./start.ts";
 import { validateCommand } from "./validate.ts";
 
@@ -31,9 +33,11 @@ const commands: Command[] = [
   holdsCommand,
   apiKeysCommand,
   consentCommand,
+  keysCommand,
   evalCommand,
   replayCommand,
   redteamCommand,
+  simulateCommand,
 ];
 
 function usage(): string {

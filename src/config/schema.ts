@@ -1,6 +1,11 @@
 import { z } from "zod";
 import { resilienceFields } from "../agents/providers/index.ts";
-import { priceTableSchema, secretNameSchema, settingNameSchema } from "../agents/versions/index.ts";
+import {
+  disclosureSchema,
+  priceTableSchema,
+  secretNameSchema,
+  settingNameSchema,
+} from "../agents/versions/index.ts";
 import { apiKeysSchema } from "../api/auth/index.ts";
 import { channelConfigSchema } from "../channels/registry.ts";
 import { complianceConfigSchema } from "../compliance/index.ts";
@@ -11,6 +16,7 @@ import { limitsConfigSchema } from "../limits/index.ts";
 import { alertsConfigSchema } from "../monitoring/alerts/index.ts";
 import { telemetryConfigSchema } from "../monitoring/telemetry-config.ts";
 import { proxyConfigSchema } from "../proxy/index.ts";
+import { qualityConfigSchema } from "../quality/quality-config.ts";
 import { configNumber } from "../shared/config-number.ts";
 import { invalidAllowEntry } from "../shared/egress/index.ts";
 
@@ -78,6 +84,8 @@ const builtinAgentSchema = z
     threshold: configNumber(z.number().min(0).max(1)).optional(),
     handoffText: z.string().min(1).optional(),
     greetingText: z.string().min(1).optional(),
+    /** The AI disclosure, as in an agent document (docs/compliance.md#ai-disclosure). */
+    disclosure: disclosureSchema.optional(),
   })
   .strict();
 
@@ -186,6 +194,8 @@ export const configSchema = z
     retention: retentionConfigSchema.prefault({}),
     /** When a conversation counts as resolved, abandoned or reopened (docs/outcomes.md). */
     outcomes: outcomeLabelsConfigSchema.prefault({}),
+    /** Judged samples of live conversations, as a metric and a rollout gate (docs/live-quality.md). */
+    quality: qualityConfigSchema.optional(),
     /** USD per million tokens per `provider/model`, for the cost kept on each reply. */
     prices: priceTableSchema.default({}),
     /**

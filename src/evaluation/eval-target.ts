@@ -1,4 +1,4 @@
-import type { Agent, AgentReply } from "../agents/index.ts";
+import type { Agent, AgentDocument, AgentReply } from "../agents/index.ts";
 import type { ContactProfile, LookupContact } from "../agents/tools/index.ts";
 import type { ScreenMessage } from "../conversations/index.ts";
 import type { Clock } from "../shared/clock.ts";
@@ -16,6 +16,8 @@ export interface EvalTarget {
   negativeSentimentStreak?: number;
   /** The agent's system prompt, when it has one: red-teaming looks for it in replies. */
   systemPrompt?: string;
+  /** The version's agent document (absent for the built-in agent): its tools, for checks. */
+  document?: AgentDocument;
 }
 
 export type AgentUsage = NonNullable<AgentReply["usage"]>;

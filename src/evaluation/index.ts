@@ -1,4 +1,4 @@
-export type { CheckResult, CheckStatus } from "./assertions.ts";
+export { type CheckResult, type CheckStatus, checkExpectation } from "./assertions.ts";
 export { type EvalVerdict, latestEvalResult } from "./eval-results.ts";
 export {
   type ContactDirectory,
@@ -8,6 +8,7 @@ export {
 } from "./eval-target.ts";
 export { createJudge, type Judge } from "./judge.ts";
 export { loadJudge, loadSuite, parseSuite } from "./load-suite.ts";
+export { type ModelClient, modelClient } from "./model-client.ts";
 export { type Progress, progressOn } from "./progress.ts";
 export {
   ATTACK_CATEGORIES,
@@ -27,6 +28,7 @@ export {
 export { type ReplayResult, runReplay } from "./replay/run-replay.ts";
 export { evalHtml } from "./report/eval-html.ts";
 export { type EvalReport, evalRunOf, formatEvalTable } from "./report/eval-report.ts";
+export { type Html, html, page, pill } from "./report/html-page.ts";
 export {
   formatRedteamTable,
   type RedteamReport,
@@ -39,7 +41,17 @@ export {
   replayHtml,
   replayRunOf,
 } from "./report/replay-report.ts";
+export { cell, percent, textTable } from "./report/text-table.ts";
 export { runConversation, runTurn, type TurnRecord } from "./run-conversation.ts";
+export { runPool } from "./run-pool.ts";
 export { type CaseResult, runSuite, type SuiteResult } from "./run-suite.ts";
 export { lexicalSimilarity } from "./similarity.ts";
-export type { JudgeProvider, Suite } from "./suite-schema.ts";
+export {
+  type Expectation,
+  expectationSchema,
+  type JudgeProvider,
+  judgeSchema,
+  oneOrMany,
+  regex as regexSchema,
+  type Suite,
+} from "./suite-schema.ts";

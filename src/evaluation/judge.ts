@@ -1,12 +1,7 @@
-import { requiredSecret, type Secrets } from "../agents/index.ts";
-import { withRetry, withTimeout } from "../agents/middleware/index.ts";
-import {
-  createProvider,
-  modelProviderTypes,
-  resolveResilience,
-} from "../agents/providers/index.ts";
+import type { Secrets } from "../agents/index.ts";
 import type { EgressFetch } from "../shared/egress/index.ts";
 import { MainstayError } from "../shared/errors.ts";
+import { modelClient } from "./model-client.ts";
 import type { JudgeProvider } from "./suite-schema.ts";
 
 export interface Verdict {
@@ -25,32 +20,19 @@ const INSTRUCTIONS = `You grade a customer-support assistant. You get a rubric a
 Decide whether the transcript meets the rubric. Judge only what the rubric asks.
 Answer with one JSON object and nothing else: {"pass": true or false, "reason": "one short sentence"}`;
 
-const JUDGE_TIMEOUT_MS = 60_000;
-
 /**
  * A judge on any provider an agent document can name (its `provider` block), whose
  * `apiKeySecret` is one of the config's `secrets`.
  */
 export function createJudge(spec: JudgeProvider, secrets: Secrets, fetch?: EgressFetch): Judge {
-  if (!modelProviderTypes.includes(spec.type) || !spec.model) {
-    throw new MainstayError(
-      "MS_EVAL_INVALID",
-      `judge: needs an ${modelProviderTypes.join(" or ")} provider with a model`,
-    );
-  }
-  const client = createProvider(spec, {
-    secret: (name) =>
-      requiredSecret(secrets, name, `judge (provider ${spec.type})`, "MS_EVAL_INVALID"),
+  const { name, model, provider } = modelClient(
+    spec,
+    secrets,
+    { name: "judge", code: "MS_EVAL_INVALID" },
     fetch,
-  });
-  // The entry's timeout and retries, as for an agent; a breaker is no use for one run.
-  const provider = withRetry(
-    withTimeout(client, { timeoutMs: spec.timeoutMs ?? JUDGE_TIMEOUT_MS }),
-    resolveResilience(spec).retry,
   );
-  const model = spec.model;
   return {
-    name: `${spec.type}/${model}`,
+    name,
     async grade(rubric, transcript) {
       const response = await provider.chat({
         model,

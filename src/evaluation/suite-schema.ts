@@ -1,13 +1,14 @@
 import { z } from "zod";
 import { agentDocumentSchema } from "../agents/versions/index.ts";
 
-const oneOrMany = <T extends z.ZodType>(item: T) =>
+/** One item or a non-empty list of them, read as a list. */
+export const oneOrMany = <T extends z.ZodType>(item: T) =>
   z
     .union([item, z.array(item).min(1)])
     .transform((v) => (Array.isArray(v) ? v : [v]) as z.infer<T>[]);
 
 /** A JavaScript regular expression (matched case-insensitively), checked when the suite loads. */
-const regex = z.string().superRefine((source, ctx) => {
+export const regex = z.string().superRefine((source, ctx) => {
   try {
     new RegExp(source, "iu");
   } catch (e) {

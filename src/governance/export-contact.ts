@@ -1,6 +1,6 @@
 import { appendAudit } from "../audit/index.ts";
 import { MainstayError } from "../shared/errors.ts";
-import type { Executor, SqlValue, Store } from "../store/index.ts";
+import type { SqlValue, Store } from "../store/index.ts";
 import { CONSENT_TABLES, erasureOf, linkedContactIds } from "./erase-contact.ts";
 import { listHolds } from "./legal-holds.ts";
 
@@ -30,15 +30,17 @@ function exported(row: Record<string, unknown>) {
   return out;
 }
 
-async function rows(db: Executor, sql: string, params: SqlValue[]) {
-  return (await db.all<Record<string, unknown>>(sql, params)).map(exported);
+/** Rows of `table` as stored, sealed columns opened (encryption at rest). */
+async function rows(store: Store, table: string, sql: string, params: SqlValue[]) {
+  const found = await store.db.all<Record<string, unknown>>(sql, params);
+  return found.map((row) => exported(store.fields.openRow(table, row)));
 }
 
 /** Everything stored of one conversation. */
-async function conversationExport(db: Executor, conversation: Record<string, unknown>) {
+async function conversationExport(store: Store, conversation: Record<string, unknown>) {
   const id = conversation["id"] as string;
   const of = (table: string, order: string) =>
-    rows(db, `SELECT * FROM ${table} WHERE conversation_id = ? ORDER BY ${order}`, [id]);
+    rows(store, table, `SELECT * FROM ${table} WHERE conversation_id = ? ORDER BY ${order}`, [id]);
   return {
     ...exported(conversation),
     messages: await of("messages", "id"),
@@ -75,24 +77,31 @@ export async function exportContact(store: Store, contactId: string, actor: stri
     exportedAt: now,
     contact: exported(contact),
     mergedContacts: await rows(
-      db,
+      store,
+      "contacts",
       `SELECT * FROM contacts WHERE id IN (${placeholders(linked.length)}) AND id <> ? ORDER BY id`,
       [...linked, contactId],
     ),
     erasure: (await erasureOf(db, contactId)) ?? null,
-    identities: await rows(db, "SELECT * FROM identities WHERE contact_id = ? ORDER BY id", [
-      contactId,
-    ]),
+    identities: await rows(
+      store,
+      "identities",
+      "SELECT * FROM identities WHERE contact_id = ? ORDER BY id",
+      [contactId],
+    ),
     consent: Object.fromEntries(
       await Promise.all(
         CONSENT_TABLES.map(async (table) => [
           camel(table),
-          await rows(db, `SELECT * FROM ${table} WHERE contact_id = ? ORDER BY seq`, [contactId]),
+          await rows(store, table, `SELECT * FROM ${table} WHERE contact_id = ? ORDER BY seq`, [
+            contactId,
+          ]),
         ]),
       ),
     ),
     merges: await rows(
-      db,
+      store,
+      "contact_merges",
       "SELECT * FROM contact_merges WHERE target_contact_id = ? OR source_contact_id = ? ORDER BY id",
       [contactId, contactId],
     ),
@@ -107,7 +116,7 @@ export async function exportContact(store: Store, contactId: string, actor: stri
         )
       ).flat(),
     ].map(({ reason: _reason, ...hold }) => hold),
-    conversations: await Promise.all(conversations.map((c) => conversationExport(db, c))),
+    conversations: await Promise.all(conversations.map((c) => conversationExport(store, c))),
   };
   await appendAudit(store, { actor, action: "contact.export", target: contactId }, now);
   return document;

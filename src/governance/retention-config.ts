@@ -27,6 +27,11 @@ export const retentionConfigSchema = z.strictObject({
   default: periodsSchema.default({}),
   /** Per channel id; replaces `default` class by class (a class left out uses `default`). */
   channels: z.record(z.string().min(1), periodsSchema).default({}),
+  /**
+   * How long audit entries are kept (all channels: they belong to none); absent, for ever.
+   * The oldest go first and the chain is verified from where they stopped (purge-audit.ts).
+   */
+  audit: durationSchema.optional(),
   /** How often a worker runs the purge. */
   interval: durationSchema.prefault("1h"),
 });

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { purgeAudit } from "../audit/index.ts";
 import type { Clock } from "../shared/clock.ts";
 import type { Store } from "../store/index.ts";
 import type { DataClass, RetentionConfig } from "./retention-config.ts";
@@ -7,7 +8,8 @@ import { type ChannelScope, candidates, PURGERS, type Purger } from "./retention
 /** Rows per transaction: a few milliseconds each, so SQLite's one connection is never held long. */
 export const RETENTION_CHUNK = 200;
 
-export type PurgeCounts = Partial<Record<DataClass, number>>;
+/** Rows purged per data class, and audit entries (`audit`, kept on a clock of its own). */
+export type PurgeCounts = Partial<Record<DataClass | "audit", number>>;
 
 export interface Retention {
   /** One pass over every class and channel scope; returns what it purged per class. */
@@ -41,7 +43,7 @@ export function createRetention(deps: {
   clock: Clock;
   logger: Logger;
   /** Told after each chunk commits (the `mainstay_retention_purged_total` counter). */
-  onPurged?: (dataClass: DataClass, rows: number) => void;
+  onPurged?: (dataClass: DataClass | "audit", rows: number) => void;
 }): Retention {
   const { store, config, clock, logger } = deps;
   let timer: NodeJS.Timeout | undefined;
@@ -94,13 +96,34 @@ export function createRetention(deps: {
         counts[purger.dataClass] = (counts[purger.dataClass] ?? 0) + total;
       }
     }
+    if (config.audit !== undefined && !stopped) counts.audit = await purgeAuditLog(config.audit);
     return counts;
+  }
+
+  async function purgeAuditLog(keepMs: number): Promise<number> {
+    const now = clock.now();
+    const result = await purgeAudit(store, now - keepMs, now);
+    if (result.purged > 0) {
+      deps.onPurged?.("audit", result.purged);
+      logger.info(
+        { table: "audit_log", purged: result.purged, throughSeq: result.throughSeq },
+        "retention purged rows",
+      );
+    }
+    if (result.refused) {
+      logger.error(
+        { table: "audit_log", reason: result.refused },
+        "retention kept audit entries that do not verify: run `mainstay audit verify`",
+      );
+    }
+    return result.purged;
   }
 
   return {
     runOnce,
     start() {
-      if (PURGERS.every((p) => scopesFor(config, p.dataClass).length === 0)) return;
+      const nothingToPurge = PURGERS.every((p) => scopesFor(config, p.dataClass).length === 0);
+      if (nothingToPurge && config.audit === undefined) return;
       timer = setInterval(() => {
         if (running) return;
         running = runOnce()

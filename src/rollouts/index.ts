@@ -21,4 +21,4 @@ export {
   rolloutSpecSchema,
 } from "./rollout-spec.ts";
 export { shadowCandidate } from "./shadow-candidate.ts";
-export { p95, type RolloutFacts, rolloutFacts } from "./signals.ts";
+export { type JudgedBad, p95, type RolloutFacts, rolloutFacts } from "./signals.ts";

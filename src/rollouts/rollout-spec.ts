@@ -9,13 +9,15 @@ const INVALID = "MS_ROLLOUT_INVALID";
  * Rate signals: the share of conversations on a version where it happened. `violation` is
  * any reply the outbound policy acted on; `violation:<type>` one finding type; `handoff` an
  * escalation to a person; `error` a provider error or fallback; `negative_feedback` a CSAT
- * of 1-2 or a thumbs down; `event:<name>` a business event the operator's systems posted.
+ * of 1-2 or a thumbs down; `event:<name>` a business event the operator's systems posted;
+ * `quality` a sampled conversation the live-quality judge scored below `quality.badBelow`
+ * (docs/live-quality.md).
  */
 const rateMetric = z
   .string()
   .regex(
-    /^(violation|handoff|error|negative_feedback|violation:[a-z0-9_]+|event:[A-Za-z0-9_.-]+)$/,
-    "violation, violation:<finding type>, handoff, error, negative_feedback or event:<name>",
+    /^(violation|handoff|error|negative_feedback|quality|violation:[a-z0-9_]+|event:[A-Za-z0-9_.-]+)$/,
+    "violation, violation:<finding type>, handoff, error, negative_feedback, quality or event:<name>",
   );
 
 const rateGate = z

@@ -9,6 +9,7 @@ import {
   eventMetrics,
   latencyBucket,
   type OutcomeEventRecord,
+  QUALITY_METRIC,
   type RolloutEvidence,
   type RolloutMark,
   turnMetrics,
@@ -32,8 +33,15 @@ export interface ArmConversation {
  */
 export type RolloutFacts = RolloutEvidence;
 
+/** A sampled conversation the live-quality judge scored bad, and when it was judged. */
+export interface JudgedBad {
+  conversationId: string;
+  judgedAt: number;
+}
+
 /**
- * Fold a rollout's stored outcomes, turns and feedback into per-conversation signals. Only
+ * Fold a rollout's stored outcomes, turns, feedback and bad quality scores into
+ * per-conversation signals. Only
  * conversations with at least one answered turn count: one that never got an answer says
  * nothing about the version.
  */
@@ -41,6 +49,7 @@ function armConversations(
   outcomes: ConversationOutcome[],
   turns: AgentTurnRecord[],
   events: OutcomeEventRecord[],
+  judgedBad: readonly JudgedBad[],
 ) {
   const byKey = new Map<string, ArmConversation>();
   const key = (conversationId: string, shadow: boolean) => `${conversationId}:${shadow}`;
@@ -72,11 +81,13 @@ function armConversations(
     const c = byKey.get(key(e.conversationId, false));
     for (const metric of eventMetrics(e)) mark(c, metric, e.createdAt);
   }
+  for (const j of judgedBad)
+    mark(byKey.get(key(j.conversationId, false)), QUALITY_METRIC, j.judgedAt);
   return { conversations: [...byKey.values()], candidateTurns };
 }
 
 /**
- * The evidence recomputed from a rollout's stored rows, for a step started at
+ * The evidence recomputed from a rollout's stored rows (bad quality scores included), for a step started at
  * `stepStartedAt`: what the store's counts must equal (test/rollouts/rollout-evidence).
  */
 export function rolloutFacts(
@@ -84,8 +95,9 @@ export function rolloutFacts(
   turns: AgentTurnRecord[],
   events: OutcomeEventRecord[],
   stepStartedAt = 0,
+  judgedBad: readonly JudgedBad[] = [],
 ): RolloutFacts {
-  const { conversations, candidateTurns } = armConversations(outcomes, turns, events);
+  const { conversations, candidateTurns } = armConversations(outcomes, turns, events, judgedBad);
   const arms = new Counts();
   const bad = new Map<string, Counts>();
   let stepCandidates = 0;

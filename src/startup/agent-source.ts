@@ -54,7 +54,7 @@ function checkAgentSource(loaded: AgentContext, problems: ProblemList): AgentSou
   if (config.type === "builtin") {
     const knowledge = knowledgeAt(config.knowledgeDir, inConfig("knowledgeDir"));
     if (!knowledge) return undefined;
-    const { id, version, threshold, handoffText, greetingText } = config;
+    const { id, version, threshold, handoffText, greetingText, disclosure } = config;
     const agent = createBuiltinAgent({
       id,
       version,
@@ -63,7 +63,7 @@ function checkAgentSource(loaded: AgentContext, problems: ProblemList): AgentSou
       handoffText,
       greetingText,
     });
-    return { type: "builtin", agent };
+    return { type: "builtin", agent, ...(disclosure && { disclosure }) };
   }
   const file = resolveFromConfig(loaded, config.file);
   let source: string;

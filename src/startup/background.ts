@@ -48,10 +48,12 @@ export function startBackground(
     parts.rollouts.watch(ROLLOUT_CHECK_MS);
     monitor.start();
     retention.start();
+    parts.jobs.quality?.start();
   }
   return {
     provides: monitor,
     close: async () => {
+      parts.jobs.quality?.stop();
       await retention.stop();
       await monitor.stop();
     },

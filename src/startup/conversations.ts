@@ -125,6 +125,7 @@ export async function startConversations(
       ),
       // The guarded proxy answers first and records its exchanges through this job.
       [PROXY_RECORD_JOB]: proxyRecordHandler({ service }),
+      ...jobs.quality?.handlers,
     },
   });
   const stopWaking = jobs.doorbell.listen(() => worker.wake());

@@ -1,6 +1,8 @@
+import { outcomeLabelSettings } from "../conversations/index.ts";
 import { Doorbell, type JobQueue, jobQueue } from "../jobs/index.ts";
 import { createLimits, type Limits } from "../limits/index.ts";
 import { notificationOutbox } from "../monitoring/index.ts";
+import { buildLiveQuality, type LiveQuality } from "../quality/index.ts";
 import type { Foundation } from "./foundation.ts";
 import type { Started } from "./started-parts.ts";
 import type { Storage } from "./storage.ts";
@@ -12,11 +14,13 @@ export interface Jobs {
   doorbell: Doorbell;
   /** Alert notifications wait in the store; one job per destination sends them together. */
   alertOutbox: ReturnType<typeof notificationOutbox>;
+  /** Judged samples of live traffic (`quality:`), when configured: its job rides on the queue. */
+  quality: LiveQuality | undefined;
 }
 
 /** The job queue and the outbox of alert notifications that rides on it. */
 export async function startJobs(
-  { config, clock }: Foundation,
+  { config, clock, random, logger, fetch, loaded }: Foundation,
   { store }: Storage,
 ): Promise<Started<Jobs>> {
   const queue = jobQueue(store.db);
@@ -28,7 +32,28 @@ export async function startJobs(
     minIntervalMs: config.alerts.minIntervalMs,
     maxAttempts: config.outbox.maxAttempts,
   });
-  return { provides: { queue, doorbell: new Doorbell(), alertOutbox } };
+  const doorbell = new Doorbell();
+  const quality =
+    config.quality &&
+    buildLiveQuality({
+      config: config.quality,
+      secrets: config.secrets,
+      fetch,
+      store,
+      queue,
+      clock,
+      random,
+      logger: logger.child({ module: "quality" }),
+      outcomes: outcomeLabelSettings(config.outcomes),
+      baseDir: loaded.baseDir,
+      ...(config.agent.type === "builtin" && {
+        builtin: { id: config.agent.id, knowledgeDir: config.agent.knowledgeDir },
+      }),
+      leaseMs: config.outbox.leaseMs,
+      maxAttempts: config.outbox.maxAttempts,
+      onEnqueued: doorbell.ring,
+    });
+  return { provides: { queue, doorbell, alertOutbox, quality } };
 }
 
 /** Rate limits, spend caps and sign-in lockout; their sweeps run on workers. */

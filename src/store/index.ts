@@ -1,4 +1,13 @@
 export type { Dialect, Executor, SqlValue } from "./database.ts";
+export {
+  type ColumnKeyCount,
+  type EncryptionOptions,
+  keyStatus,
+  type MasterKey,
+  type RotationChunk,
+  type RotationResult,
+  rotateKeys,
+} from "./encryption/index.ts";
 export { latestMigration } from "./migrations.ts";
 export type * from "./model.ts";
 export type { AgentKill, KillFallback } from "./repositories/agent-kills.ts";
@@ -14,7 +23,7 @@ export type {
   PendingNotification,
 } from "./repositories/alert-states.ts";
 export type { ApiKeyRecord, ApiKeyScopes, NewApiKey } from "./repositories/api-keys.ts";
-export type { AuditFilter, AuditRecord } from "./repositories/audit-log.ts";
+export type { AuditChainStart, AuditFilter, AuditRecord } from "./repositories/audit-log.ts";
 export type { CannedResponse } from "./repositories/canned-responses.ts";
 export {
   CONSENT_PURPOSES,
@@ -60,13 +69,26 @@ export type {
   OutcomeStart,
   VersionOutcomeFacts,
 } from "./repositories/outcomes.ts";
+export type {
+  JudgedRow,
+  PendingSample,
+  QualityCandidate,
+  QualityDecision,
+  QualityScore,
+  QualitySpend,
+  QualityStatus,
+  SampleReason,
+  SamplerPosition,
+} from "./repositories/quality-scores.ts";
 export {
   type ArmShareCount,
   bucketUpperMs,
   COST_UNIT,
   costUnits,
   eventMetrics,
+  evidenceOnQuality,
   latencyBucket,
+  QUALITY_METRIC,
   type RolloutEvidence,
   type RolloutMark,
   turnMetrics,

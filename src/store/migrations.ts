@@ -1,6 +1,6 @@
 import type { Database, Dialect, Executor } from "./database.ts";
 import { rebuildEvidenceChunk } from "./repositories/rollout-evidence-rebuild.ts";
-import { backfillSearch, SEARCH_INDEX } from "./search-index.ts";
+import { backfillSearch, FTS_PLAINTEXT_ONLY, SEARCH_INDEX } from "./search-index.ts";
 
 interface Migration {
   version: number;
@@ -668,6 +668,148 @@ export const migrations: Migration[] = [
         erased_at BIGINT NOT NULL,
         erased_by TEXT NOT NULL,
         summary TEXT NOT NULL)`,
+    ],
+  },
+  {
+    version: 19,
+    name: "live quality scores",
+    statements: [
+      // Per finished conversation and serving version (src/quality/): whether the sampler
+      // picked it (`reason`) and, once judged, the rubric's scores. `waiting`: not finished
+      // when the sampler reached it; `skipped`: finished and not picked.
+      `CREATE TABLE quality_scores (
+        conversation_id TEXT NOT NULL,
+        agent_version TEXT NOT NULL,
+        agent_id TEXT NOT NULL,
+        channel_type TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('waiting', 'skipped', 'pending', 'judged', 'failed')),
+        reason TEXT,
+        label TEXT,
+        created_at BIGINT NOT NULL,
+        decided_at BIGINT,
+        attempts INTEGER NOT NULL,
+        last_error TEXT,
+        overall DOUBLE PRECISION,
+        criteria TEXT,
+        explanation TEXT,
+        judge TEXT,
+        bad INTEGER,
+        input_tokens BIGINT,
+        output_tokens BIGINT,
+        judged_at BIGINT,
+        PRIMARY KEY (conversation_id, agent_version))`,
+      "CREATE INDEX quality_scores_status ON quality_scores (status, created_at, conversation_id)",
+      "CREATE INDEX quality_scores_agent ON quality_scores (agent_id, judged_at)",
+      "CREATE INDEX quality_scores_judged ON quality_scores (judged_at)",
+      // The sampler walks outcome rows oldest first, from where it stopped.
+      "CREATE INDEX conversation_outcomes_created ON conversation_outcomes (created_at, conversation_id)",
+      `CREATE TABLE quality_progress (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        created_at BIGINT NOT NULL,
+        conversation_id TEXT NOT NULL)`,
+      // Judge calls and tokens per UTC day, shared by every instance: the daily cap.
+      `CREATE TABLE quality_spend (
+        day BIGINT PRIMARY KEY,
+        calls INTEGER NOT NULL,
+        tokens BIGINT NOT NULL)`,
+    ],
+  },
+  {
+    version: 20,
+    name: "encryption at rest",
+    // Encryption at rest (store/encryption/, docs/governance.md#encryption-at-rest). The
+    // columns and tables stay empty while it is off.
+    statements: [
+      // Blind indexes (HMAC of the value) of sealed addresses: lookups and uniqueness.
+      "ALTER TABLE identities ADD COLUMN address_bidx TEXT",
+      "ALTER TABLE identities ADD COLUMN phone_bidx TEXT",
+      "CREATE UNIQUE INDEX identities_address_bidx ON identities (channel_type, address_bidx)",
+      "CREATE INDEX identities_phone_bidx ON identities (phone_bidx)",
+      "ALTER TABLE consent_ledger ADD COLUMN address_bidx TEXT",
+      `CREATE INDEX consent_ledger_address_bidx
+        ON consent_ledger (channel_id, address_bidx, scope, purpose, seq)`,
+      // Search over sealed text: keyed hashes of its trigrams, one row each.
+      `CREATE TABLE search_tokens (
+        token TEXT NOT NULL,
+        source TEXT NOT NULL,
+        row_id TEXT NOT NULL,
+        owner_id TEXT NOT NULL,
+        PRIMARY KEY (source, row_id, token))`,
+      "CREATE INDEX search_tokens_token ON search_tokens (token, source)",
+      // Every key that sealed values and may still be in use: a start without one of
+      // them fails, naming it. Rotation retires a key once no row uses it.
+      `CREATE TABLE encryption_keys (
+        key_id TEXT PRIMARY KEY,
+        fingerprint TEXT NOT NULL,
+        added_at BIGINT NOT NULL,
+        retired_at BIGINT)`,
+      // How far `mainstay keys rotate` has got per sealed column, towards which key.
+      `CREATE TABLE key_rotations (
+        name TEXT PRIMARY KEY,
+        key_id TEXT NOT NULL,
+        position TEXT NOT NULL,
+        done_at BIGINT,
+        updated_at BIGINT NOT NULL)`,
+    ],
+    // A row's search tokens go with its text (erasure, retention, deletes), and a changed
+    // address takes its blind index with it unless the same statement sets a new one.
+    only: {
+      sqlite: [
+        ...FTS_PLAINTEXT_ONLY,
+        `CREATE TRIGGER search_tokens_messages_update AFTER UPDATE OF text ON messages
+          BEGIN DELETE FROM search_tokens WHERE source = 'messages' AND row_id = old.id; END`,
+        `CREATE TRIGGER search_tokens_messages_delete AFTER DELETE ON messages
+          BEGIN DELETE FROM search_tokens WHERE source = 'messages' AND row_id = old.id; END`,
+        `CREATE TRIGGER search_tokens_identities_update AFTER UPDATE OF address ON identities
+          BEGIN DELETE FROM search_tokens WHERE source = 'identities' AND row_id = old.id; END`,
+        `CREATE TRIGGER search_tokens_identities_delete AFTER DELETE ON identities
+          BEGIN DELETE FROM search_tokens WHERE source = 'identities' AND row_id = old.id; END`,
+        `CREATE TRIGGER identities_address_bidx_follows AFTER UPDATE OF address ON identities
+          WHEN new.address_bidx IS old.address_bidx AND new.address_bidx IS NOT NULL
+          BEGIN UPDATE identities SET address_bidx = NULL WHERE id = new.id; END`,
+        `CREATE TRIGGER identities_phone_bidx_follows AFTER UPDATE OF phone ON identities
+          WHEN new.phone_bidx IS old.phone_bidx AND new.phone_bidx IS NOT NULL
+          BEGIN UPDATE identities SET phone_bidx = NULL WHERE id = new.id; END`,
+      ],
+      postgres: [
+        `CREATE FUNCTION search_tokens_drop() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN
+            DELETE FROM search_tokens WHERE source = TG_ARGV[0] AND row_id = OLD.id;
+            RETURN NULL;
+          END $$`,
+        `CREATE TRIGGER messages_search_tokens AFTER UPDATE OF text OR DELETE ON messages
+          FOR EACH ROW EXECUTE FUNCTION search_tokens_drop('messages')`,
+        `CREATE TRIGGER identities_search_tokens AFTER UPDATE OF address OR DELETE ON identities
+          FOR EACH ROW EXECUTE FUNCTION search_tokens_drop('identities')`,
+        `CREATE FUNCTION identities_bidx_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN
+            IF NEW.address IS DISTINCT FROM OLD.address
+              AND NEW.address_bidx IS NOT DISTINCT FROM OLD.address_bidx THEN
+              NEW.address_bidx := NULL;
+            END IF;
+            IF NEW.phone IS DISTINCT FROM OLD.phone
+              AND NEW.phone_bidx IS NOT DISTINCT FROM OLD.phone_bidx THEN
+              NEW.phone_bidx := NULL;
+            END IF;
+            RETURN NEW;
+          END $$`,
+        `CREATE TRIGGER identities_bidx_follow BEFORE UPDATE OF address, phone ON identities
+          FOR EACH ROW EXECUTE FUNCTION identities_bidx_follow()`,
+      ],
+    },
+  },
+  {
+    version: 21,
+    name: "audit retention",
+    statements: [
+      // Where the retained audit chain starts once retention purged older entries: the last
+      // purged entry's seq and hash, which the first kept entry's prev_hash must name
+      // (src/audit/purge-audit.ts). One row at most.
+      `CREATE TABLE audit_chain_start (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        seq BIGINT NOT NULL,
+        hash TEXT NOT NULL,
+        purged_at BIGINT NOT NULL)`,
     ],
   },
 ];

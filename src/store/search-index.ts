@@ -1,5 +1,12 @@
 import type { Dialect, Executor } from "./database.ts";
 
+/** The FTS tables' key columns: [in the FTS table, in the source table]. */
+const MESSAGE_KEYS: [string, string][] = [
+  ["conversation_id", "conversation_id"],
+  ["message_id", "id"],
+];
+const IDENTITY_KEYS: [string, string][] = [["identity_id", "id"]];
+
 /**
  * What conversation search (`q`, repositories/conversation-search.ts) reads so that a
  * search costs what it finds, not what is stored: message text, contact names and
@@ -21,12 +28,9 @@ import type { Dialect, Executor } from "./database.ts";
  */
 export const SEARCH_INDEX: Record<Dialect, string[]> = {
   sqlite: [
-    ...ftsTable("messages_search", "messages", "text", [
-      ["conversation_id", "conversation_id"],
-      ["message_id", "id"],
-    ]),
+    ...ftsTable("messages_search", "messages", "text", MESSAGE_KEYS),
     ...ftsTable("contacts_search", "contacts", "display_name", [["contact_id", "id"]]),
-    ...ftsTable("identities_search", "identities", "address", [["identity_id", "id"]]),
+    ...ftsTable("identities_search", "identities", "address", IDENTITY_KEYS),
   ],
   postgres: [
     `DO $$
@@ -52,18 +56,44 @@ export const SEARCH_INDEX: Record<Dialect, string[]> = {
   ],
 };
 
+/**
+ * SQLite (migration 20): the insert and update triggers of the message and address FTS
+ * tables again, leaving sealed values out (their ciphertext would only take room).
+ */
+export const FTS_PLAINTEXT_ONLY: string[] = (
+  [
+    ["messages_search", "messages", "text", MESSAGE_KEYS],
+    ["identities_search", "identities", "address", IDENTITY_KEYS],
+  ] as const
+).flatMap(([name, source, column, keys]) => [
+  `DROP TRIGGER ${name}_insert`,
+  `DROP TRIGGER ${name}_update`,
+  ...ftsTable(name, source, column, keys, true).slice(1, 3),
+]);
+
 /** `value` as one FTS5 phrase, in SQL. */
 function phraseSql(value: string): string {
   return `'"' || REPLACE(${value}, '"', '""') || '"'`;
 }
 
-/** An FTS5 trigram table over `LOWER(source.column)` with key columns, and its triggers. */
-function ftsTable(name: string, source: string, column: string, keys: [string, string][]) {
+/**
+ * An FTS5 trigram table over `LOWER(source.column)` with key columns, and its triggers.
+ * `plaintextOnly`: values sealed by encryption at rest (`enc:v1:`, store/encryption/) are
+ * not indexed; their search goes through `search_tokens` instead.
+ */
+function ftsTable(
+  name: string,
+  source: string,
+  column: string,
+  keys: [string, string][],
+  plaintextOnly = false,
+) {
   const names = [column, ...keys.map(([k]) => k)].join(", ");
   const values = (row: string) =>
     [`LOWER(${row}.${column})`, ...keys.map(([, s]) => `${row}.${s}`)].join(", ");
   const [key, sourceKey] = keys.at(-1)!;
-  const insert = `INSERT INTO ${name} (${names}) SELECT ${values("new")} WHERE new.${column} IS NOT NULL;`;
+  const unsealed = plaintextOnly ? ` AND substr(new.${column}, 1, 7) <> 'enc:v1:'` : "";
+  const insert = `INSERT INTO ${name} (${names}) SELECT ${values("new")} WHERE new.${column} IS NOT NULL${unsealed};`;
   // The old row's text finds its entry through the index; text under three characters has
   // no trigram, so only then is the table scanned for the key.
   const remove = `DELETE FROM ${name} WHERE ${key} = old.${sourceKey} AND rowid IN

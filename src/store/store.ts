@@ -1,5 +1,13 @@
 import type { Logger } from "pino";
 import type { Database, Dialect, Executor } from "./database.ts";
+import {
+  checkKeys,
+  createKeyring,
+  type EncryptionOptions,
+  type FieldCodec,
+  plaintextFields,
+  sealedFields,
+} from "./encryption/index.ts";
 import { currentMigration, latestMigration, migrate } from "./migrations.ts";
 import { openPostgresDatabase } from "./postgres/postgres-database.ts";
 import { agentKillsRepository } from "./repositories/agent-kills.ts";
@@ -22,6 +30,7 @@ import { incidentsRepository } from "./repositories/incidents.ts";
 import { messagesRepository } from "./repositories/messages.ts";
 import { metricRollupsRepository } from "./repositories/metric-rollups.ts";
 import { type Atomically, outcomesRepository } from "./repositories/outcomes.ts";
+import { qualityScoresRepository } from "./repositories/quality-scores.ts";
 import { rolloutEvidenceRepository } from "./repositories/rollout-evidence.ts";
 import { rolloutsRepository } from "./repositories/rollouts.ts";
 import { seenNoncesRepository } from "./repositories/seen-nonces.ts";
@@ -57,10 +66,13 @@ export interface Repositories {
   readonly conversationLabels: ReturnType<typeof conversationLabelsRepository>;
   readonly cannedResponses: ReturnType<typeof cannedResponsesRepository>;
   readonly turnTraces: ReturnType<typeof turnTracesRepository>;
+  readonly qualityScores: ReturnType<typeof qualityScoresRepository>;
 }
 
 export interface Store extends Repositories {
   readonly dialect: Dialect;
+  /** How sealed columns are read and written (encryption at rest, or plaintext). */
+  readonly fields: FieldCodec;
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
   /** Throws when the database is unreachable or migrations are missing. */
   check(): Promise<{ migration: number }>;
@@ -75,20 +87,26 @@ export type StoreOptions = (
 ) & {
   /** Counts every statement and transaction (tests and benches; statement-counter.ts). */
   statements?: StatementCounter;
+  /** Encryption at rest of message text and addresses (store/encryption/); off when absent. */
+  encryption?: EncryptionOptions;
 };
 
 /**
  * `atomically` runs a repository call of several statements in one transaction: a new one
  * for the store itself, the open one for a transaction's repositories.
  */
-export function repositoriesOn(db: Executor, atomically?: Atomically): Repositories {
+export function repositoriesOn(
+  db: Executor,
+  atomically?: Atomically,
+  fields: FieldCodec = plaintextFields,
+): Repositories {
   return {
     db,
-    contacts: contactsRepository(db),
+    contacts: contactsRepository(db, fields),
     contactMerges: contactMergesRepository(db),
-    consent: consentLedgerRepository(db),
-    conversations: conversationsRepository(db),
-    messages: messagesRepository(db),
+    consent: consentLedgerRepository(db, fields),
+    conversations: conversationsRepository(db, fields),
+    messages: messagesRepository(db, fields),
     events: eventsRepository(db),
     agentVersions: agentVersionsRepository(db),
     evalRuns: evalRunsRepository(db),
@@ -107,7 +125,8 @@ export function repositoriesOn(db: Executor, atomically?: Atomically): Repositor
     conversationNotes: conversationNotesRepository(db),
     conversationLabels: conversationLabelsRepository(db),
     cannedResponses: cannedResponsesRepository(db),
-    turnTraces: turnTracesRepository(db),
+    turnTraces: turnTracesRepository(db, fields),
+    qualityScores: qualityScoresRepository(db),
   };
 }
 
@@ -123,16 +142,21 @@ export async function openStore(
       ? openSqliteDatabase(options.file)
       : openPostgresDatabase({ url: options.url, schema: options.schema, logger });
   const db = options.statements ? countedDatabase(opened, options.statements) : opened;
+  const { encryption } = options;
   try {
     await migrate(db, now);
+    // A key some rows still need, missing from the environment, stops the start here.
+    await checkKeys(db, encryption && createKeyring(encryption.keys), now);
   } catch (e) {
     await db.close();
     throw e;
   }
+  const fields = encryption ? sealedFields(encryption) : plaintextFields;
   return {
-    ...repositoriesOn(db, (fn) => db.transaction(fn)),
+    ...repositoriesOn(db, (fn) => db.transaction(fn), fields),
     dialect: db.dialect,
-    transaction: (fn) => db.transaction((tx) => fn(repositoriesOn(tx))),
+    fields,
+    transaction: (fn) => db.transaction((tx) => fn(repositoriesOn(tx, undefined, fields))),
     async check() {
       const migration = await currentMigration(db);
       if (migration < latestMigration) {

@@ -81,6 +81,7 @@ const RUNNABLE: Runnable[] = [
     first: "npx mainstay agents push examples/agents/support-anthropic.yaml",
   },
   { file: "docs/rollouts.md", first: "npx mainstay kill" },
+  { file: "docs/simulation.md", first: "npx mainstay simulate examples/simulations" },
 ];
 
 const RUNNABLE_LANGS = new Set(["sh", "bash", "shell"]);

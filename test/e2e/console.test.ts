@@ -277,6 +277,36 @@ describe("operator console in a real browser", { timeout: 90_000 }, () => {
     await shot(page, "audit");
   });
 
+  it("creates, rotates and revokes an API key, each refused at once", async () => {
+    await page.getByRole("link", { name: "API keys" }).click();
+    await page.getByRole("heading", { name: "API keys" }).waitFor();
+    await page.getByLabel("Name").fill("e2e-reporting");
+    await page.getByLabel("Channels (optional)").fill("web");
+    await page.getByRole("button", { name: "Create key" }).click();
+    const token = async () => (await page.getByTestId("new-token").textContent()) ?? "";
+    await page.getByTestId("new-token").waitFor();
+    const first = await token();
+    const row = page.getByRole("row", { name: /e2e-reporting/ });
+    await row.getByText("live").waitFor();
+    const status = (key: string, channel = "web") =>
+      fetch(`${env.app.url}/api/v1/conversations?channel=${channel}`, {
+        headers: { authorization: `Bearer ${key}` },
+      }).then((r) => r.status);
+    // Its scope holds: its own channel, not another.
+    assert.deepEqual([await status(first), await status(first, "sms")], [200, 403]);
+    await shot(page, "api-keys");
+
+    await row.getByRole("button", { name: "Rotate" }).click();
+    await eventually(async () => (await token()) !== first || undefined, "the rotated token");
+    const second = await token();
+    assert.deepEqual([await status(first), await status(second)], [401, 200]);
+
+    page.once("dialog", (dialog) => dialog.accept());
+    await row.getByRole("button", { name: "Revoke" }).click();
+    await row.getByText("revoked").waitFor();
+    assert.equal(await status(second), 401);
+  });
+
   it("diffs agent versions and pulls the kill switch after a confirmation", async () => {
     await page.getByRole("link", { name: "Agents" }).click();
     await page.getByRole("heading", { name: "support" }).waitFor();

@@ -5,8 +5,8 @@ import { verifyAudit } from "../../src/audit/index.ts";
 import type { ConversationService } from "../../src/conversations/index.ts";
 import {
   createRetention,
-  type DataClass,
   liftHold,
+  type PurgeCounts,
   placeHold,
   RETENTION_CHUNK,
   retentionConfigSchema,
@@ -41,7 +41,7 @@ for (const backend of backends) {
     afterEach(() => close());
 
     function retention(config: unknown) {
-      const purged: Partial<Record<DataClass, number>> = {};
+      const purged: PurgeCounts = {};
       const r = createRetention({
         store,
         config: retentionConfigSchema.parse(config),

@@ -12,12 +12,21 @@ export interface Backend {
 
 const pgUrl = process.env["MAINSTAY_TEST_DATABASE_URL"];
 
+/**
+ * MAINSTAY_TEST_ENCRYPTION=1 runs the suites that use these backends with encryption at
+ * rest on (a fixed test key), to show the app reads the same either way.
+ */
+const encryption: Pick<StoreOptions, "encryption"> =
+  process.env["MAINSTAY_TEST_ENCRYPTION"] === "1"
+    ? { encryption: { keys: [{ id: "test", key: Buffer.alloc(32, 42) }], search: "tokens" } }
+    : {};
+
 const sqlite: Backend = {
   name: "sqlite",
   async create() {
     const dir = mkdtempSync(join(tmpdir(), "mainstay-test-"));
     return {
-      options: { kind: "sqlite", file: join(dir, "mainstay.db") },
+      options: { kind: "sqlite", file: join(dir, "mainstay.db"), ...encryption },
       cleanup: async () => rmSync(dir, { recursive: true, force: true }),
     };
   },
@@ -29,7 +38,7 @@ const postgres: Backend = {
     // Each test gets its own schema, dropped at the end.
     const schema = `t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
     return {
-      options: { kind: "postgres", url: pgUrl!, schema },
+      options: { kind: "postgres", url: pgUrl!, schema, ...encryption },
       cleanup: async () => {
         const client = new pg.Client({ connectionString: pgUrl });
         await client.connect();

@@ -42,6 +42,15 @@ limits: ${extra.limits ?? "{ coalesceMs: 0 }"}
 ${extra.extraYaml ?? ""}`;
 }
 
+/**
+ * MAINSTAY_TEST_ENCRYPTION=1 starts test apps with encryption at rest on (the fixed test key
+ * backends.ts uses), to show the pipeline behaves the same either way.
+ */
+export const TEST_ENCRYPTION_ENV: NodeJS.ProcessEnv =
+  process.env["MAINSTAY_TEST_ENCRYPTION"] === "1"
+    ? { MAINSTAY_ENCRYPTION_KEYS: `test:${Buffer.alloc(32, 42).toString("base64")}` }
+    : {};
+
 export interface TestApp extends Mainstay {
   dataDir: string;
   /** Close the app and remove its data folder. */
@@ -65,7 +74,7 @@ export async function startTestApp(
     join(dataDir, "mainstay.yaml"),
   );
   const app = await startMainstay(loaded, {
-    env: { MAINSTAY_ADMIN_KEY: ADMIN_KEY },
+    env: { MAINSTAY_ADMIN_KEY: ADMIN_KEY, ...TEST_ENCRYPTION_ENV },
     logger: pino({ level: process.env["TEST_LOG_LEVEL"] ?? "silent" }),
     ...options,
   });

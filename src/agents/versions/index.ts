@@ -1,3 +1,5 @@
+// An agent document's `disclosure`, also taken by the built-in agent in mainstay.yaml.
+export { disclosureSchema } from "../turn/disclosure.ts";
 export {
   type AgentDocument,
   type AgentProvider,

@@ -1,4 +1,4 @@
-export { recordAdminUse } from "./admin-use-audit.ts";
+export { recordAdminUse, SELF_AUDITED } from "./admin-use-audit.ts";
 export {
   ADMIN_PRINCIPAL,
   type ApiKeyConfig,

@@ -12,7 +12,7 @@ import { appendAudit } from "../../audit/index.ts";
 import type { Clock } from "../../shared/clock.ts";
 import { parseInput } from "../../shared/parse-input.ts";
 import type { Store } from "../../store/index.ts";
-import { principalOf } from "../auth/index.ts";
+import { principalOf, SELF_AUDITED } from "../auth/index.ts";
 import { iso } from "../views.ts";
 
 const agentId = z
@@ -37,7 +37,7 @@ export async function agentRoutes(
 ) {
   const { store, clock, secrets } = opts;
 
-  app.post("/api/v1/agents/:id/versions", async (request, reply) => {
+  app.post("/api/v1/agents/:id/versions", { config: SELF_AUDITED }, async (request, reply) => {
     const { id } = parseInput(idParams, request.params, "params");
     const { document } = parseInput(pushBody, request.body, "body");
     const actor = principalOf(request).name;
@@ -102,7 +102,7 @@ export async function agentRoutes(
     return { agentId: id, from: version, to: other, changes, text: formatDiff(changes) };
   });
 
-  app.post("/api/v1/agents/:id/activate", async (request) => {
+  app.post("/api/v1/agents/:id/activate", { config: SELF_AUDITED }, async (request) => {
     const { id } = parseInput(idParams, request.params, "params");
     const body = parseInput(activateBody, request.body, "body");
     const actor = principalOf(request).name;

@@ -4,7 +4,13 @@ import type { Clock } from "../../shared/clock.ts";
 import { MainstayError } from "../../shared/errors.ts";
 import { parseInput } from "../../shared/parse-input.ts";
 import type { ApiKeyRecord } from "../../store/index.ts";
-import { keyNameSchema, type ManagedKeys, principalOf, ROLES } from "../auth/index.ts";
+import {
+  keyNameSchema,
+  type ManagedKeys,
+  principalOf,
+  ROLES,
+  SELF_AUDITED,
+} from "../auth/index.ts";
 import { iso } from "../views.ts";
 
 const idList = z.array(z.string().min(1).max(100)).min(1).max(100);
@@ -59,7 +65,7 @@ export async function apiKeyRoutes(
     return { data: (await keys.list()).map((k) => keyView(k, now)) };
   });
 
-  app.post("/api/v1/api-keys", async (request, reply) => {
+  app.post("/api/v1/api-keys", { config: SELF_AUDITED }, async (request, reply) => {
     const body = parseInput(createBody, request.body ?? {}, "body");
     const expiresAt = body.expiresAt === undefined ? undefined : Date.parse(body.expiresAt);
     if (expiresAt !== undefined && expiresAt <= clock.now()) {
@@ -70,13 +76,13 @@ export async function apiKeyRoutes(
     return { ...keyView(created.key, clock.now()), token: created.token };
   });
 
-  app.post("/api/v1/api-keys/:id/rotate", async (request) => {
+  app.post("/api/v1/api-keys/:id/rotate", { config: SELF_AUDITED }, async (request) => {
     const { id } = parseInput(idParams, request.params, "params");
     const rotated = await keys.rotate(id, principalOf(request).name);
     return { ...keyView(rotated.key, clock.now()), token: rotated.token };
   });
 
-  app.delete("/api/v1/api-keys/:id", async (request, reply) => {
+  app.delete("/api/v1/api-keys/:id", { config: SELF_AUDITED }, async (request, reply) => {
     const { id } = parseInput(idParams, request.params, "params");
     await keys.revoke(id, principalOf(request).name);
     return reply.status(204).send();

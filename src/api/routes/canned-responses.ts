@@ -6,7 +6,7 @@ import { MainstayError } from "../../shared/errors.ts";
 import { parseInput } from "../../shared/parse-input.ts";
 import { storableText } from "../../shared/storable-text.ts";
 import type { CannedResponse, Store } from "../../store/index.ts";
-import { principalOf } from "../auth/index.ts";
+import { principalOf, SELF_AUDITED } from "../auth/index.ts";
 import { iso } from "../views.ts";
 
 /** A team keeps tens of saved replies; the list answers them all at once. */
@@ -56,7 +56,7 @@ export async function cannedResponseRoutes(
     data: (await store.cannedResponses.list(MAX_CANNED)).map(cannedView),
   }));
 
-  app.post("/api/v1/canned-responses", async (request, reply) => {
+  app.post("/api/v1/canned-responses", { config: SELF_AUDITED }, async (request, reply) => {
     const body = parseInput(cannedBody, request.body, "body");
     const actor = principalOf(request).name;
     const now = clock.now();
@@ -82,7 +82,7 @@ export async function cannedResponseRoutes(
     return cannedView(created);
   });
 
-  app.put("/api/v1/canned-responses/:id", async (request) => {
+  app.put("/api/v1/canned-responses/:id", { config: SELF_AUDITED }, async (request) => {
     const { id } = parseInput(idParams, request.params, "params");
     const body = parseInput(cannedBody, request.body, "body");
     const actor = principalOf(request).name;
@@ -108,7 +108,7 @@ export async function cannedResponseRoutes(
     return cannedView((await store.cannedResponses.get(id))!);
   });
 
-  app.delete("/api/v1/canned-responses/:id", async (request, reply) => {
+  app.delete("/api/v1/canned-responses/:id", { config: SELF_AUDITED }, async (request, reply) => {
     const { id } = parseInput(idParams, request.params, "params");
     const actor = principalOf(request).name;
     const now = clock.now();

@@ -5,7 +5,7 @@ import type { Clock } from "../../shared/clock.ts";
 import { MainstayError } from "../../shared/errors.ts";
 import { parseInput } from "../../shared/parse-input.ts";
 import type { ConsoleSessionRecord, Store } from "../../store/index.ts";
-import { principalOf } from "../auth/index.ts";
+import { principalOf, SELF_AUDITED } from "../auth/index.ts";
 import { iso } from "../views.ts";
 
 const nameQuery = z.object({ name: z.string().min(1).max(64).optional() }).strict();
@@ -37,7 +37,7 @@ export async function consoleSessionRoutes(
     return { data: sessions.map(sessionView) };
   });
 
-  app.delete("/api/v1/console-sessions/:id", async (request, reply) => {
+  app.delete("/api/v1/console-sessions/:id", { config: SELF_AUDITED }, async (request, reply) => {
     const { id } = parseInput(idParams, request.params, "params");
     const actor = principalOf(request).name;
     const now = clock.now();
@@ -52,7 +52,7 @@ export async function consoleSessionRoutes(
     return reply.status(204).send();
   });
 
-  app.delete("/api/v1/console-sessions", async (request) => {
+  app.delete("/api/v1/console-sessions", { config: SELF_AUDITED }, async (request) => {
     const { name } = parseInput(revokeAllQuery, request.query, "query");
     const actor = principalOf(request).name;
     const now = clock.now();

@@ -12,7 +12,7 @@ import type { Clock } from "../../shared/clock.ts";
 import { MainstayError } from "../../shared/errors.ts";
 import { parseInput } from "../../shared/parse-input.ts";
 import type { Store } from "../../store/index.ts";
-import { principalOf, roleAllows } from "../auth/index.ts";
+import { principalOf, roleAllows, SELF_AUDITED } from "../auth/index.ts";
 import { iso } from "../views.ts";
 
 const idParams = z.object({ id: z.string().min(1).max(100) });
@@ -57,13 +57,13 @@ function adminOnly(request: FastifyRequest): string {
 export async function governanceRoutes(app: FastifyInstance, opts: { store: Store; clock: Clock }) {
   const { store, clock } = opts;
 
-  app.get("/api/v1/contacts/:id/export", async (request) => {
+  app.get("/api/v1/contacts/:id/export", { config: SELF_AUDITED }, async (request) => {
     const actor = adminOnly(request);
     const { id } = parseInput(idParams, request.params, "params");
     return exportContact(store, id, actor, clock.now());
   });
 
-  app.post("/api/v1/contacts/:id/erase", async (request) => {
+  app.post("/api/v1/contacts/:id/erase", { config: SELF_AUDITED }, async (request) => {
     const { id } = parseInput(idParams, request.params, "params");
     const erasure = await eraseContact(store, id, principalOf(request).name, clock.now());
     return { ...erasure, erasedAt: iso(erasure.erasedAt) };
@@ -75,14 +75,14 @@ export async function governanceRoutes(app: FastifyInstance, opts: { store: Stor
     return { data: holds.map(holdView) };
   });
 
-  app.post("/api/v1/legal-holds", async (request, reply) => {
+  app.post("/api/v1/legal-holds", { config: SELF_AUDITED }, async (request, reply) => {
     const body = parseInput(holdBody, request.body, "body");
     const hold = await placeHold(store, { ...body, actor: principalOf(request).name }, clock.now());
     reply.status(201);
     return holdView(hold);
   });
 
-  app.post("/api/v1/legal-holds/:id/lift", async (request) => {
+  app.post("/api/v1/legal-holds/:id/lift", { config: SELF_AUDITED }, async (request) => {
     const { id } = parseInput(idParams, request.params, "params");
     return holdView(await liftHold(store, id, principalOf(request).name, clock.now()));
   });

@@ -18,7 +18,7 @@ import type {
   Repositories,
   Resolution,
 } from "../../store/index.ts";
-import { principalOf } from "../auth/index.ts";
+import { principalOf, SELF_AUDITED } from "../auth/index.ts";
 import { conversationView, iso } from "../views.ts";
 
 /** A label: a short lowercase word, so `Billing` and `billing ` are not two labels. */
@@ -90,7 +90,7 @@ export async function inboxRoutes(app: FastifyInstance, opts: { service: Convers
     return { ...conversationView(now), labels: await store.conversationLabels.of(id) };
   }
 
-  app.post("/api/v1/conversations/:id/assign", async (request) => {
+  app.post("/api/v1/conversations/:id/assign", { config: SELF_AUDITED }, async (request) => {
     const { assignee } = parseInput(assignBody, request.body, "body");
     return change(request, "conversation.assign", async (tx, c, by) => {
       if (c.state === "closed") throw closed(c.id);
@@ -110,7 +110,7 @@ export async function inboxRoutes(app: FastifyInstance, opts: { service: Convers
     return { data: (await store.conversationNotes.list(id, NOTES_PAGE)).map(noteView) };
   });
 
-  app.post("/api/v1/conversations/:id/notes", async (request, reply) => {
+  app.post("/api/v1/conversations/:id/notes", { config: SELF_AUDITED }, async (request, reply) => {
     const { text } = parseInput(noteBody, request.body, "body");
     let note: ConversationNote | undefined;
     // The audit entry names the note; its text stays out of the permanent log.
@@ -122,7 +122,7 @@ export async function inboxRoutes(app: FastifyInstance, opts: { service: Convers
     return noteView(note!);
   });
 
-  app.post("/api/v1/conversations/:id/labels", async (request) => {
+  app.post("/api/v1/conversations/:id/labels", { config: SELF_AUDITED }, async (request) => {
     const { label } = parseInput(labelBody, request.body, "body");
     return change(request, "conversation.label", async (tx, c, by) => {
       const labels = await tx.conversationLabels.of(c.id);
@@ -137,13 +137,17 @@ export async function inboxRoutes(app: FastifyInstance, opts: { service: Convers
     });
   });
 
-  app.delete("/api/v1/conversations/:id/labels/:label", async (request) => {
-    const { label } = parseInput(labelParams, request.params, "params");
-    return change(request, "conversation.unlabel", async (tx, c, by) => ({
-      label,
-      changed: await changeLabel(service, tx, c.id, { label, add: false, by }),
-    }));
-  });
+  app.delete(
+    "/api/v1/conversations/:id/labels/:label",
+    { config: SELF_AUDITED },
+    async (request) => {
+      const { label } = parseInput(labelParams, request.params, "params");
+      return change(request, "conversation.unlabel", async (tx, c, by) => ({
+        label,
+        changed: await changeLabel(service, tx, c.id, { label, add: false, by }),
+      }));
+    },
+  );
 
   app.get("/api/v1/labels", async (request) => {
     const { limit } = parseInput(labelsQuery, request.query, "query");
@@ -157,10 +161,18 @@ export async function inboxRoutes(app: FastifyInstance, opts: { service: Convers
       return { resolution };
     });
   };
-  app.post("/api/v1/conversations/:id/resolve", closeAs("resolved", "conversation.resolve"));
-  app.post("/api/v1/conversations/:id/close", closeAs("unresolved", "conversation.close"));
+  app.post(
+    "/api/v1/conversations/:id/resolve",
+    { config: SELF_AUDITED },
+    closeAs("resolved", "conversation.resolve"),
+  );
+  app.post(
+    "/api/v1/conversations/:id/close",
+    { config: SELF_AUDITED },
+    closeAs("unresolved", "conversation.close"),
+  );
 
-  app.post("/api/v1/conversations/:id/reopen", async (request) => {
+  app.post("/api/v1/conversations/:id/reopen", { config: SELF_AUDITED }, async (request) => {
     parseInput(noBody, request.body ?? {}, "body");
     return change(request, "conversation.reopen", async (tx, c, by) => {
       await reopenConversation(service, tx, c, by);

@@ -11,7 +11,7 @@ import type { Clock } from "../../shared/clock.ts";
 import { MainstayError } from "../../shared/errors.ts";
 import { parseInput } from "../../shared/parse-input.ts";
 import type { Incident, IncidentEvent, Store } from "../../store/index.ts";
-import { principalOf } from "../auth/index.ts";
+import { principalOf, SELF_AUDITED } from "../auth/index.ts";
 import { cursorPage, decodeCursor } from "../cursor-page.ts";
 import { iso } from "../views.ts";
 
@@ -86,7 +86,7 @@ export async function incidentRoutes(app: FastifyInstance, opts: { store: Store;
     return withTimeline(incident);
   });
 
-  app.post("/api/v1/incidents", async (request, reply) => {
+  app.post("/api/v1/incidents", { config: SELF_AUDITED }, async (request, reply) => {
     const body = parseInput(openBody, request.body, "body");
     const actor = principalOf(request).name;
     const now = clock.now();
@@ -113,7 +113,7 @@ export async function incidentRoutes(app: FastifyInstance, opts: { store: Store;
     return withTimeline(incident);
   });
 
-  app.post("/api/v1/incidents/:id/notes", async (request, reply) => {
+  app.post("/api/v1/incidents/:id/notes", { config: SELF_AUDITED }, async (request, reply) => {
     const { id } = parseInput(idParams, request.params, "params");
     const { text } = parseInput(noteBody, request.body, "body");
     const actor = principalOf(request).name;
@@ -126,7 +126,7 @@ export async function incidentRoutes(app: FastifyInstance, opts: { store: Store;
     return withTimeline((await store.incidents.get(id))!);
   });
 
-  app.post("/api/v1/incidents/:id/acknowledge", async (request) => {
+  app.post("/api/v1/incidents/:id/acknowledge", { config: SELF_AUDITED }, async (request) => {
     const { id } = parseInput(idParams, request.params, "params");
     const actor = principalOf(request).name;
     const now = clock.now();
@@ -138,7 +138,7 @@ export async function incidentRoutes(app: FastifyInstance, opts: { store: Store;
     return withTimeline(incident);
   });
 
-  app.post("/api/v1/incidents/:id/resolve", async (request) => {
+  app.post("/api/v1/incidents/:id/resolve", { config: SELF_AUDITED }, async (request) => {
     const { id } = parseInput(idParams, request.params, "params");
     const { note } = parseInput(resolveBody, request.body ?? {}, "body");
     const actor = principalOf(request).name;

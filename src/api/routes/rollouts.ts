@@ -8,7 +8,7 @@ import {
 } from "../../rollouts/index.ts";
 import { parseInput } from "../../shared/parse-input.ts";
 import type { RolloutRecord, Store } from "../../store/index.ts";
-import { principalOf } from "../auth/index.ts";
+import { principalOf, SELF_AUDITED } from "../auth/index.ts";
 import { iso } from "../views.ts";
 
 const rolloutParams = z.object({ id: z.string().regex(/^ro_[0-9a-z]{22}$/, "a rollout id") });
@@ -77,7 +77,7 @@ export async function rolloutRoutes(
 ) {
   const { store, rollouts } = opts;
 
-  app.post("/api/v1/rollouts", async (request, reply) => {
+  app.post("/api/v1/rollouts", { config: SELF_AUDITED }, async (request, reply) => {
     const text = documentBody.safeParse(request.body);
     const spec = text.success
       ? parseRolloutYaml(text.data.document, "body.document")
@@ -99,7 +99,7 @@ export async function rolloutRoutes(
   });
 
   for (const action of ["pause", "resume", "promote", "abort"] as const) {
-    app.post(`/api/v1/rollouts/:id/${action}`, async (request) => {
+    app.post(`/api/v1/rollouts/:id/${action}`, { config: SELF_AUDITED }, async (request) => {
       const { id } = parseInput(rolloutParams, request.params, "params");
       await rollouts[action](id, principalOf(request).name);
       return statusView(await rollouts.status(id));
@@ -110,14 +110,14 @@ export async function rolloutRoutes(
     data: (await store.agentKills.all()).map((k) => ({ ...k, killedAt: iso(k.killedAt) })),
   }));
 
-  app.post("/api/v1/agents/:id/kill", async (request) => {
+  app.post("/api/v1/agents/:id/kill", { config: SELF_AUDITED }, async (request) => {
     const { id } = parseInput(agentParams, request.params, "params");
     const body = parseInput(killBody, request.body ?? {}, "body");
     const kill = await rollouts.kill({ agentId: id, ...body, actor: principalOf(request).name });
     return { ...kill, killedAt: iso(kill.killedAt) };
   });
 
-  app.delete("/api/v1/agents/:id/kill", async (request, reply) => {
+  app.delete("/api/v1/agents/:id/kill", { config: SELF_AUDITED }, async (request, reply) => {
     const { id } = parseInput(agentParams, request.params, "params");
     await rollouts.unkill({ agentId: id, actor: principalOf(request).name });
     reply.status(204);

@@ -1,5 +1,5 @@
 import { VIOLATION_ACTIONS } from "../../conversations/index.ts";
-import type { Executor, MetricRollup } from "../../store/index.ts";
+import type { Executor, MetricRollup, SqlValue } from "../../store/index.ts";
 import { LATENCY_BOUNDS_MS, latencyBucket } from "./metric-catalogue.ts";
 
 export const MINUTE_MS = 60_000;
@@ -57,7 +57,8 @@ const MINUTE_OF = (column: string) => `(${column} / ${MINUTE_MS}) * ${MINUTE_MS}
 
 /**
  * The rollup rows of minutes [from, to), computed from what the pipeline recorded:
- * conversation events (messages, conversations, handoffs), agent turns and CSAT answers.
+ * conversation events (messages, conversations, handoffs), agent turns, CSAT answers and
+ * live-quality scores (in the minute they were judged).
  * Messages and events count under their conversation's agent version; a turn under the
  * version that produced it; the channel is the conversation's channel id.
  */
@@ -70,6 +71,7 @@ export async function computeRollups(
   await addEventCounts(db, from, to, rows);
   await addTurnFigures(db, from, to, rows);
   await addCsat(db, from, to, rows);
+  await addQualityScores(db, from, to, rows);
   return rows.list();
 }
 
@@ -214,8 +216,28 @@ async function addTurnFigures(db: Executor, from: number, to: number, rows: Roll
   }
 }
 
+/** A query's rows per minute and conversation, each with the group it counts in. */
+async function withGroups<
+  T extends {
+    minute: number;
+    conversation_id: string;
+    agent_id: string | null;
+    agent_version: string | null;
+  },
+>(db: Executor, sql: string, params: SqlValue[]): Promise<[T, Group][]> {
+  const found = await db.all<T>(sql, params);
+  const conversations = await conversationsOf(
+    db,
+    found.map((r) => r.conversation_id),
+  );
+  return found.map((row) => [
+    row,
+    groupOf(row.minute, conversations.get(row.conversation_id), row),
+  ]);
+}
+
 async function addCsat(db: Executor, from: number, to: number, rows: RollupRows) {
-  const found = await db.all<{
+  const found = await withGroups<{
     minute: number;
     conversation_id: string;
     agent_id: string | null;
@@ -223,6 +245,7 @@ async function addCsat(db: Executor, from: number, to: number, rows: RollupRows)
     n: number;
     total: number;
   }>(
+    db,
     `SELECT ${MINUTE_OF("created_at")} AS minute, conversation_id, agent_id, agent_version,
        COUNT(*) AS n, SUM(value) AS total
      FROM outcome_events
@@ -230,12 +253,30 @@ async function addCsat(db: Executor, from: number, to: number, rows: RollupRows)
      GROUP BY 1, 2, 3, 4`,
     [from, to],
   );
-  const conversations = await conversationsOf(
+  for (const [row, group] of found) rows.add("csat", group, row.n, row.total);
+}
+
+/** Judged conversations (count, sum of overall scores) and the bad ones, per judged minute. */
+async function addQualityScores(db: Executor, from: number, to: number, rows: RollupRows) {
+  const found = await withGroups<{
+    minute: number;
+    conversation_id: string;
+    agent_id: string;
+    agent_version: string;
+    n: number;
+    total: number;
+    bad: number;
+  }>(
     db,
-    found.map((r) => r.conversation_id),
+    `SELECT ${MINUTE_OF("judged_at")} AS minute, conversation_id, agent_id, agent_version,
+       COUNT(*) AS n, SUM(overall) AS total, SUM(bad) AS bad
+     FROM quality_scores
+     WHERE judged_at >= ? AND judged_at < ? AND status = 'judged'
+     GROUP BY 1, 2, 3, 4`,
+    [from, to],
   );
-  for (const row of found) {
-    const group = groupOf(row.minute, conversations.get(row.conversation_id), row);
-    rows.add("csat", group, row.n, row.total);
+  for (const [row, group] of found) {
+    rows.add("quality_scores", group, row.n, row.total);
+    rows.add("quality_bad", group, row.bad);
   }
 }

@@ -125,6 +125,10 @@ export const METRICS = {
   fallback_rate: ratio("turn_fallbacks", "turns", "ratio"),
   cost_per_conversation: ratio("sum:cost", "conversations", "usd"),
   csat: ratio("sum:csat", "csat", "score"),
+  /** Live quality (docs/live-quality.md): conversations judged, their mean overall score 0..1. */
+  quality_judged: count("quality_scores"),
+  quality_score: ratio("sum:quality_scores", "quality_scores", "score"),
+  quality_bad_rate: ratio("quality_bad", "quality_scores", "ratio"),
   latency_ms_mean: ratio("sum:turns", "turns", "ms"),
   latency_ms_p95: latencyP95,
 } satisfies Record<string, MetricDefinition>;

@@ -48,7 +48,18 @@ const toRecord = (r: AuditRow): AuditRecord => ({
   hash: r.hash,
 });
 
-/** The audit log's rows. Only inserts: nothing here updates or deletes an entry. */
+/** Where the kept chain starts after retention purged the entries before it. */
+export interface AuditChainStart {
+  /** The last purged entry: the first kept entry follows it. */
+  seq: number;
+  hash: string;
+  purgedAt: number;
+}
+
+/**
+ * The audit log's rows. Entries are only ever inserted; the one delete is retention's
+ * (`purgeThrough`), which removes the oldest entries and records where the chain now starts.
+ */
 export function auditLogRepository(db: Executor) {
   return {
     /**
@@ -96,6 +107,25 @@ export function auditLogRepository(db: Executor) {
         [...where.params, filter.limit],
       );
       return rows.map(toRecord);
+    },
+
+    async chainStart(): Promise<AuditChainStart | undefined> {
+      const row = await db.get<{ seq: number; hash: string; purged_at: number }>(
+        "SELECT seq, hash, purged_at FROM audit_chain_start WHERE id = 1",
+      );
+      return row && { seq: Number(row.seq), hash: row.hash, purgedAt: Number(row.purged_at) };
+    },
+
+    /** Remove every entry up to and including `last`, which becomes the chain's start. */
+    async purgeThrough(last: AuditRecord, now: number): Promise<number> {
+      const { changes } = await db.run("DELETE FROM audit_log WHERE seq <= ?", [last.seq]);
+      await db.run("DELETE FROM audit_chain_start WHERE id = 1");
+      await db.run("INSERT INTO audit_chain_start (id, seq, hash, purged_at) VALUES (1, ?, ?, ?)", [
+        last.seq,
+        last.hash,
+        now,
+      ]);
+      return changes;
     },
 
     /** Up to `limit` entries after `afterSeq` and up to `throughSeq`, oldest first. */

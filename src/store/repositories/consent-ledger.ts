@@ -1,4 +1,5 @@
 import type { Executor } from "../database.ts";
+import type { FieldCodec } from "../encryption/index.ts";
 import type { ConsentState, ContactMerge, Message } from "../model.ts";
 
 /** What a message is for: answering the customer, or selling to them. */
@@ -65,19 +66,25 @@ interface EntryRow {
   created_at: number;
 }
 
-const toEntry = (r: EntryRow): ConsentEntry => ({
-  seq: Number(r.seq),
-  contactId: r.contact_id,
-  identityId: r.identity_id,
-  purpose: r.purpose,
-  scope: r.scope,
-  channelId: r.channel_id,
-  address: r.address,
-  state: r.state,
-  evidence: JSON.parse(r.evidence) as Record<string, unknown>,
-  mergeId: r.merge_id,
-  createdAt: Number(r.created_at),
-});
+/**
+ * A stored row as an entry, its address opened. A sealed address is bound to the entry's
+ * channel: its seq is not known before the insert (store/encryption/sealed-columns.ts).
+ */
+const entryFrom =
+  (fields: FieldCodec) =>
+  (r: EntryRow): ConsentEntry => ({
+    seq: Number(r.seq),
+    contactId: r.contact_id,
+    identityId: r.identity_id,
+    purpose: r.purpose,
+    scope: r.scope,
+    channelId: r.channel_id,
+    address: fields.open("consent_ledger.address", r.channel_id, r.address),
+    state: r.state,
+    evidence: JSON.parse(r.evidence) as Record<string, unknown>,
+    mergeId: r.merge_id,
+    createdAt: Number(r.created_at),
+  });
 
 const COLUMNS =
   "contact_id, identity_id, purpose, scope, channel_id, address, state, evidence, merge_id, created_at";
@@ -90,19 +97,24 @@ const COUNTS = "undone_at IS NULL";
  * series holds; a series is (channel, address, purpose) for `address` entries and
  * (contact, purpose) for `all` entries.
  */
-export function consentLedgerRepository(db: Executor) {
+export function consentLedgerRepository(db: Executor, fields: FieldCodec) {
+  const toEntry = entryFrom(fields);
   async function insert(entry: NewConsentEntry, mergeId: string | null, now: number) {
-    await db.run(`INSERT INTO consent_ledger (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+    const indexes = fields.blindIndexColumns({ address: entry.address });
+    const columns = [COLUMNS, ...indexes.columns].join(", ");
+    const marks = Array.from({ length: 10 + indexes.columns.length }, () => "?").join(", ");
+    await db.run(`INSERT INTO consent_ledger (${columns}) VALUES (${marks})`, [
       entry.contactId,
       entry.identityId,
       entry.purpose,
       entry.scope,
       entry.channelId,
-      entry.address,
+      fields.seal("consent_ledger.address", entry.channelId, entry.address),
       entry.state,
       JSON.stringify(entry.evidence),
       mergeId,
       now,
+      ...indexes.params,
     ]);
   }
 
@@ -127,15 +139,16 @@ export function consentLedgerRepository(db: Executor) {
      * (the delivery gate runs it for every message sent).
      */
     async inForce(target: ConsentTarget): Promise<ConsentEntry[]> {
+      const at = fields.equals("address", target.address);
       const rows = await db.all<EntryRow>(
         `SELECT * FROM consent_ledger WHERE seq IN (
            SELECT MAX(seq) FROM consent_ledger
-           WHERE channel_id = ? AND address = ? AND scope = 'address' GROUP BY purpose
+           WHERE channel_id = ? AND ${at.sql} AND scope = 'address' GROUP BY purpose
            UNION ALL
            SELECT MAX(seq) FROM consent_ledger
            WHERE contact_id = ? AND scope = 'all' AND ${COUNTS} GROUP BY purpose)
          ORDER BY seq`,
-        [target.channelId, target.address, target.contactId],
+        [target.channelId, ...at.params, target.contactId],
       );
       return rows.map(toEntry);
     },
@@ -166,12 +179,13 @@ export function consentLedgerRepository(db: Executor) {
 
     /** The first entry of the same series after `entry`, if any (what ended it). */
     async nextInSeries(entry: ConsentEntry): Promise<ConsentEntry | undefined> {
+      const at = fields.equals("address", entry.address);
       const row =
         entry.scope === "address"
           ? await db.get<EntryRow>(
-              `SELECT * FROM consent_ledger WHERE channel_id = ? AND address = ?
+              `SELECT * FROM consent_ledger WHERE channel_id = ? AND ${at.sql}
                AND scope = 'address' AND purpose = ? AND seq > ? ORDER BY seq LIMIT 1`,
-              [entry.channelId, entry.address, entry.purpose, entry.seq],
+              [entry.channelId, ...at.params, entry.purpose, entry.seq],
             )
           : await db.get<EntryRow>(
               `SELECT * FROM consent_ledger WHERE contact_id = ? AND scope = 'all'
@@ -190,12 +204,13 @@ export function consentLedgerRepository(db: Executor) {
       window: { from: number; until: number },
       limit: number,
     ): Promise<CoveredMessage[]> {
+      const at = fields.equals("address", entry.address);
       const where =
         entry.scope === "all"
           ? { sql: "c.contact_id = ?", params: [entry.contactId] }
           : {
-              sql: "c.channel_id = ? AND c.identity_id IN (SELECT id FROM identities WHERE address = ?)",
-              params: [entry.channelId, entry.address],
+              sql: `c.channel_id = ? AND c.identity_id IN (SELECT id FROM identities WHERE ${at.sql})`,
+              params: [entry.channelId, ...at.params],
             };
       const rows = await db.all<{
         id: string;

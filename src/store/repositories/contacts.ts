@@ -1,5 +1,6 @@
 import { newId } from "../../shared/ids.ts";
 import type { Executor } from "../database.ts";
+import type { FieldCodec } from "../encryption/index.ts";
 import type { Contact, Identity } from "../model.ts";
 import { SqlFilter } from "../sql-filter.ts";
 
@@ -26,14 +27,17 @@ const toContact = (r: ContactRow): Contact => ({
   updatedAt: r.updated_at,
 });
 
-const toIdentity = (r: IdentityRow): Identity => ({
-  id: r.id,
-  contactId: r.contact_id,
-  channelType: r.channel_type,
-  address: r.address,
-  phone: r.phone,
-  createdAt: r.created_at,
-});
+/** A stored row as an identity, its address and phone opened (store/encryption/). */
+const identityFrom =
+  (fields: FieldCodec) =>
+  (r: IdentityRow): Identity => ({
+    id: r.id,
+    contactId: r.contact_id,
+    channelType: r.channel_type,
+    address: fields.open("identities.address", r.id, r.address),
+    phone: r.phone === null ? null : fields.open("identities.phone", r.id, r.phone),
+    createdAt: r.created_at,
+  });
 
 /**
  * A phone number as E.164 (`+` and 7 to 15 digits, country code not starting with 0, per
@@ -62,22 +66,25 @@ export interface ContactFilter {
   limit: number;
 }
 
-export function contactsRepository(db: Executor) {
+export function contactsRepository(db: Executor, fields: FieldCodec) {
+  const toIdentity = identityFrom(fields);
   return {
     async findIdentity(channelType: string, address: string): Promise<Identity | undefined> {
+      const at = fields.equals("address", address);
       const row = await db.get<IdentityRow>(
-        "SELECT * FROM identities WHERE channel_type = ? AND address = ?",
-        [channelType, address],
+        `SELECT * FROM identities WHERE channel_type = ? AND ${at.sql}`,
+        [channelType, ...at.params],
       );
       return row && toIdentity(row);
     },
 
     /** The oldest identity on another channel type that carries this verified phone. */
     async findByPhone(phone: string, otherThan: string): Promise<Identity | undefined> {
+      const at = fields.equals("phone", phone);
       const row = await db.get<IdentityRow>(
-        `SELECT * FROM identities WHERE phone = ? AND channel_type <> ?
+        `SELECT * FROM identities WHERE ${at.sql} AND channel_type <> ?
          ORDER BY created_at, id LIMIT 1`,
-        [phone, otherThan],
+        [...at.params, otherThan],
       );
       return row && toIdentity(row);
     },
@@ -100,12 +107,30 @@ export function contactsRepository(db: Executor) {
         phone: input.phone,
         createdAt: now,
       };
+      const indexes = fields.blindIndexColumns({
+        address: identity.address,
+        phone: identity.phone,
+      });
+      const columns = ["id", "contact_id", "channel_type", "address", "phone", "created_at"];
       const inserted = await db.run(
-        `INSERT INTO identities (id, contact_id, channel_type, address, phone, created_at)
-         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-        [identity.id, contactId, identity.channelType, identity.address, identity.phone, now],
+        `INSERT INTO identities (${[...columns, ...indexes.columns].join(", ")})
+         VALUES (${[...columns, ...indexes.columns].map(() => "?").join(", ")}) ON CONFLICT DO NOTHING`,
+        [
+          identity.id,
+          contactId,
+          identity.channelType,
+          fields.seal("identities.address", identity.id, identity.address),
+          identity.phone === null
+            ? null
+            : fields.seal("identities.phone", identity.id, identity.phone),
+          now,
+          ...indexes.params,
+        ],
       );
-      if (inserted.changes === 1) return identity;
+      if (inserted.changes === 1) {
+        await fields.indexForSearch(db, "identities", identity.id, identity.id, identity.address);
+        return identity;
+      }
       await db.run("DELETE FROM contacts WHERE id = ?", [contactId]);
       return undefined;
     },
@@ -149,12 +174,16 @@ export function contactsRepository(db: Executor) {
       const where = new SqlFilter();
       if (filter.address !== undefined) {
         // A number typed any way finds the identity whose address or verified phone it is.
-        const phone = toE164(filter.address) ?? null;
+        const phone = toE164(filter.address);
+        const at = [
+          fields.equals("address", filter.address),
+          ...(phone === undefined
+            ? []
+            : [fields.equals("address", phone), fields.equals("phone", phone)]),
+        ];
         where.add(
-          "id IN (SELECT contact_id FROM identities WHERE address = ? OR address = ? OR phone = ?)",
-          filter.address,
-          phone,
-          phone,
+          `id IN (SELECT contact_id FROM identities WHERE ${at.map((c) => c.sql).join(" OR ")})`,
+          ...at.flatMap((c) => c.params),
         );
       }
       where.addIf("id < ?", filter.before);

@@ -1,4 +1,5 @@
 import type { Dialect, Executor, SqlValue } from "../database.ts";
+import type { FieldCodec } from "../encryption/index.ts";
 import type { SqlFilter } from "../sql-filter.ts";
 
 /**
@@ -16,6 +17,12 @@ import type { SqlFilter } from "../sql-filter.ts";
  * then few (at most about limit / sum(WALK) of the conversations, or old). Both ways give
  * the same rows: the walk stops only on a full page or when it has seen every
  * conversation the other filters allow.
+ *
+ * With encryption at rest, message text and addresses are sealed: no LIKE can read them.
+ * Their matches come from the blind search index instead (keyed trigram tokens,
+ * store/encryption/search-tokens.ts), or nowhere when the policy indexes nothing; names
+ * and ids are found as without encryption. There is no walk then: checking a conversation
+ * by its own rows would mean opening them.
  */
 
 /** A trigram index looks nothing up below three characters: shorter text matches ids only. */
@@ -48,33 +55,73 @@ function matchesConversation(search: string): { sql: string; params: SqlValue[] 
   };
 }
 
-/** The conversations the index finds the text in: a cost that follows the matches. */
-function indexedCondition(dialect: Dialect, search: string): { sql: string; params: SqlValue[] } {
+type Condition = { sql: string; params: SqlValue[] };
+type Source = "messages" | "names" | "identities";
+
+/** Per source, SQL for the conversations its index finds the text in. */
+function indexedSources(dialect: Dialect, search: string): Record<Source, Condition> {
   if (dialect === "sqlite") {
     // One FTS5 phrase: with the trigram tokenizer, the text as a substring.
-    const phrase = `"${search.toLowerCase().replaceAll('"', '""')}"`;
+    const phrase = [`"${search.toLowerCase().replaceAll('"', '""')}"`];
     return {
-      sql: `c.id IN (
-        SELECT conversation_id FROM messages_search WHERE messages_search MATCH ?
-        UNION SELECT k.id FROM contacts_search s JOIN conversations k ON k.contact_id = s.contact_id
-          WHERE contacts_search MATCH ?
-        UNION SELECT k.id FROM identities_search s
-          JOIN conversations k ON k.identity_id = s.identity_id WHERE identities_search MATCH ?
-        UNION SELECT ?)`,
-      params: [phrase, phrase, phrase, search],
+      messages: {
+        sql: "SELECT conversation_id FROM messages_search WHERE messages_search MATCH ?",
+        params: phrase,
+      },
+      names: {
+        sql: `SELECT k.id FROM contacts_search s JOIN conversations k ON k.contact_id = s.contact_id
+          WHERE contacts_search MATCH ?`,
+        params: phrase,
+      },
+      identities: {
+        sql: `SELECT k.id FROM identities_search s
+          JOIN conversations k ON k.identity_id = s.identity_id WHERE identities_search MATCH ?`,
+        params: phrase,
+      },
     };
   }
   // The trigram indexes on LOWER(column) serve these LIKEs.
-  const pattern = containing(search);
+  const pattern = [containing(search)];
   return {
-    sql: `c.id IN (
-      SELECT conversation_id FROM messages WHERE LOWER(text) LIKE ? ESCAPE '\\'
-      UNION SELECT k.id FROM contacts n JOIN conversations k ON k.contact_id = n.id
-        WHERE LOWER(n.display_name) LIKE ? ESCAPE '\\'
-      UNION SELECT k.id FROM identities i JOIN conversations k ON k.identity_id = i.id
-        WHERE LOWER(i.address) LIKE ? ESCAPE '\\'
-      UNION SELECT ?)`,
-    params: [pattern, pattern, pattern, search],
+    messages: {
+      sql: "SELECT conversation_id FROM messages WHERE LOWER(text) LIKE ? ESCAPE '\\'",
+      params: pattern,
+    },
+    names: {
+      sql: `SELECT k.id FROM contacts n JOIN conversations k ON k.contact_id = n.id
+        WHERE LOWER(n.display_name) LIKE ? ESCAPE '\\'`,
+      params: pattern,
+    },
+    identities: {
+      sql: `SELECT k.id FROM identities i JOIN conversations k ON k.identity_id = i.id
+        WHERE LOWER(i.address) LIKE ? ESCAPE '\\'`,
+      params: pattern,
+    },
+  };
+}
+
+/**
+ * The conversations the indexes find the text in: a cost that follows the matches. Sealed
+ * texts and addresses are found by their blind search index (when the policy keeps one).
+ */
+function indexedCondition(db: Executor, fields: FieldCodec, search: string): Condition {
+  const sources = indexedSources(db.dialect, search);
+  const sealed = (source: "messages" | "identities") => fields.searchOwners(source, search);
+  const identities = sealed("identities");
+  const parts = fields.encrypted
+    ? [
+        sealed("messages"),
+        identities && {
+          sql: `SELECT k.id FROM conversations k WHERE k.identity_id IN (${identities.sql})`,
+          params: identities.params,
+        },
+        sources.names,
+      ].filter((p) => p !== undefined)
+    : [sources.messages, sources.names, sources.identities];
+  parts.push({ sql: "SELECT ?", params: [search] });
+  return {
+    sql: `c.id IN (${parts.map((p) => p.sql).join(" UNION ")})`,
+    params: parts.flatMap((p) => p.params),
   };
 }
 
@@ -84,6 +131,7 @@ export type Filtered = (before?: string) => SqlFilter;
 /** The newest `limit` conversations `filtered()` allows that match `search`. */
 export async function searchConversations<Row extends { id: string }>(
   db: Executor,
+  fields: FieldCodec,
   filtered: Filtered,
   search: string,
   limit: number,
@@ -97,9 +145,11 @@ export async function searchConversations<Row extends { id: string }>(
       limit,
     ]);
   }
-  const walked = await walkNewest<Row>(db, filtered, search, limit);
-  if (walked) return walked;
-  const indexed = indexedCondition(db.dialect, search);
+  if (!fields.encrypted) {
+    const walked = await walkNewest<Row>(db, filtered, search, limit);
+    if (walked) return walked;
+  }
+  const indexed = indexedCondition(db, fields, search);
   return db.all<Row>(
     `SELECT * FROM conversations c ${and} ${indexed.sql} ORDER BY c.id DESC LIMIT ?`,
     [...where.params, ...indexed.params, limit],

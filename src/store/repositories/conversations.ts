@@ -1,5 +1,6 @@
 import { newId } from "../../shared/ids.ts";
 import type { Executor } from "../database.ts";
+import type { FieldCodec } from "../encryption/index.ts";
 import type { Conversation, ConversationState, Resolution } from "../model.ts";
 import { SqlFilter } from "../sql-filter.ts";
 import { searchConversations } from "./conversation-search.ts";
@@ -76,7 +77,7 @@ export interface NewConversation {
   agentVersion: string | null;
 }
 
-export function conversationsRepository(db: Executor) {
+export function conversationsRepository(db: Executor, fields: FieldCodec) {
   return {
     async get(id: string): Promise<Conversation | undefined> {
       const row = await db.get<ConversationRow>("SELECT * FROM conversations WHERE id = ?", [id]);
@@ -142,7 +143,13 @@ export function conversationsRepository(db: Executor) {
       };
       const where = filtered();
       const rows = filter.search
-        ? await searchConversations<ConversationRow>(db, filtered, filter.search, filter.limit)
+        ? await searchConversations<ConversationRow>(
+            db,
+            fields,
+            filtered,
+            filter.search,
+            filter.limit,
+          )
         : await db.all<ConversationRow>(
             `SELECT * FROM conversations ${where.where} ORDER BY id DESC LIMIT ?`,
             [...where.params, filter.limit],
@@ -159,8 +166,14 @@ export function conversationsRepository(db: Executor) {
       const contactIds = [...new Set(conversations.map((c) => c.contactId))];
       const identityIds = [...new Set(conversations.map((c) => c.identityId))];
       const [last, findings, contacts, identities, labels] = await Promise.all([
-        db.all<{ conversation_id: string; text: string; direction: string; author: string }>(
-          `SELECT m.conversation_id, m.text, m.direction, m.author FROM messages m
+        db.all<{
+          id: string;
+          conversation_id: string;
+          text: string;
+          direction: string;
+          author: string;
+        }>(
+          `SELECT m.id, m.conversation_id, m.text, m.direction, m.author FROM messages m
            WHERE m.conversation_id IN (${marks})
              AND m.id = (SELECT MAX(id) FROM messages WHERE conversation_id = m.conversation_id)`,
           ids,
@@ -191,11 +204,23 @@ export function conversationsRepository(db: Executor) {
         const identity = identities.find((i) => i.id === c.identityId);
         out.set(c.id, {
           lastMessage: message
-            ? { text: message.text, direction: message.direction, author: message.author }
+            ? {
+                text: fields.open("messages.text", message.id, message.text),
+                direction: message.direction,
+                author: message.author,
+              }
             : null,
           findings: Number(findings.find((f) => f.conversation_id === c.id)?.n ?? 0),
           contact: contact ? { id: contact.id, displayName: contact.display_name } : null,
-          identity: identity ? { address: identity.address, phone: identity.phone } : null,
+          identity: identity
+            ? {
+                address: fields.open("identities.address", identity.id, identity.address),
+                phone:
+                  identity.phone === null
+                    ? null
+                    : fields.open("identities.phone", identity.id, identity.phone),
+              }
+            : null,
           labels: labels.filter((l) => l.conversation_id === c.id).map((l) => l.label),
         });
       }

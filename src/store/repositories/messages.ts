@@ -1,4 +1,5 @@
 import type { Executor } from "../database.ts";
+import type { FieldCodec } from "../encryption/index.ts";
 import type { Attachment, Author, Direction, Message, MessageStatus } from "../model.ts";
 
 interface MessageRow {
@@ -23,27 +24,30 @@ interface MessageRow {
   failed_at: number | null;
 }
 
-const toMessage = (r: MessageRow): Message => ({
-  id: r.id,
-  conversationId: r.conversation_id,
-  channelId: r.channel_id,
-  direction: r.direction,
-  author: r.author,
-  text: r.text,
-  attachments: JSON.parse(r.attachments) as Attachment[],
-  providerMessageId: r.provider_message_id,
-  status: r.status,
-  error: r.error,
-  agentId: r.agent_id,
-  agentVersion: r.agent_version,
-  meta: JSON.parse(r.meta) as Record<string, unknown>,
-  createdAt: r.created_at,
-  queuedAt: r.queued_at,
-  sentAt: r.sent_at,
-  deliveredAt: r.delivered_at,
-  readAt: r.read_at,
-  failedAt: r.failed_at,
-});
+/** A stored row as a message, its text opened (encryption at rest, store/encryption/). */
+const messageFrom =
+  (fields: FieldCodec) =>
+  (r: MessageRow): Message => ({
+    id: r.id,
+    conversationId: r.conversation_id,
+    channelId: r.channel_id,
+    direction: r.direction,
+    author: r.author,
+    text: fields.open("messages.text", r.id, r.text),
+    attachments: JSON.parse(r.attachments) as Attachment[],
+    providerMessageId: r.provider_message_id,
+    status: r.status,
+    error: r.error,
+    agentId: r.agent_id,
+    agentVersion: r.agent_version,
+    meta: JSON.parse(r.meta) as Record<string, unknown>,
+    createdAt: r.created_at,
+    queuedAt: r.queued_at,
+    sentAt: r.sent_at,
+    deliveredAt: r.delivered_at,
+    readAt: r.read_at,
+    failedAt: r.failed_at,
+  });
 
 export type NewMessage = Pick<
   Message,
@@ -69,7 +73,8 @@ const RANK: Record<MessageStatus, number> = {
   failed: 5,
 };
 
-export function messagesRepository(db: Executor) {
+export function messagesRepository(db: Executor, fields: FieldCodec) {
+  const toMessage = messageFrom(fields);
   return {
     /**
      * Insert a message. Returns false, inserting nothing, when an inbound message with the
@@ -87,7 +92,7 @@ export function messagesRepository(db: Executor) {
           m.channelId,
           m.direction,
           m.author,
-          m.text,
+          fields.seal("messages.text", m.id, m.text),
           JSON.stringify(m.attachments ?? []),
           m.providerMessageId ?? null,
           m.status,
@@ -98,7 +103,9 @@ export function messagesRepository(db: Executor) {
           m.status === "queued" ? now : null,
         ],
       );
-      return result.changes === 1;
+      if (result.changes !== 1) return false;
+      await fields.indexForSearch(db, "messages", m.id, m.conversationId, m.text);
+      return true;
     },
 
     async get(id: string): Promise<Message | undefined> {

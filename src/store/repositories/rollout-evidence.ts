@@ -250,11 +250,38 @@ export async function evidenceOnEvent(
     [event.conversationId],
   );
   const marks = eventMetrics(event).map((metric) => ({ metric, at: event.createdAt }));
+  await markSentUnits(db, units, marks);
+}
+
+/**
+ * The rate signal of a judged conversation that scored below the quality threshold
+ * (src/quality/): one more bad conversation for its arm.
+ */
+export const QUALITY_METRIC = "quality";
+
+/** After a bad quality score of one conversation and version: a mark on its sent row. */
+export async function evidenceOnQuality(
+  db: Executor,
+  score: { conversationId: string; agentVersion: string; judgedAt: number },
+): Promise<void> {
+  const units = await db.all<EvidenceUnit>(
+    `SELECT conversation_id, rollout_id, arm, share, shadow, created_at, turns
+     FROM conversation_outcomes
+     WHERE conversation_id = ? AND agent_version = ? AND shadow = 0
+       AND rollout_id IS NOT NULL AND arm IS NOT NULL
+     ${db.dialect === "postgres" ? "FOR UPDATE" : ""}`,
+    [score.conversationId, score.agentVersion],
+  );
+  await markSentUnits(db, units, [{ metric: QUALITY_METRIC, at: score.judgedAt }]);
+}
+
+/** Marks on sent outcome rows of rollouts, counted at once for rows already answered. */
+async function markSentUnits(db: Executor, units: EvidenceUnit[], marks: Mark[]): Promise<void> {
   for (const unit of units) {
     const { rollout_id: rolloutId, arm } = unit as EvidenceUnit & { rollout_id: string; arm: Arm };
     const share = unit.share ?? 0.5;
     const live = Number(unit.turns) > 0;
-    const key = { rolloutId, conversationId: event.conversationId, shadow: 0, arm, share };
+    const key = { rolloutId, conversationId: unit.conversation_id, shadow: 0, arm, share };
     const marked = await insertMarks(db, key, marks, live);
     if (!live) continue;
     const counts = new CounterBatch();

@@ -1,4 +1,5 @@
 import type { Executor } from "../database.ts";
+import type { FieldCodec } from "../encryption/index.ts";
 
 /** One agent turn's steps, as the runtime stored them (already redacted and bounded). */
 export interface TurnTraceRecord {
@@ -20,17 +21,21 @@ interface Row {
   created_at: number | string;
 }
 
-const toRecord = (row: Row): TurnTraceRecord => ({
-  turnId: row.turn_id,
-  conversationId: row.conversation_id,
-  messageId: row.message_id,
-  replyId: row.reply_id,
-  steps: JSON.parse(row.steps) as unknown[],
-  createdAt: Number(row.created_at),
-});
+/** A stored row as a trace, its steps opened (they quote what the customer wrote). */
+const recordFrom =
+  (fields: FieldCodec) =>
+  (row: Row): TurnTraceRecord => ({
+    turnId: row.turn_id,
+    conversationId: row.conversation_id,
+    messageId: row.message_id,
+    replyId: row.reply_id,
+    steps: JSON.parse(fields.open("turn_traces.steps", row.turn_id, row.steps)) as unknown[],
+    createdAt: Number(row.created_at),
+  });
 
 /** What each agent turn did, step by step (agents/turn-trace.ts), by conversation. */
-export function turnTracesRepository(db: Executor) {
+export function turnTracesRepository(db: Executor, fields: FieldCodec) {
+  const toRecord = recordFrom(fields);
   return {
     async insert(trace: TurnTraceRecord): Promise<void> {
       await db.run(
@@ -41,7 +46,7 @@ export function turnTracesRepository(db: Executor) {
           trace.conversationId,
           trace.messageId,
           trace.replyId,
-          JSON.stringify(trace.steps),
+          fields.seal("turn_traces.steps", trace.turnId, JSON.stringify(trace.steps)),
           trace.createdAt,
         ],
       );

@@ -3,7 +3,13 @@ import { after, before, describe, it } from "node:test";
 import { disclose, languageOf } from "../../../src/agents/turn/disclosure.ts";
 import type { Message } from "../../../src/store/index.ts";
 import { BASELINE_DOCUMENT, startDocumentAgentApp } from "../../support/document-agent.ts";
-import { auth, queueDrained, signedWebhook } from "../../support/test-app.ts";
+import {
+  auth,
+  KNOWLEDGE_DIR,
+  queueDrained,
+  signedWebhook,
+  startTestApp,
+} from "../../support/test-app.ts";
 
 const EN = "You are chatting with Northwind's automated assistant.";
 const DE = "Sie chatten mit dem automatischen Assistenten von Northwind.";
@@ -119,5 +125,30 @@ describe("AI disclosure through the pipeline", () => {
     const [first] = await replies(id);
     assert.ok(first?.text.startsWith(DE), first?.text);
     assert.equal(first?.meta["disclosure"], "de");
+  });
+});
+
+describe("AI disclosure of the built-in agent in mainstay.yaml", () => {
+  it("takes the same setting as a document and discloses the first reply", async () => {
+    const app = await startTestApp({
+      agent: `{ id: support, type: builtin, knowledgeDir: ${JSON.stringify(KNOWLEDGE_DIR)},
+        disclosure: { text: "${EN}", channels: [generic] } }`,
+    });
+    try {
+      const res = await app.app.inject(signedWebhook({ id: "b-1", from: "+15550303", text: "Hi" }));
+      assert.equal(res.statusCode, 202, res.body);
+      await queueDrained(app.store);
+      const sent = (
+        await app.app.inject({
+          url: `/api/v1/conversations/${res.json().conversationId}/messages`,
+          headers: auth,
+        })
+      ).json().data as { direction: string; text: string; meta: Record<string, unknown> }[];
+      const reply = sent.find((m) => m.direction === "outbound");
+      assert.ok(reply?.text.startsWith(EN), reply?.text);
+      assert.equal(reply?.meta["disclosure"], "default");
+    } finally {
+      await app.dispose();
+    }
   });
 });
