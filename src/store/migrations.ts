@@ -27,6 +27,17 @@ const SERIAL: Record<Dialect, string> = {
 };
 
 /** Append only: a released migration is never edited, a new one is added. */
+/** The sealed columns search indexes: table, column, and `search_tokens.source`. */
+const SEARCH_TOKEN_TRIGGERS = [
+  ["messages", "text", "messages"],
+  ["identities", "address", "identities"],
+] as const;
+
+/** SQLite trigger body: the old row's `search_tokens` entry, found by its indexed `row_id`. */
+const dropSearchTokens = (source: string) =>
+  `DELETE FROM search_tokens WHERE source = '${source}' AND rowid IN (SELECT rowid FROM
+    search_tokens WHERE search_tokens MATCH 'row_id : "' || REPLACE(old.id, '"', '""') || '"');`;
+
 export const migrations: Migration[] = [
   {
     version: 1,
@@ -728,14 +739,6 @@ export const migrations: Migration[] = [
       "ALTER TABLE consent_ledger ADD COLUMN address_bidx TEXT",
       `CREATE INDEX consent_ledger_address_bidx
         ON consent_ledger (channel_id, address_bidx, scope, purpose, seq)`,
-      // Search over sealed text: keyed hashes of its trigrams, one row each.
-      `CREATE TABLE search_tokens (
-        token TEXT NOT NULL,
-        source TEXT NOT NULL,
-        row_id TEXT NOT NULL,
-        owner_id TEXT NOT NULL,
-        PRIMARY KEY (source, row_id, token))`,
-      "CREATE INDEX search_tokens_token ON search_tokens (token, source)",
       // Every key that sealed values and may still be in use: a start without one of
       // them fails, naming it. Rotation retires a key once no row uses it.
       `CREATE TABLE encryption_keys (
@@ -756,14 +759,17 @@ export const migrations: Migration[] = [
     only: {
       sqlite: [
         ...FTS_PLAINTEXT_ONLY,
-        `CREATE TRIGGER search_tokens_messages_update AFTER UPDATE OF text ON messages
-          BEGIN DELETE FROM search_tokens WHERE source = 'messages' AND row_id = old.id; END`,
-        `CREATE TRIGGER search_tokens_messages_delete AFTER DELETE ON messages
-          BEGIN DELETE FROM search_tokens WHERE source = 'messages' AND row_id = old.id; END`,
-        `CREATE TRIGGER search_tokens_identities_update AFTER UPDATE OF address ON identities
-          BEGIN DELETE FROM search_tokens WHERE source = 'identities' AND row_id = old.id; END`,
-        `CREATE TRIGGER search_tokens_identities_delete AFTER DELETE ON identities
-          BEGIN DELETE FROM search_tokens WHERE source = 'identities' AND row_id = old.id; END`,
+        // Search over sealed text (encryption/search-tokens.ts): a row's keyed trigram
+        // hashes as one FTS5 document; `row_id` is indexed too, so a row's entry is found
+        // through the index when its text changes or goes.
+        `CREATE VIRTUAL TABLE search_tokens USING fts5(tokens, row_id, source UNINDEXED,
+          owner_id UNINDEXED, tokenize = 'unicode61')`,
+        ...SEARCH_TOKEN_TRIGGERS.flatMap(([table, column, source]) => [
+          `CREATE TRIGGER search_tokens_${table}_update AFTER UPDATE OF ${column} ON ${table}
+            BEGIN ${dropSearchTokens(source)} END`,
+          `CREATE TRIGGER search_tokens_${table}_delete AFTER DELETE ON ${table}
+            BEGIN ${dropSearchTokens(source)} END`,
+        ]),
         `CREATE TRIGGER identities_address_bidx_follows AFTER UPDATE OF address ON identities
           WHEN new.address_bidx IS old.address_bidx AND new.address_bidx IS NOT NULL
           BEGIN UPDATE identities SET address_bidx = NULL WHERE id = new.id; END`,
@@ -772,6 +778,15 @@ export const migrations: Migration[] = [
           BEGIN UPDATE identities SET phone_bidx = NULL WHERE id = new.id; END`,
       ],
       postgres: [
+        // Search over sealed text (encryption/search-tokens.ts): a row's keyed trigram
+        // hashes in one array, found through a GIN index.
+        `CREATE TABLE search_tokens (
+          source TEXT NOT NULL,
+          row_id TEXT NOT NULL,
+          owner_id TEXT NOT NULL,
+          tokens TEXT[] NOT NULL,
+          PRIMARY KEY (source, row_id))`,
+        "CREATE INDEX search_tokens_tokens ON search_tokens USING gin (tokens)",
         `CREATE FUNCTION search_tokens_drop() RETURNS trigger LANGUAGE plpgsql AS $$
           BEGIN
             DELETE FROM search_tokens WHERE source = TG_ARGV[0] AND row_id = OLD.id;

@@ -39,14 +39,9 @@ export function settings(clock = new ManualClock()): TurnSettings {
   };
 }
 
-/** An LLM agent document on a fake OpenAI-compatible server; `model` picks the script. */
-export function llmTarget(
-  baseUrl: string,
-  model: string,
-  version: string,
-  contacts: ContactDirectory = contactDirectory(),
-): EvalTarget {
-  const document = parseAgentDocument(
+/** An LLM agent's document on a fake OpenAI-compatible server; `model` picks its script. */
+export function modelDocument(baseUrl: string, model: string) {
+  return parseAgentDocument(
     `id: northwind-support
 provider: { type: openai-compatible, model: ${model}, baseUrl: "${baseUrl}" }
 systemPrompt: You are Nora, the support assistant of Northwind Mobile. Never promise refunds.
@@ -57,8 +52,18 @@ tools:
 knowledgeDir: ${JSON.stringify(resolve(EXAMPLES, "knowledge"))}
 limits: { timeoutMs: 5000 }
 `,
-    "test-agent.yaml",
+    `${model}.yaml`,
   );
+}
+
+/** An LLM agent document on a fake OpenAI-compatible server; `model` picks the script. */
+export function llmTarget(
+  baseUrl: string,
+  model: string,
+  version: string,
+  contacts: ContactDirectory = contactDirectory(),
+): EvalTarget {
+  const document = modelDocument(baseUrl, model);
   const agent = buildAgent(document, version, {
     secrets: {},
     clock: new ManualClock(),

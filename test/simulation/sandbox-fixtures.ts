@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseAgentDocument } from "../../src/agents/index.ts";
 import { type LoadedConfig, parseConfigText } from "../../src/config/index.ts";
 import { type Sandbox, startSandbox } from "../../src/simulation/index.ts";
 import type { Backend } from "../support/backends.ts";
+
+export { modelDocument } from "../evaluation/eval-fixtures.ts";
 
 const EXAMPLES = resolve(import.meta.dirname, "../../examples");
 
@@ -22,23 +23,6 @@ ${extra}`,
     {},
   );
   return { loaded, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-/** An LLM agent on the fake OpenAI-compatible server; `model` picks its script. */
-export function modelDocument(baseUrl: string, model: string) {
-  return parseAgentDocument(
-    `id: northwind-support
-provider: { type: openai-compatible, model: ${model}, baseUrl: "${baseUrl}" }
-systemPrompt: You are Nora, the support assistant of Northwind Mobile. Never promise refunds.
-tools:
-  - { type: builtin, name: search_knowledge_base }
-  - { type: builtin, name: lookup_contact }
-  - { type: builtin, name: handoff_to_human }
-knowledgeDir: ${JSON.stringify(join(EXAMPLES, "knowledge"))}
-limits: { timeoutMs: 5000 }
-`,
-    `${model}.yaml`,
-  );
 }
 
 /** Sandboxes on `backend`, each on a fresh place of it; `close` stops them and removes the places. */

@@ -1,4 +1,4 @@
-import type { Executor, SqlValue } from "../database.ts";
+import type { Dialect, Executor, SqlValue } from "../database.ts";
 import { blindIndex } from "./blind-index.ts";
 import { isSealed, open, seal } from "./field-cipher.ts";
 import { createKeyring, type EncryptionOptions, type Keyring } from "./keyring.ts";
@@ -44,7 +44,7 @@ export interface FieldCodec {
    * undefined when the policy indexes nothing. Not encrypting: never called (search
    * reads the plaintext columns and their indexes).
    */
-  searchOwners(source: SearchSource, term: string): Condition | undefined;
+  searchOwners(dialect: Dialect, source: SearchSource, term: string): Condition | undefined;
   /** A raw row of `table` with its sealed columns opened (exports read rows as stored). */
   openRow(table: string, row: Record<string, unknown>): Record<string, unknown>;
 }
@@ -92,8 +92,8 @@ export function sealedFields(options: EncryptionOptions): FieldCodec {
       if (options.search === "none") return;
       await writeSearchTokens(db, keyring.active, source, rowId, ownerId, text);
     },
-    searchOwners: (source, term) =>
-      options.search === "none" ? undefined : ownersMatching(keyring.keys, source, term),
+    searchOwners: (dialect, source, term) =>
+      options.search === "none" ? undefined : ownersMatching(dialect, keyring.keys, source, term),
     openRow(table, row) {
       const out = { ...row };
       for (const c of SEALED_COLUMNS.filter((s) => s.table === table)) {

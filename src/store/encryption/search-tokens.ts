@@ -3,26 +3,17 @@ import type { Dialect, Executor, SqlValue } from "../database.ts";
 import type { DerivedKey } from "./keyring.ts";
 
 /**
- * A blind search index for sealed text: each distinct trigram of the lowercased text,
- * as a keyed hash (HMAC-SHA256 truncated to 64 bits), one `search_tokens` row each. A
- * search hashes the term's trigrams the same way and asks for rows holding all of them.
- * Nothing of the text is stored in the clear; what is revealed is which rows share a
+ * A blind search index for sealed text: each distinct trigram of the lowercased text, as a
+ * keyed hash (HMAC-SHA256 truncated to 64 bits, hex), all of a row's in one `search_tokens`
+ * row: on SQLite an FTS5 table whose document is the row's tokens (its own inverted index),
+ * on PostgreSQL a `text[]` with a GIN index. A search hashes the term's trigrams the same way
+ * and asks for rows holding all of them, so a write is one row and a search costs what it
+ * finds. Nothing of the text is stored in the clear; what is revealed is which rows share a
  * trigram and how often a token occurs (frequency analysis on a large store could guess
  * common trigrams), the price of substring search over sealed text. A row holding every
  * trigram of a term out of order (rare for real words) matches too.
  */
 export type SearchSource = "messages" | "identities";
-
-/**
- * One statement per row whatever its token count (so it is prepared once): the tokens go
- * in as one JSON array the engine unnests.
- */
-const INSERT_TOKENS: Record<Dialect, string> = {
-  sqlite: `INSERT INTO search_tokens (token, source, row_id, owner_id)
-    SELECT value, ?, ?, ? FROM json_each(?) WHERE true ON CONFLICT DO NOTHING`,
-  postgres: `INSERT INTO search_tokens (token, source, row_id, owner_id)
-    SELECT value, ?, ?, ? FROM json_array_elements_text(?::json) ON CONFLICT DO NOTHING`,
-};
 
 /** The distinct trigrams of `text`, lowercased, by code point. */
 export function trigrams(text: string): string[] {
@@ -32,12 +23,37 @@ export function trigrams(text: string): string[] {
   return [...out];
 }
 
-export const searchToken = (key: DerivedKey, trigram: string) =>
-  createHmac("sha256", key.search)
+/** Tokens per key kept for reuse: trigrams of real text repeat, and an HMAC is ~3 µs. */
+const CACHE_LIMIT = 50_000;
+const caches = new WeakMap<DerivedKey, Map<string, string>>();
+
+export function searchToken(key: DerivedKey, trigram: string): string {
+  let cache = caches.get(key);
+  if (!cache) caches.set(key, (cache = new Map()));
+  const known = cache.get(trigram);
+  if (known !== undefined) return known;
+  const token = createHmac("sha256", key.search)
     .update(trigram, "utf8")
     .digest()
     .subarray(0, 8)
-    .toString("base64url");
+    .toString("hex");
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(trigram, token);
+  return token;
+}
+
+const tokensOf = (key: DerivedKey, text: string) => [
+  ...new Set(trigrams(text).map((t) => searchToken(key, t))),
+];
+
+/** A PostgreSQL array literal: tokens are hex, so nothing needs quoting. */
+const pgArray = (tokens: string[]) => `{${tokens.join(",")}}`;
+
+const INSERT: Record<Dialect, string> = {
+  sqlite: "INSERT INTO search_tokens (tokens, row_id, source, owner_id) VALUES (?, ?, ?, ?)",
+  postgres: `INSERT INTO search_tokens (tokens, row_id, source, owner_id) VALUES (?::text[], ?, ?, ?)
+    ON CONFLICT (source, row_id) DO UPDATE SET tokens = EXCLUDED.tokens, owner_id = EXCLUDED.owner_id`,
+};
 
 /** Index a row's text under `key` (its old tokens are gone: triggers drop them with the text). */
 export async function writeSearchTokens(
@@ -48,9 +64,10 @@ export async function writeSearchTokens(
   ownerId: string,
   text: string,
 ): Promise<void> {
-  const tokens = [...new Set(trigrams(text).map((t) => searchToken(key, t)))];
+  const tokens = tokensOf(key, text);
   if (tokens.length === 0) return;
-  await db.run(INSERT_TOKENS[db.dialect], [source, rowId, ownerId, JSON.stringify(tokens)]);
+  const stored = db.dialect === "sqlite" ? tokens.join(" ") : pgArray(tokens);
+  await db.run(INSERT[db.dialect], [stored, rowId, source, ownerId]);
 }
 
 /**
@@ -59,19 +76,25 @@ export async function writeSearchTokens(
  * old key's tokens).
  */
 export function ownersMatching(
+  dialect: Dialect,
   keys: readonly DerivedKey[],
   source: SearchSource,
   term: string,
 ): { sql: string; params: SqlValue[] } {
-  const grams = trigrams(term);
+  if (trigrams(term).length === 0) {
+    return { sql: "SELECT owner_id FROM search_tokens WHERE 1 = 0", params: [] };
+  }
   const parts = keys.map((key) => {
-    const tokens = [...new Set(grams.map((t) => searchToken(key, t)))];
-    return {
-      sql: `SELECT owner_id FROM search_tokens WHERE source = ? AND token IN (${tokens
-        .map(() => "?")
-        .join(", ")}) GROUP BY row_id, owner_id HAVING COUNT(*) = ?`,
-      params: [source, ...tokens, tokens.length] as SqlValue[],
-    };
+    const tokens = tokensOf(key, term);
+    return dialect === "sqlite"
+      ? {
+          sql: "SELECT owner_id FROM search_tokens WHERE search_tokens MATCH ? AND source = ?",
+          params: [`tokens : (${tokens.join(" AND ")})`, source],
+        }
+      : {
+          sql: "SELECT owner_id FROM search_tokens WHERE source = ? AND tokens @> ?::text[]",
+          params: [source, pgArray(tokens)],
+        };
   });
   return {
     sql: parts.map((p) => p.sql).join(" UNION "),

@@ -106,7 +106,8 @@ function indexedSources(dialect: Dialect, search: string): Record<Source, Condit
  */
 function indexedCondition(db: Executor, fields: FieldCodec, search: string): Condition {
   const sources = indexedSources(db.dialect, search);
-  const sealed = (source: "messages" | "identities") => fields.searchOwners(source, search);
+  const sealed = (source: "messages" | "identities") =>
+    fields.searchOwners(db.dialect, source, search);
   const identities = sealed("identities");
   const parts = fields.encrypted
     ? [
