@@ -308,8 +308,44 @@ describe("operator console in a real browser", { timeout: 90_000 }, () => {
   });
 
   it("diffs agent versions and pulls the kill switch after a confirmation", async () => {
+    // One judged conversation, as live quality stores it (its judge is tested in test/quality).
+    const [judged] = await env.app.store.conversations.list({ limit: 1 });
+    const candidate = {
+      conversationId: judged!.id,
+      agentId: "support",
+      agentVersion: judged!.agentVersion!,
+      channelType: "webchat",
+      turns: 1,
+      violations: 0,
+      handoffReason: null,
+      createdAt: judged!.createdAt,
+    };
+    await env.app.store.transaction(async (tx) => {
+      await tx.qualityScores.decide(
+        [{ candidate, status: "pending", reason: "random", label: "open" }],
+        Date.now(),
+      );
+      await tx.qualityScores.recordScore(
+        {
+          conversationId: candidate.conversationId,
+          agentVersion: candidate.agentVersion,
+          criteria: { resolution: 1, tone: 0.6 },
+          overall: 0.8,
+          explanation: "answered the question",
+          judge: "test/judge",
+          bad: false,
+          inputTokens: 10,
+          outputTokens: 5,
+          judgedAt: Date.now(),
+        },
+        0,
+      );
+    });
     await page.getByRole("link", { name: "Agents" }).click();
     await page.getByRole("heading", { name: "support" }).waitFor();
+    const quality = page.locator("table.quality");
+    await quality.getByText("0.80").waitFor();
+    assert.equal(await quality.getByRole("columnheader", { name: "tone" }).count(), 1);
     await page.getByRole("button", { name: "Diff with previous" }).first().click();
     await page.locator(".diff .add, .diff .mod").first().waitFor();
 

@@ -6,6 +6,7 @@ import { BASE, onLinkClick } from "../router.ts";
 import type { Conversation, Kill, Page, Rollout, RolloutStatus } from "../types.ts";
 import { ConfirmButton } from "../ui/confirm-button.tsx";
 import { KillSwitch } from "../ui/kill-switch.tsx";
+import { LiveQuality } from "../ui/live-quality.tsx";
 import { OutcomeBreakdown } from "../ui/outcome-labels.tsx";
 import { Badge, Status } from "../ui/status.tsx";
 import { useLoad } from "../ui/use-load.ts";
@@ -100,6 +101,8 @@ function AgentDetail(props: { id: string; session: Session }) {
             <Traffic active={a.versions?.active ?? null} rollout={a.rollout} killed={!!a.kill} />
             <h3>Outcomes</h3>
             <OutcomeBreakdown agentId={props.id} />
+            <h3>Live quality</h3>
+            <LiveQuality agentId={props.id} />
             <h3>Kill switch</h3>
             <KillSwitch agentId={props.id} kill={a.kill} allowed={admin} onChanged={agent.reload} />
             <h3>Versions</h3>

@@ -21,8 +21,11 @@ const mean = (values: number[]) =>
 /** Per version: how many were judged, the mean scores, bad ones and why they were sampled. */
 export function summariseScores(rows: readonly JudgedRow[], pending: ReadonlyMap<string, number>) {
   const byVersion = new Map<string, JudgedRow[]>();
-  for (const row of rows)
-    byVersion.set(row.agentVersion, [...(byVersion.get(row.agentVersion) ?? []), row]);
+  for (const row of rows) {
+    const judged = byVersion.get(row.agentVersion);
+    if (judged) judged.push(row);
+    else byVersion.set(row.agentVersion, [row]);
+  }
   for (const version of pending.keys()) if (!byVersion.has(version)) byVersion.set(version, []);
   return [...byVersion].map(([version, judged]) => {
     const names = [...new Set(judged.flatMap((r) => Object.keys(r.criteria)))].sort();
