@@ -73,14 +73,14 @@ function toDetection(
   { label, score, from, to }: LabelScore,
 ): Detection {
   const { folded } = context;
-  const text = context.memo(ngramSpans, () => ngramSpans(folded.text));
-  const drivers = model.drivers(text, labelIndex, from, to);
+  const spans = ngramSpans(folded.text, from, to);
+  const drivers = model.drivers(spans, labelIndex, from, to);
   const spanOf = drivers.length > 0 ? drivers : [from, to - 1];
   let start = Number.POSITIVE_INFINITY;
   let end = 0;
   for (const i of spanOf) {
-    start = Math.min(start, text.starts[i]!);
-    end = Math.max(end, text.ends[i]!);
+    start = Math.min(start, spans.starts[i - from]!);
+    end = Math.max(end, spans.ends[i - from]!);
   }
   const [originalStart, originalEnd] = folded.original(start, end);
   return {
@@ -91,7 +91,9 @@ function toDetection(
     evidence: {
       model: `${model.file.name}.v${model.file.version}`,
       label,
-      phrases: drivers.map((i) => folded.text.slice(text.starts[i]!, text.ends[i]!)),
+      phrases: drivers.map((i) =>
+        folded.text.slice(spans.starts[i - from]!, spans.ends[i - from]!),
+      ),
     },
   };
 }

@@ -26,73 +26,88 @@ export interface TextFeatures {
   readonly buckets: Int32Array;
 }
 
-/** The same n-grams with their kind and [start, end) in the folded text, for evidence. */
+/**
+ * N-grams [first, first + count) of a text with their kind and [start, end) in the folded
+ * text, for evidence: index i of the text's n-grams is entry i - first of these arrays.
+ */
 export interface NgramSpans extends TextFeatures {
+  readonly first: number;
   readonly kinds: Uint8Array;
   readonly starts: Int32Array;
   readonly ends: Int32Array;
 }
 
 export function textFeatures(folded: string): TextFeatures {
-  return collect(folded, new FeatureBuffer(capacity(folded)));
+  return collect(folded, new NgramBuffer(0, capacity(folded), false));
 }
 
 /**
- * Computed again, with spans, only when a score passes a threshold: most texts are never
- * shown as evidence, and three more arrays per n-gram are most of the allocation.
+ * The spans of n-grams [from, to) only, computed when a score passes a threshold (most
+ * texts are never shown as evidence): n-grams before `from` are counted, not hashed or
+ * stored, and the walk stops at `to`, so the evidence of one window of a long email costs
+ * a fraction of its features.
  */
-export function ngramSpans(folded: string): NgramSpans {
-  return collect(folded, new SpanBuffer(capacity(folded)));
+export function ngramSpans(folded: string, from = 0, to = capacity(folded)): NgramSpans {
+  return collect(folded, new NgramBuffer(from, Math.min(to, capacity(folded)), true));
 }
 
 // At most three character n-grams per position, one word and one bigram per word.
 const capacity = (folded: string) => folded.length * 4 + 8;
 
-class FeatureBuffer {
+/**
+ * N-grams [first, end) of a text, counted from its start. One class for both uses, so the
+ * hot loop sees one shape; spans are kept only when asked for.
+ */
+class NgramBuffer implements NgramSpans {
+  /** Index of the next n-gram of the text. */
+  index = 0;
   count = 0;
   readonly buckets: Int32Array;
-  constructor(capacity: number) {
-    this.buckets = new Int32Array(capacity);
-  }
-  push(hash: number, _kind: number, _start: number, _end: number): void {
-    this.buckets[this.count++] = hash & MASK;
-  }
-}
-
-class SpanBuffer extends FeatureBuffer {
   readonly kinds: Uint8Array;
   readonly starts: Int32Array;
   readonly ends: Int32Array;
-  constructor(capacity: number) {
-    super(capacity);
-    this.kinds = new Uint8Array(capacity);
-    this.starts = new Int32Array(capacity);
-    this.ends = new Int32Array(capacity);
+  constructor(
+    readonly first: number,
+    readonly end: number,
+    withSpans: boolean,
+  ) {
+    const size = Math.max(0, end - first);
+    this.buckets = new Int32Array(size);
+    this.kinds = new Uint8Array(withSpans ? size : 0);
+    this.starts = new Int32Array(withSpans ? size : 0);
+    this.ends = new Int32Array(withSpans ? size : 0);
   }
-  override push(hash: number, kind: number, start: number, end: number): void {
-    const i = this.count;
+  push(hash: number, kind: number, start: number, end: number): void {
+    const i = this.index++ - this.first;
+    if (i < 0 || i >= this.buckets.length) return;
+    this.buckets[i] = hash & MASK;
+    if (this.kinds.length === 0) return;
     this.kinds[i] = kind;
     this.starts[i] = start;
     this.ends[i] = end;
-    super.push(hash, kind, start, end);
   }
 }
 
-function collect<B extends FeatureBuffer>(folded: string, out: B): B {
+function collect(folded: string, out: NgramBuffer): NgramBuffer {
   const length = folded.length;
   let wordStart = -1;
   let wordHash = 0;
   let previousWord = 0;
   let hasPrevious = false;
   let previousStart = 0;
-  for (let i = 0; i <= length; i++) {
+  for (let i = 0; i <= length && out.index < out.end; i++) {
     const code = i < length ? folded.charCodeAt(i) : 32;
-    // One running hash per start position, finalized at each order: 5 steps for 3 n-grams.
-    let h = CHAR_SEED;
-    for (let k = i; k < i + MAX_ORDER && k < length; k++) {
-      h = Math.imul(h ^ folded.charCodeAt(k), FNV_PRIME);
-      const n = k - i + 1;
-      if (n >= MIN_ORDER) out.push(Math.imul(h ^ n, FNV_PRIME), NGRAM_CHAR, i, k + 1);
+    if (out.index + MAX_ORDER - MIN_ORDER < out.first) {
+      // Before the wanted n-grams: only how many character n-grams start here matters.
+      out.index += Math.max(0, Math.min(MAX_ORDER - MIN_ORDER + 1, length - i - MIN_ORDER + 1));
+    } else {
+      // One running hash per start position, finalized at each order: 5 steps for 3 n-grams.
+      let h = CHAR_SEED;
+      for (let k = i; k < i + MAX_ORDER && k < length; k++) {
+        h = Math.imul(h ^ folded.charCodeAt(k), FNV_PRIME);
+        const n = k - i + 1;
+        if (n >= MIN_ORDER) out.push(Math.imul(h ^ n, FNV_PRIME), NGRAM_CHAR, i, k + 1);
+      }
     }
     if (isWordCode(code)) {
       if (wordStart < 0) {
@@ -116,6 +131,7 @@ function collect<B extends FeatureBuffer>(folded: string, out: B): B {
     hasPrevious = true;
     wordStart = -1;
   }
+  out.count = Math.max(0, Math.min(out.index, out.end) - out.first);
   return out;
 }
 
