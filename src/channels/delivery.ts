@@ -51,7 +51,7 @@ export function deliveryHandler(options: DeliveryOptions): JobHandler {
       if (!channel) throw new PermanentJobError(`channel "${message.channelId}" is not configured`);
       const conversation = (await reads.conversation(message.conversationId))!;
       const identity = (await reads.identity(conversation.identityId))!;
-      const latestInbound = await store.messages.latestInbound(message.conversationId);
+      const latestInbound = await reads.latestInbound(message.conversationId);
       // Read last, right before the send: a hold another instance took while this job was
       // reading the rows above still stops it.
       const paused = await store.channelHolds.pausedUntil(channel.id, clock.now());

@@ -43,13 +43,14 @@ export function consentGate(inner: JobHandler, options: ConsentGateOptions): Job
     async run(job) {
       const { conversationId, messageId } = readJobPayload(job, processJobPayload);
       const reads = jobReads(job, service.store);
-      const [conversation, inbound] = await Promise.all([
+      const [conversation, recent] = await Promise.all([
         reads.conversation(conversationId),
-        reads.message(messageId),
+        reads.recent(conversationId, RECENT),
       ]);
+      // The line is among the newest unless many came after it.
+      const inbound = recent.find((m) => m.id === messageId) ?? (await reads.message(messageId));
       if (!conversation || !inbound) return inner.run(job);
       // A retried job whose answer was already stored must not record or answer twice.
-      const recent = await reads.recent(conversationId, RECENT);
       if (recent.some((m) => m.meta["inReplyTo"] === messageId)) return;
       const identity = await reads.identity(conversation.identityId);
       if (!identity) return inner.run(job);

@@ -1,5 +1,10 @@
 import { channelTraitsOf } from "../channels/index.ts";
-import { type ConversationService, deliverJobPayload, jobReads } from "../conversations/index.ts";
+import {
+  type ConversationService,
+  deliverJobPayload,
+  type JobReads,
+  jobReads,
+} from "../conversations/index.ts";
 import { smsSegments } from "../guardrails/index.ts";
 import { DeferJobError, type JobHandler, readJobPayload } from "../jobs/index.ts";
 import type { Clock } from "../shared/clock.ts";
@@ -34,14 +39,19 @@ export function deliveryGate(inner: JobHandler, options: DeliveryGateOptions): J
       if (message?.status !== "queued") return inner.run(job);
       const conversation = (await reads.conversation(message.conversationId))!;
       const identity = (await reads.identity(conversation.identityId))!;
-      const refusal = await refusalReason(message, conversation, identity.address);
+      const refusal = await refusalReason(reads, message, conversation, identity.address);
       if (refusal) return refuse(message, refusal);
       holdForQuietHours(message, conversation.channelType, identity.address);
       return inner.run(job);
     },
   };
 
-  async function refusalReason(message: Message, conversation: Conversation, address: string) {
+  async function refusalReason(
+    reads: JobReads,
+    message: Message,
+    conversation: Conversation,
+    address: string,
+  ) {
     const channelType = conversation.channelType;
     const confirmation = String(message.meta["compliance"] ?? "").endsWith("_confirmation");
     if (!confirmation) {
@@ -63,7 +73,7 @@ export function deliveryGate(inner: JobHandler, options: DeliveryGateOptions): J
     const traits = channelTraitsOf(channelType);
     if (traits?.replyWindowHours !== undefined && !message.meta["template"]) {
       const hours = config.whatsappWindowHours ?? traits.replyWindowHours;
-      const last = await store.messages.latestInbound(message.conversationId);
+      const last = await reads.latestInbound(message.conversationId);
       if (!last || clock.now() - last.createdAt > hours * HOUR) {
         return {
           code: "MS_WHATSAPP_WINDOW_CLOSED",

@@ -36,10 +36,11 @@ const encryptionEnvSchema = z.object({
 
 /**
  * Encryption at rest from the environment (docs/configuration.md#encryption-at-rest):
- * `MAINSTAY_ENCRYPTION_KEYS`, comma-separated `<key id>:<base64 32-byte key>` entries, the
- * first the active key; `MAINSTAY_ENCRYPTION_SEARCH`, what search may index of sealed text.
- * Undefined (off) when no keys are set. Keys live only in the environment, never in the
- * config file or the database.
+ * `MAINSTAY_ENCRYPTION_KEYS`, comma-separated `<key id>:<base64 32-byte key>` master key
+ * entries, the first the active one; `MAINSTAY_ENCRYPTION_SEARCH`, what search may index of
+ * sealed text. Undefined (off) when no keys are set. Master keys live only in the
+ * environment, never in the config file or the database, which holds data keys only
+ * wrapped by them (store/encryption/key-registry.ts).
  */
 export function encryptionFromEnv(env: NodeJS.ProcessEnv): EncryptionOptions | undefined {
   const keys = env["MAINSTAY_ENCRYPTION_KEYS"];

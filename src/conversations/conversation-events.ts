@@ -62,9 +62,8 @@ function observedEvents(
   return {
     ...events,
     async append(conversationId, type, data, now) {
-      const seq = await events.append(conversationId, type, data, now);
+      await events.append(conversationId, type, data, now);
       onAppend(changeOf(conversationId, type, data));
-      return seq;
     },
   };
 }

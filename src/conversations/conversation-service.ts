@@ -128,7 +128,10 @@ export class ConversationService {
         now,
       );
       if (!inserted) return undefined; // a concurrent request stored it first
-      await tx.conversations.touch(conversation.id, now);
+      // A conversation created by this message already carries its time.
+      if (conversation.lastMessageAt !== now || conversation.updatedAt !== now) {
+        await tx.conversations.touch(conversation.id, now);
+      }
       await tx.events.append(conversation.id, "message.received", { messageId }, now);
       if (screening) {
         const record = screeningRecord(screening);
@@ -178,18 +181,23 @@ export class ConversationService {
     return { limit: verdict.limit, retryAfterMs: verdict.retryAfterMs };
   }
 
-  /** Store an outbound message and its delivery job in the caller's transaction. */
+  /**
+   * Store an outbound message and its delivery job in the caller's transaction. A caller
+   * that touched the conversation in this transaction already (the agent's turn, whose
+   * touch is its re-check of the state) says so, and it is not touched twice.
+   */
   async queueOutbound(
     tx: Repositories,
     conversation: Conversation,
     written: OutboundDraft,
+    { touched = false }: { touched?: boolean } = {},
   ): Promise<Message> {
     // Agents, people and the consent gate all write through here; the text is screened
     // already, and the replacement keeps its length, so the screening's spans still hold.
     const { value: draft, sanitized } = storableFields(written);
     const now = this.options.clock.now();
     const id = newId("msg", now);
-    await tx.messages.insert(
+    const message = await tx.messages.insert(
       {
         id,
         conversationId: conversation.id,
@@ -204,14 +212,14 @@ export class ConversationService {
       },
       now,
     );
-    await tx.conversations.touch(conversation.id, now);
+    if (!touched) await tx.conversations.touch(conversation.id, now);
     await tx.events.append(conversation.id, "message.queued", { messageId: id }, now);
     await this.enqueue(tx, {
       kind: DELIVER_JOB,
       queueKey: `deliver:${conversation.id}`,
       payload: { messageId: id, conversationId: conversation.id },
     });
-    return (await tx.messages.get(id))!;
+    return message!; // a new id: nothing conflicts with it
   }
 
   /**

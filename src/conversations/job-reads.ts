@@ -13,6 +13,8 @@ export interface JobReads {
   identity(id: string): Promise<Identity | undefined>;
   /** The conversation's newest `limit` messages, oldest first. */
   recent(conversationId: string, limit: number): Promise<Message[]>;
+  /** The conversation's newest inbound message (what a reply answers). */
+  latestInbound(conversationId: string): Promise<Message | undefined>;
 }
 
 const readsOf = new WeakMap<Job, JobReads>();
@@ -44,5 +46,7 @@ function cachedReads(store: Store): JobReads {
     identity: (id) => once(`i:${id}`, () => store.contacts.getIdentity(id)),
     recent: (conversationId, limit) =>
       once(`r:${conversationId}:${limit}`, () => store.messages.recent(conversationId, limit)),
+    latestInbound: (conversationId) =>
+      once(`l:${conversationId}`, () => store.messages.latestInbound(conversationId)),
   };
 }

@@ -1,8 +1,15 @@
 import type { Executor } from "../store/index.ts";
 
-type Finisher = (tx: Executor) => Promise<void>;
+/** Completes the job on `tx`; true when a later job of its queue key waits (job-queue.ts). */
+type Finisher = (tx: Executor) => Promise<boolean | undefined>;
 
-const finishers = new WeakMap<object, { finish: Finisher; finished: boolean }>();
+interface Finishing {
+  finish: Finisher;
+  finished: boolean;
+  waiting: boolean | undefined;
+}
+
+const finishers = new WeakMap<object, Finishing>();
 
 /**
  * Completes `job` inside the handler's own last transaction, so its work and its removal
@@ -14,13 +21,19 @@ const finishers = new WeakMap<object, { finish: Finisher; finished: boolean }>()
 export async function finishJob(job: object, tx: Executor): Promise<void> {
   const entry = finishers.get(job);
   if (!entry) return;
-  await entry.finish(tx);
+  entry.waiting = await entry.finish(tx);
   entry.finished = true;
 }
 
-/** The worker's side: lets handlers of `job` finish it, and tells whether one did. */
-export function allowFinishing(job: object, finish: Finisher): { finished(): boolean } {
-  const entry = { finish, finished: false };
+/**
+ * The worker's side: lets handlers of `job` finish it, and tells whether one did and what
+ * the completion found (whether a later job of the same queue key waits).
+ */
+export function allowFinishing(
+  job: object,
+  finish: Finisher,
+): { finished(): boolean; waiting(): boolean | undefined } {
+  const entry: Finishing = { finish, finished: false, waiting: undefined };
   finishers.set(job, entry);
-  return { finished: () => entry.finished };
+  return { finished: () => entry.finished, waiting: () => entry.waiting };
 }

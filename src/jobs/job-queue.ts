@@ -77,10 +77,14 @@ export function jobQueue(db: Executor) {
   const skipLocked = db.dialect === "postgres" ? "FOR UPDATE SKIP LOCKED" : "";
   return {
     async enqueue(tx: Executor, spec: JobSpec, now: number): Promise<void> {
+      // PostgreSQL: delivered at commit to every instance listening, whose workers wake at
+      // once; riding on the INSERT, it costs no statement of its own.
+      const announce =
+        tx.dialect === "postgres" ? ` RETURNING pg_notify('${JOBS_CHANNEL}', '')` : "";
       await tx.run(
         `INSERT INTO jobs (kind, payload, queue_key, status, attempts, max_attempts, run_at,
            created_at, updated_at)
-         VALUES (?, ?, ?, 'ready', 0, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, 'ready', 0, ?, ?, ?, ?)${announce}`,
         [
           spec.kind,
           JSON.stringify(spec.payload),
@@ -91,8 +95,6 @@ export function jobQueue(db: Executor) {
           now,
         ],
       );
-      // Delivered at commit to every instance listening: their workers wake at once.
-      if (tx.dialect === "postgres") await tx.get(`SELECT pg_notify('${JOBS_CHANNEL}', '')`);
     },
 
     async claim(workerId: string, limit: number, now: number, leaseMs: number): Promise<Job[]> {
@@ -125,12 +127,19 @@ export function jobQueue(db: Executor) {
       return result.changes;
     },
 
-    /** Finished: remove it. Only the worker holding the lease may. */
-    async complete(job: Job, workerId: string, on: Executor = db): Promise<void> {
-      await on.run("DELETE FROM jobs WHERE id = ? AND locked_by = ? AND status = 'running'", [
-        job.id,
-        workerId,
-      ]);
+    /**
+     * Finished: remove it. Only the worker holding the lease may. Returns whether a later
+     * job of its queue key is waiting (claimable now that this one is gone), or undefined
+     * when the lease was lost, so the worker knows whether to claim again.
+     */
+    async complete(job: Job, workerId: string, on: Executor = db): Promise<boolean | undefined> {
+      const row = await on.get<{ waiting: number }>(
+        `DELETE FROM jobs WHERE id = ? AND locked_by = ? AND status = 'running'
+         RETURNING CASE WHEN EXISTS (SELECT 1 FROM jobs p WHERE p.queue_key = jobs.queue_key
+           AND p.id > jobs.id AND p.status = 'ready') THEN 1 ELSE 0 END AS waiting`,
+        [job.id, workerId],
+      );
+      return row && row.waiting === 1;
     },
 
     async retryLater(job: Job, workerId: string, runAt: number, error: string, now: number) {

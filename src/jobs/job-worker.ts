@@ -65,6 +65,10 @@ export type JobOutcome =
 /**
  * Claims due jobs and runs them, up to `concurrency` at once. Between polls it sleeps
  * until `pollIntervalMs` passes or `wake()` is called (after a local enqueue commits).
+ * A job that ends claims again only when there may be work a claim did not take: a wake
+ * came meanwhile, the last claim filled every free slot, the job failed, or its completion
+ * found a later job of its queue key waiting; otherwise the queue held nothing more due
+ * when it was last asked, and the claim would find nothing.
  * `stop()` stops claiming and waits for running jobs to finish.
  */
 export class JobWorker {
@@ -72,6 +76,8 @@ export class JobWorker {
   private running = false;
   private inFlight = new Set<Promise<void>>();
   private wakeUp: (() => void) | undefined;
+  /** There may be claimable jobs no claim has seen (a wake, a full batch, a job ending). */
+  private owed = false;
   private loop: Promise<void> | undefined;
   private lastReclaim = Number.NEGATIVE_INFINITY;
 
@@ -88,6 +94,7 @@ export class JobWorker {
   }
 
   wake(): void {
+    this.owed = true;
     this.wakeUp?.();
   }
 
@@ -110,6 +117,8 @@ export class JobWorker {
       const free = this.options.concurrency - this.inFlight.size;
       let claimed = 0;
       if (free > 0) {
+        // A wake during the claim may be of a job it did not see: that wake owes another.
+        this.owed = false;
         try {
           const jobs = await this.claim(free);
           claimed = jobs.length;
@@ -118,21 +127,31 @@ export class JobWorker {
           this.options.logger.error({ err: e }, "claiming jobs failed");
         }
       }
-      // Full batch: there may be more waiting, go again at once.
-      if (claimed > 0 && claimed === free) continue;
+      // Full batch: there may be more waiting, go again at once (or when a slot frees).
+      if (claimed > 0 && claimed === free) {
+        this.owed = true;
+        continue;
+      }
       await this.sleep();
     }
   }
 
-  private track(p: Promise<void>): void {
-    this.inFlight.add(p);
-    p.finally(() => {
-      this.inFlight.delete(p);
-      this.wake();
-    });
+  private track(p: Promise<boolean>): void {
+    // `execute` does not reject (`around` must not throw); if it did, claim again anyway.
+    const tracked = p
+      .then(undefined, () => true)
+      .then((unblocked) => {
+        this.inFlight.delete(tracked);
+        if (unblocked) this.owed = true;
+        // A slot is free: claim with it if a claim is owed.
+        if (this.owed) this.wakeUp?.();
+      });
+    this.inFlight.add(tracked);
   }
 
   private sleep(): Promise<void> {
+    const free = this.options.concurrency - this.inFlight.size;
+    if (this.owed && free > 0) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, this.options.pollIntervalMs);
       const self = this;
@@ -157,13 +176,20 @@ export class JobWorker {
     return queue.claim(this.id, limit, now, leaseMs);
   }
 
-  private async execute(job: Job): Promise<void> {
+  /** Runs `job`; true when its end may have made other jobs claimable. */
+  private async execute(job: Job): Promise<boolean> {
     const { around } = this.options;
-    const run = () => this.attempt(job);
+    let unblocked = true;
+    const run = async () => {
+      const outcome = await this.attempt(job);
+      unblocked = outcome.status !== "done" || outcome.unblocked === true;
+      return outcome;
+    };
     await (around ? around(job, run) : run());
+    return unblocked;
   }
 
-  private async attempt(job: Job): Promise<JobOutcome> {
+  private async attempt(job: Job): Promise<JobOutcome & { unblocked?: boolean }> {
     const { queue, clock, handlers, logger } = this.options;
     const handler = handlers[job.kind];
     const log = logger.child({ jobId: job.id, kind: job.kind, attempt: job.attempts });
@@ -172,8 +198,11 @@ export class JobWorker {
       const finishing = allowFinishing(job, (tx) => queue.complete(job, this.id, tx));
       await handler.run(job);
       // A handler that finished the job in its own transaction (finish-job.ts) saved this.
-      if (!finishing.finished()) await queue.complete(job, this.id);
-      return { status: "done" };
+      const waiting = finishing.finished()
+        ? finishing.waiting()
+        : await queue.complete(job, this.id);
+      // A lost lease (undefined) says nothing of the queue: claim again to be sure.
+      return { status: "done", unblocked: waiting !== false };
     } catch (e) {
       const error = describeError(e);
       let status: "deferred" | "retrying" | "dead" = "retrying";

@@ -1,6 +1,11 @@
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 
 const ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
+const RANDOM_CHARS = 8;
+/** Ids' random bytes drawn per `randomFillSync` call: one syscall per 512 ids, not per id. */
+const POOL_BYTES = RANDOM_CHARS * 512;
+const pool = new Uint8Array(POOL_BYTES);
+let poolAt = POOL_BYTES;
 let lastTime = 0;
 let counter = 0;
 
@@ -19,7 +24,11 @@ export function newId(prefix: string, now = Date.now()): string {
   }
   const time = lastTime.toString(36).padStart(10, "0");
   const seq = counter.toString(36).padStart(4, "0");
+  if (poolAt === POOL_BYTES) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
   let rand = "";
-  for (const b of randomBytes(8)) rand += ALPHABET[b % 36];
+  for (let i = 0; i < RANDOM_CHARS; i++) rand += ALPHABET[pool[poolAt++]! % 36];
   return `${prefix}_${time}${seq}${rand}`;
 }

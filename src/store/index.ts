@@ -2,6 +2,8 @@ export type { Dialect, Executor, SqlValue } from "./database.ts";
 export {
   type ColumnKeyCount,
   type EncryptionOptions,
+  type KeyState,
+  keyStates,
   keyStatus,
   type MasterKey,
   type RotationChunk,

@@ -739,14 +739,22 @@ export const migrations: Migration[] = [
       "ALTER TABLE consent_ledger ADD COLUMN address_bidx TEXT",
       `CREATE INDEX consent_ledger_address_bidx
         ON consent_ledger (channel_id, address_bidx, scope, purpose, seq)`,
-      // Every key that sealed values and may still be in use: a start without one of
-      // them fails, naming it. Rotation retires a key once no row uses it.
+      // Envelope encryption: data keys (they seal values) and the index key (blind
+      // indexes, search tokens), each only wrapped by a master key of the environment,
+      // named with its fingerprint. `generation` orders a kind's keys; UNIQUE makes two
+      // instances creating one at once agree on one. Rotation retires a data key once no
+      // row uses it.
       `CREATE TABLE encryption_keys (
         key_id TEXT PRIMARY KEY,
-        fingerprint TEXT NOT NULL,
-        added_at BIGINT NOT NULL,
-        retired_at BIGINT)`,
-      // How far `mainstay keys rotate` has got per sealed column, towards which key.
+        kind TEXT NOT NULL,
+        generation INTEGER NOT NULL,
+        master_key_id TEXT NOT NULL,
+        master_fingerprint TEXT NOT NULL,
+        wrapped_key TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        retired_at BIGINT,
+        UNIQUE (kind, generation))`,
+      // How far `mainstay keys rotate` has got per sealed column, towards which data key.
       `CREATE TABLE key_rotations (
         name TEXT PRIMARY KEY,
         key_id TEXT NOT NULL,
@@ -754,8 +762,10 @@ export const migrations: Migration[] = [
         done_at BIGINT,
         updated_at BIGINT NOT NULL)`,
     ],
-    // A row's search tokens go with its text (erasure, retention, deletes), and a changed
-    // address takes its blind index with it unless the same statement sets a new one.
+    // A row's search tokens go with its text (erasure, retention, deletes), and an address
+    // changed to something not sealed (erasure) takes its blind index with it. A sealed
+    // value is always written with its blind index, which a re-encryption leaves as it was
+    // (one index key, whichever data key seals).
     only: {
       sqlite: [
         ...FTS_PLAINTEXT_ONLY,
@@ -772,9 +782,11 @@ export const migrations: Migration[] = [
         ]),
         `CREATE TRIGGER identities_address_bidx_follows AFTER UPDATE OF address ON identities
           WHEN new.address_bidx IS old.address_bidx AND new.address_bidx IS NOT NULL
+            AND (new.address IS NULL OR substr(new.address, 1, 7) <> 'enc:v1:')
           BEGIN UPDATE identities SET address_bidx = NULL WHERE id = new.id; END`,
         `CREATE TRIGGER identities_phone_bidx_follows AFTER UPDATE OF phone ON identities
           WHEN new.phone_bidx IS old.phone_bidx AND new.phone_bidx IS NOT NULL
+            AND (new.phone IS NULL OR substr(new.phone, 1, 7) <> 'enc:v1:')
           BEGIN UPDATE identities SET phone_bidx = NULL WHERE id = new.id; END`,
       ],
       postgres: [
@@ -799,11 +811,13 @@ export const migrations: Migration[] = [
         `CREATE FUNCTION identities_bidx_follow() RETURNS trigger LANGUAGE plpgsql AS $$
           BEGIN
             IF NEW.address IS DISTINCT FROM OLD.address
-              AND NEW.address_bidx IS NOT DISTINCT FROM OLD.address_bidx THEN
+              AND NEW.address_bidx IS NOT DISTINCT FROM OLD.address_bidx
+              AND (NEW.address IS NULL OR left(NEW.address, 7) <> 'enc:v1:') THEN
               NEW.address_bidx := NULL;
             END IF;
             IF NEW.phone IS DISTINCT FROM OLD.phone
-              AND NEW.phone_bidx IS NOT DISTINCT FROM OLD.phone_bidx THEN
+              AND NEW.phone_bidx IS NOT DISTINCT FROM OLD.phone_bidx
+              AND (NEW.phone IS NULL OR left(NEW.phone, 7) <> 'enc:v1:') THEN
               NEW.phone_bidx := NULL;
             END IF;
             RETURN NEW;

@@ -17,7 +17,11 @@ export class StatementCounter {
   };
   transactions = 0;
   writeTransactions = 0;
-  /** Every statement's SQL, in order, when set (to see where they come from). */
+  /**
+   * Every statement's SQL, in order, when set, each with the code that issued it and a
+   * `-- commit` line after each write transaction: what the statements-per-message test
+   * prints with STATEMENT_LOG=1.
+   */
   log?: string[];
 
   get total(): number {
@@ -27,8 +31,14 @@ export class StatementCounter {
   record(sql: string): Verb {
     const verb = verbOf(sql);
     this.statements[verb]++;
-    this.log?.push(sql.replace(/\s+/g, " ").slice(0, 90));
+    this.log?.push(`${sql.replace(/\s+/g, " ").slice(0, 90).padEnd(90)}  ${issuer()}`);
     return verb;
+  }
+
+  /** Marks the end of a write transaction in the log. */
+  committed(): void {
+    this.writeTransactions++;
+    this.log?.push("-- commit");
   }
 
   /** A copy of the counts, to subtract from a later one. */
@@ -40,6 +50,19 @@ export class StatementCounter {
       writeTransactions: this.writeTransactions,
     };
   }
+}
+
+/** The first caller outside the store and this module's wrappers: who ran the statement. */
+function issuer(): string {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 40;
+  const frames = (new Error().stack ?? "").split("\n").slice(1);
+  Error.stackTraceLimit = limit;
+  for (const frame of frames) {
+    const at = /\/src\/(.+?):(\d+):\d+\)?$/.exec(frame);
+    if (at && !at[1]!.startsWith("store/")) return `${at[1]}:${at[2]}`;
+  }
+  return "store";
 }
 
 function verbOf(sql: string): Verb {
@@ -78,7 +101,7 @@ export function countedDatabase(db: Database, counter: StatementCounter): Databa
   // A write outside a transaction commits on its own: one write transaction each.
   const autocommit = () => {
     counter.transactions++;
-    counter.writeTransactions++;
+    counter.committed();
   };
   return {
     ...counted(db, autocommit),
@@ -94,7 +117,7 @@ export function countedDatabase(db: Database, counter: StatementCounter): Databa
         )
         .finally(() => {
           counter.transactions++;
-          if (wrote) counter.writeTransactions++;
+          if (wrote) counter.committed();
         });
     },
     exclusively: (fn) => db.exclusively(fn),

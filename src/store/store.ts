@@ -1,11 +1,11 @@
 import type { Logger } from "pino";
 import type { Database, Dialect, Executor } from "./database.ts";
 import {
-  checkKeys,
-  createKeyring,
   type EncryptionOptions,
   type FieldCodec,
+  openKeyring,
   plaintextFields,
+  refreshingDatabase,
   sealedFields,
 } from "./encryption/index.ts";
 import { currentMigration, latestMigration, migrate } from "./migrations.ts";
@@ -25,7 +25,7 @@ import { conversationLabelsRepository } from "./repositories/conversation-labels
 import { conversationNotesRepository } from "./repositories/conversation-notes.ts";
 import { conversationsRepository } from "./repositories/conversations.ts";
 import { evalRunsRepository } from "./repositories/eval-runs.ts";
-import { eventsRepository } from "./repositories/events.ts";
+import { type EventBuffer, eventBuffer, eventsRepository } from "./repositories/events.ts";
 import { incidentsRepository } from "./repositories/incidents.ts";
 import { messagesRepository } from "./repositories/messages.ts";
 import { metricRollupsRepository } from "./repositories/metric-rollups.ts";
@@ -99,6 +99,8 @@ export function repositoriesOn(
   db: Executor,
   atomically?: Atomically,
   fields: FieldCodec = plaintextFields,
+  /** A transaction's buffer of appended events (events.ts), flushed before its commit. */
+  events?: EventBuffer,
 ): Repositories {
   return {
     db,
@@ -107,7 +109,7 @@ export function repositoriesOn(
     consent: consentLedgerRepository(db, fields),
     conversations: conversationsRepository(db, fields),
     messages: messagesRepository(db, fields),
-    events: eventsRepository(db),
+    events: eventsRepository(db, events),
     agentVersions: agentVersionsRepository(db),
     evalRuns: evalRunsRepository(db),
     auditLog: auditLogRepository(db),
@@ -141,22 +143,31 @@ export async function openStore(
     options.kind === "sqlite"
       ? openSqliteDatabase(options.file)
       : openPostgresDatabase({ url: options.url, schema: options.schema, logger });
-  const db = options.statements ? countedDatabase(opened, options.statements) : opened;
+  const counted = options.statements ? countedDatabase(opened, options.statements) : opened;
   const { encryption } = options;
+  let keyring: Awaited<ReturnType<typeof openKeyring>>;
   try {
-    await migrate(db, now);
-    // A key some rows still need, missing from the environment, stops the start here.
-    await checkKeys(db, encryption && createKeyring(encryption.keys), now);
+    await migrate(counted, now);
+    // A master key some data keys still need, missing from the environment, stops the start here.
+    keyring = await openKeyring(counted, encryption, now);
   } catch (e) {
-    await db.close();
+    await counted.close();
     throw e;
   }
-  const fields = encryption ? sealedFields(encryption) : plaintextFields;
+  // Encrypting, reads pick up data keys other instances created since (refreshing-database.ts).
+  const db = keyring ? refreshingDatabase(counted, keyring, logger) : counted;
+  const fields = keyring && encryption ? sealedFields(keyring, encryption.search) : plaintextFields;
   return {
     ...repositoriesOn(db, (fn) => db.transaction(fn), fields),
     dialect: db.dialect,
     fields,
-    transaction: (fn) => db.transaction((tx) => fn(repositoriesOn(tx, undefined, fields))),
+    transaction: (fn) =>
+      db.transaction(async (tx) => {
+        const events = eventBuffer(tx);
+        const result = await fn(repositoriesOn(events.executor, undefined, fields, events));
+        await events.flush();
+        return result;
+      }),
     async check() {
       const migration = await currentMigration(db);
       if (migration < latestMigration) {

@@ -56,7 +56,7 @@ describe("mainstay keys", () => {
   before(() => writeFileSync(config, testConfigYaml({ dataDir: join(dir, "data") })));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("rotates to the active key with progress, then counts the values per key", async () => {
+  it("re-wraps, rotates to a new data key with progress, then lists the keys and their use", async () => {
     const old = { MAINSTAY_ENCRYPTION_KEYS: envKeys([K1]) };
     const store = await openStore(storeOptionsFor(loadConfigFile(config, old).config, old));
     for (let i = 0; i < 3; i++) {
@@ -64,28 +64,57 @@ describe("mainstay keys", () => {
         storedConversation(tx, `C${i}`, `c${i}@example.com`, [`text ${i}`], Date.now()),
       );
     }
+    const first = store.fields.keyring!.active.id;
     await store.close();
 
     const env = { MAINSTAY_ENCRYPTION_KEYS: envKeys([K2, K1]) };
     const before = await runCliCaptured(["keys", "status", ...local], env);
     assert.equal(before.code, 0, before.err);
-    assert.equal(before.out, "messages.text\tk1\t3\nidentities.address\tk1\t3\n");
+    const created = "\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z";
+    assert.match(
+      before.out,
+      new RegExp(
+        `^key\tkind\tmaster\tcreated\tretired\tvalues\n(.*\n)*${first}\tdata\tk1\t${created}\t-\t6\n`,
+      ),
+    );
+    assert.match(before.out, /\tindex\tk1\t.*\t-\t-\n/);
+    assert.match(
+      before.out,
+      new RegExp(`\n\nmessages.text\t${first}\t3\nidentities.address\t${first}\t3\n$`),
+    );
 
     const rotated = await runCliCaptured(["keys", "rotate", "--chunk", "2", ...local], env);
     assert.equal(rotated.code, 0, rotated.err);
-    assert.match(rotated.out, /^rotating to key k2\nmessages\.text: 2 checked, 2 re-encrypted\n/);
+    assert.match(
+      rotated.out,
+      /^re-wrapped 2 key\(s\) with master key k2\nmaster key k1 wraps no key now: it may leave MAINSTAY_ENCRYPTION_KEYS\nmessages\.text: 2 checked, 2 re-encrypted\n/,
+    );
     assert.match(rotated.out, /identities\.address: 1 checked, 1 re-encrypted, done\n/);
-    assert.match(rotated.out, /done: 6 re-encrypted; retired k1\n$/);
+    const done = /done: 6 re-encrypted, new data key (dk\w+); retired (.+)\n$/.exec(rotated.out);
+    assert.ok(done, rotated.out);
+    assert.ok(done[2]!.split(", ").includes(first));
 
+    // The old master key has left the environment: everything is on the new data key.
     const only = { MAINSTAY_ENCRYPTION_KEYS: envKeys([K2]) };
     const after = await runCliCaptured(["keys", "status", ...local], only);
-    assert.equal(after.out, "messages.text\tk2\t3\nidentities.address\tk2\t3\n");
+    assert.equal(after.code, 0, after.err);
+    assert.match(after.out, new RegExp(`${first}\tdata\tk2\t${created}\t${created}\t0\n`));
+    assert.match(
+      after.out,
+      new RegExp(`\n\nmessages.text\t${done[1]}\t3\nidentities.address\t${done[1]}\t3\n$`),
+    );
+
+    const rewrap = await runCliCaptured(["keys", "rotate", "--rewrap-only", ...local], only);
+    assert.equal(rewrap.out, "re-wrapped 0 key(s) with master key k2\n");
   });
 
   it("says why it cannot run", async () => {
     const off = await runCliCaptured(["keys", "status", ...local], {});
     assert.equal(off.code, 1);
-    assert.match(off.err, /^MS_ENCRYPTION_KEY_MISSING: rows are encrypted with key "k2"/);
+    assert.match(
+      off.err,
+      /^MS_ENCRYPTION_KEY_MISSING: master key "k2" is not in MAINSTAY_ENCRYPTION_KEYS/,
+    );
     const none = await runCliCaptured(["keys", "rotate", ...local], {});
     assert.match(none.err, /^MS_ENCRYPTION_KEY_MISSING/);
     const bad = await runCliCaptured(["keys", "rotate", "--chunk", "0", ...local], {});

@@ -67,17 +67,25 @@ describe("statements per message, end to end", () => {
           console.log(JSON.stringify({ backend: backend.name, first, later }));
           console.log(counter.log.slice(0, 60).join("\n"));
         }
-        // Measured on 2026-12-03: 45 / 39 statements (first / later message) on SQLite,
-        // 48 / 42 on PostgreSQL; 7-8 commits (the intake transaction, two rate-limit
-        // upserts, a claim per job, the turn's and the delivery's transactions, each of which
-        // also completes its job, and an idle claim). On PostgreSQL the live event feed
-        // reads the events each NOTIFY names, and how notifications batch depends on timing.
-        // The target is 15 statements and 2 commits (issue #17): these bounds only keep the
+        // Measured on 2026-12-03, before: 45 / 39 statements (first / later message) on
+        // SQLite, 48 / 42 on PostgreSQL, 7-8 commits. After (events in one multi-row INSERT
+        // per transaction, the reply's touch as its state re-check, no read after an insert,
+        // no claim when the queue had nothing more): 38 / 35 on SQLite, 40 / 37 on
+        // PostgreSQL; 7 commits on SQLite (the intake transaction, two rate-limit upserts,
+        // two claims, the turn's and the delivery's transactions, each of which also
+        // completes its job). On PostgreSQL the worker also hears its own enqueues' NOTIFY
+        // and claims again (about 2 commits more), and how notifications batch depends on
+        // timing: one run in three measured 46 statements and 10 commits, hence its slack.
+        // The target is 15 statements and 2 commits (issue #17): these bounds keep the
         // counts from growing again until the intake is rebuilt.
-        const slack = backend.name === "postgres" ? 14 : 6;
-        assert.ok(first.statements <= 46 + slack, `${first.statements} statements, first message`);
-        assert.ok(later.statements <= 40 + slack, `${later.statements} statements, later message`);
-        assert.ok(later.writeTransactions <= 9, `${later.writeTransactions} commits per message`);
+        const slack = backend.name === "postgres" ? 12 : 1.5;
+        assert.ok(first.statements <= 38 + slack, `${first.statements} statements, first message`);
+        assert.ok(later.statements <= 35 + slack, `${later.statements} statements, later message`);
+        const commits = backend.name === "postgres" ? 11 : 7;
+        assert.ok(
+          later.writeTransactions <= commits,
+          `${later.writeTransactions} commits per message`,
+        );
       });
     });
   }

@@ -57,15 +57,15 @@ for (const backend of backends) {
         status: "received" as const,
         providerMessageId: "vendor-1",
       };
-      assert.equal(await store.messages.insert({ ...message, id: newId("msg") }, now), true);
-      assert.equal(await store.messages.insert({ ...message, id: newId("msg") }, now), false);
+      // The insert returns the row as stored: what a read right after it would find.
+      const stored = await store.messages.insert({ ...message, id: newId("msg") }, now);
+      assert.equal(await store.messages.insert({ ...message, id: newId("msg") }, now), undefined);
       // The same vendor id on another channel is another message.
-      assert.equal(
-        await store.messages.insert({ ...message, id: newId("msg"), channelId: "other" }, now),
-        true,
-      );
+      const other = { ...message, id: newId("msg"), channelId: "other" };
+      assert.equal((await store.messages.insert(other, now))?.channelId, "other");
       const found = await store.messages.findInbound("api", "vendor-1");
       assert.equal(found?.text, "hello");
+      assert.deepEqual(stored, found);
     });
 
     it("rolls back every write of a failed transaction", async () => {

@@ -53,7 +53,15 @@ export async function writeTurn(
 ): Promise<boolean> {
   const { service, clock, logger } = deps;
   const { conversation, messageId } = input;
-  const current = await tx.conversations.get(conversation.id);
+  const refused =
+    decision.by === "mainstay" &&
+    decision.standIn.reason === "spend_cap" &&
+    decision.standIn.action === "refuse";
+  // The reply's touch of the conversation is the re-check: one statement, and only while the
+  // bot owns it. A refused turn stores no message, so it only reads.
+  const current = refused
+    ? await tx.conversations.get(conversation.id)
+    : await tx.conversations.touchIn(conversation.id, "bot", clock.now());
   if (current?.state !== "bot") {
     const dropped = { conversationId: conversation.id };
     logger.info(dropped, "answer dropped: conversation left the bot meanwhile");
@@ -66,7 +74,8 @@ export async function writeTurn(
     // `refuse`: the customer is told nothing, and the conversation stays with the bot.
     if (action === "refuse") return false;
   }
-  const reply = await service.queueOutbound(tx, current, replyDraft(input, decision, disclosure));
+  const draft = replyDraft(input, decision, disclosure);
+  const reply = await service.queueOutbound(tx, current, draft, { touched: true });
   const now = clock.now();
   const at: TurnWriteContext = {
     conversation: current,

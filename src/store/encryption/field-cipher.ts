@@ -1,12 +1,13 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { MainstayError } from "../../shared/errors.ts";
-import type { DerivedKey, Keyring } from "./keyring.ts";
+import type { DataKey, Keyring } from "./keyring.ts";
 
 /**
- * A stored encrypted value: `enc:v1:<key id>:<base64url(nonce | ciphertext | tag)>`.
- * AES-256-GCM with a random 96-bit nonce per value (NIST SP 800-38D: at most 2^32 values
- * per key with random nonces, far beyond what one key writes between rotations). The
- * key id travels with the value, so rows written before a rotation still open.
+ * A stored encrypted value: `enc:v1:<data key id>:<base64url(nonce | ciphertext | tag)>`.
+ * AES-256-GCM under a data key with a random 96-bit nonce per value (NIST SP 800-38D: at
+ * most 2^32 values per key with random nonces, far beyond what one key writes between
+ * rotations). The data key id travels with the value, so rows written before a rotation
+ * still open.
  */
 export const SEALED_PREFIX = "enc:v1:";
 
@@ -16,7 +17,7 @@ const TAG = 16;
 /** Whether a stored value is sealed (anything else was stored as plaintext). */
 export const isSealed = (stored: string) => stored.startsWith(SEALED_PREFIX);
 
-/** The key id of a sealed value, or undefined for plaintext. */
+/** The data key id of a sealed value, or undefined for plaintext. */
 export function sealedKeyId(stored: string): string | undefined {
   if (!isSealed(stored)) return undefined;
   const end = stored.indexOf(":", SEALED_PREFIX.length);
@@ -27,7 +28,7 @@ export function sealedKeyId(stored: string): string | undefined {
  * `aad` binds the value to where it lives (table, column, row): a value copied into
  * another row or column does not open there.
  */
-export function seal(key: DerivedKey, aad: string, value: string): string {
+export function seal(key: DataKey, aad: string, value: string): string {
   const nonce = randomBytes(NONCE);
   const cipher = createCipheriv("aes-256-gcm", key.cipher, nonce);
   cipher.setAAD(Buffer.from(`${key.id}|${aad}`));
@@ -37,12 +38,15 @@ export function seal(key: DerivedKey, aad: string, value: string): string {
 }
 
 export function open(keyring: Keyring, aad: string, stored: string): string {
-  const keyId = sealedKeyId(stored);
-  const key = keyId === undefined ? undefined : keyring.byId(keyId);
+  const keyId = sealedKeyId(stored) ?? "?";
+  const key = keyring.dataKeys.get(keyId);
   if (!key) {
+    const master = keyring.unreadable.get(keyId);
     throw new MainstayError(
       "MS_ENCRYPTION_KEY_MISSING",
-      `a value at ${aad} is encrypted with key "${keyId ?? "?"}", which MAINSTAY_ENCRYPTION_KEYS does not hold`,
+      master === undefined
+        ? `a value at ${aad} is encrypted with data key "${keyId}", which encryption_keys does not hold`
+        : `a value at ${aad} is encrypted with data key "${keyId}", wrapped by master key "${master}", which MAINSTAY_ENCRYPTION_KEYS does not hold`,
       500,
     );
   }
@@ -56,7 +60,7 @@ export function open(keyring: Keyring, aad: string, stored: string): string {
   } catch {
     throw new MainstayError(
       "MS_ENCRYPTION_INVALID",
-      `the value at ${aad} does not authenticate under key "${key.id}": altered, moved from another row, or a different key under that id`,
+      `the value at ${aad} does not authenticate under data key "${key.id}": altered, or moved from another row`,
       500,
     );
   }

@@ -1,7 +1,7 @@
 import type { Dialect, Executor, SqlValue } from "../database.ts";
 import { blindIndex } from "./blind-index.ts";
 import { isSealed, open, seal } from "./field-cipher.ts";
-import { createKeyring, type EncryptionOptions, type Keyring } from "./keyring.ts";
+import type { EncryptionOptions, Keyring } from "./keyring.ts";
 import { SEALED_COLUMNS, type SealedField } from "./sealed-columns.ts";
 import { ownersMatching, type SearchSource, writeSearchTokens } from "./search-tokens.ts";
 
@@ -16,6 +16,8 @@ type Condition = { sql: string; params: SqlValue[] };
  */
 export interface FieldCodec {
   readonly encrypted: boolean;
+  /** The keys in use when encrypting (rotation seals with them). */
+  readonly keyring?: Keyring;
   /** The stored form of `value` of `field` in the row whose `bind` column is `bind`. */
   seal(field: SealedField, bind: string, value: string): string;
   open(field: SealedField, bind: string, stored: string): string;
@@ -63,37 +65,33 @@ export const plaintextFields: FieldCodec = {
 
 const aad = (field: string, bind: string) => `${field}:${bind}`;
 
-export function sealedFields(options: EncryptionOptions): FieldCodec {
-  const keyring: Keyring = createKeyring(options.keys);
-  const indexes = (value: string) => keyring.keys.map((k) => blindIndex(k, value));
+export function sealedFields(keyring: Keyring, search: EncryptionOptions["search"]): FieldCodec {
   const codec: FieldCodec = {
     encrypted: true,
+    keyring,
     // Empty stays empty: erasure and retention clear text to '' and test for it in SQL.
     seal: (field, bind, value) =>
       value === "" ? "" : seal(keyring.active, aad(field, bind), value),
     // Anything not sealed was stored as plaintext: before encryption was on, or erased.
     open: (field, bind, stored) =>
       isSealed(stored) ? open(keyring, aad(field, bind), stored) : stored,
-    blindIndex: (value) => (value === null ? null : blindIndex(keyring.active, value)),
+    blindIndex: (value) => (value === null ? null : blindIndex(keyring.index, value)),
     blindIndexColumns: (values) => ({
       columns: Object.keys(values).map((c) => `${c}_bidx`),
       params: Object.values(values).map((v) => codec.blindIndex(v)),
     }),
-    equals(column, value) {
-      const all = indexes(value);
-      // Rows stored before encryption was turned on hold the plaintext until
-      // `mainstay keys rotate` seals them; the plaintext comparison finds those.
-      return {
-        sql: `(${column}_bidx IN (${all.map(() => "?").join(", ")}) OR ${column} = ?)`,
-        params: [...all, value],
-      };
-    },
+    // Rows stored before encryption was turned on hold the plaintext until
+    // `mainstay keys rotate` seals them; the plaintext comparison finds those.
+    equals: (column, value) => ({
+      sql: `(${column}_bidx = ? OR ${column} = ?)`,
+      params: [blindIndex(keyring.index, value), value],
+    }),
     async indexForSearch(db, source, rowId, ownerId, text) {
-      if (options.search === "none") return;
-      await writeSearchTokens(db, keyring.active, source, rowId, ownerId, text);
+      if (search === "none") return;
+      await writeSearchTokens(db, keyring.index, source, rowId, ownerId, text);
     },
     searchOwners: (dialect, source, term) =>
-      options.search === "none" ? undefined : ownersMatching(dialect, keyring.keys, source, term),
+      search === "none" ? undefined : ownersMatching(dialect, keyring.index, source, term),
     openRow(table, row) {
       const out = { ...row };
       for (const c of SEALED_COLUMNS.filter((s) => s.table === table)) {

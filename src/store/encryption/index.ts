@@ -1,8 +1,9 @@
 export { isSealed, SEALED_PREFIX } from "./field-cipher.ts";
 export { type FieldCodec, plaintextFields, sealedFields } from "./field-codec.ts";
-export { checkKeys } from "./key-registry.ts";
-export { type ColumnKeyCount, keyStatus } from "./key-status.ts";
-export { createKeyring, type EncryptionOptions, type MasterKey } from "./keyring.ts";
+export { openKeyring } from "./key-registry.ts";
+export { type ColumnKeyCount, type KeyState, keyStates, keyStatus } from "./key-status.ts";
+export type { EncryptionOptions, Keyring, MasterKey } from "./keyring.ts";
+export { refreshingDatabase } from "./refreshing-database.ts";
 export {
   type RotateOptions,
   type RotationChunk,

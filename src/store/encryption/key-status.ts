@@ -1,7 +1,8 @@
 import type { Dialect, Executor } from "../database.ts";
+import { readKeys } from "./key-registry.ts";
 import { SEALED_COLUMNS } from "./sealed-columns.ts";
 
-/** Values of one sealed column per key id; `plaintext` counts values stored unsealed. */
+/** Values of one sealed column per data key id; `plaintext` counts values stored unsealed. */
 export interface ColumnKeyCount {
   field: string;
   keyId: string | "plaintext";
@@ -16,7 +17,7 @@ const KEY_ID_SQL: Record<Dialect, (column: string) => string> = {
 };
 
 /**
- * How many values of each sealed column each key holds (`mainstay keys status`). It reads
+ * How many values of each sealed column each data key holds (`mainstay keys status`). It reads
  * every row of those tables: an operator's question, not a hot path. Empty values (erased,
  * purged) are not counted: nothing is sealed there.
  */
@@ -33,4 +34,27 @@ export async function keyStatus(db: Executor): Promise<ColumnKeyCount[]> {
     }
   }
   return out;
+}
+
+/** A key of `encryption_keys` as `mainstay keys status` shows it. */
+export interface KeyState {
+  keyId: string;
+  kind: "data" | "index";
+  masterKeyId: string;
+  createdAt: number;
+  retiredAt: number | null;
+  /** Values sealed with it (data keys; an index key seals nothing). */
+  values: number;
+}
+
+/** Every data and index key, with the values each data key seals (`counts` from keyStatus). */
+export async function keyStates(db: Executor, counts: ColumnKeyCount[]): Promise<KeyState[]> {
+  return (await readKeys(db)).map((row) => ({
+    keyId: row.key_id,
+    kind: row.kind,
+    masterKeyId: row.master_key_id,
+    createdAt: Number(row.created_at),
+    retiredAt: row.retired_at === null ? null : Number(row.retired_at),
+    values: counts.filter((c) => c.keyId === row.key_id).reduce((n, c) => n + c.count, 0),
+  }));
 }

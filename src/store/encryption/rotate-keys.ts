@@ -1,14 +1,16 @@
+import { MainstayError } from "../../shared/errors.ts";
 import type { Executor, SqlValue } from "../database.ts";
 import { sealedKeyId } from "./field-cipher.ts";
-import { type FieldCodec, sealedFields } from "./field-codec.ts";
-import { retireKeys } from "./key-registry.ts";
+import type { FieldCodec } from "./field-codec.ts";
+import { createDataKey, readKeys, refreshKeyring, retireKeys, rewrapKeys } from "./key-registry.ts";
 import { keyStatus } from "./key-status.ts";
-import type { EncryptionOptions } from "./keyring.ts";
+import type { Keyring } from "./keyring.ts";
 import { SEALED_COLUMNS, type SealedColumn, type SealedField } from "./sealed-columns.ts";
 
-/** What rotation needs of the store: a transaction per chunk. */
+/** What rotation needs of the store: its keys, and a transaction per chunk. */
 export interface Transactional {
   db: Executor;
+  fields: FieldCodec;
   transaction<T>(fn: (tx: { db: Executor }) => Promise<T>): Promise<T>;
 }
 
@@ -17,24 +19,36 @@ export interface RotationChunk {
   /** Rows looked at in this chunk, and how many of them were sealed again. */
   checked: number;
   resealed: number;
-  /** This column is done (every row on the active key). */
+  /** This column is done (every row on the new data key). */
   done: boolean;
 }
 
 export interface RotationResult {
-  /** Every sealed column has been walked to the active key. */
+  /** Keys wrapped again by the active master key. */
+  rewrapped: string[];
+  /** Master keys that wrap no key any more: they may leave the environment. */
+  freed: string[];
+  /** The data key values were sealed again with (none with `rewrapOnly`). */
+  dataKey?: string;
+  /** This run continued a rotation to `dataKey` cut short, rather than creating the key. */
+  resumed: boolean;
+  /** Every sealed column has been walked to `dataKey`. */
   complete: boolean;
   resealed: number;
-  /** Keys no row uses any more, now retired. */
+  /** Data keys no row uses any more, now retired. */
   retired: string[];
 }
 
 export interface RotateOptions {
   now: () => number;
+  /** Only wrap every key again under the active master key: no value is rewritten. */
+  rewrapOnly?: boolean;
   /** Rows per transaction (default 200): short transactions, so writers never wait long. */
   chunk?: number;
   /** Stop after this many chunks (run again to continue); default: until done. */
   maxChunks?: number;
+  /** Told after the re-wrap, before any value is sealed again. */
+  onRewrap?: (result: Pick<RotationResult, "rewrapped" | "freed">) => void | Promise<void>;
   /** Told after each chunk's commit; the next chunk waits for it. */
   onChunk?: (chunk: RotationChunk) => void | Promise<void>;
 }
@@ -48,33 +62,53 @@ interface Row {
 }
 
 /**
- * Seal every value of every sealed column with the active key (the first of
- * MAINSTAY_ENCRYPTION_KEYS): values under an older key and values stored before
- * encryption was on. Chunked, one transaction per chunk, walking each table by primary
- * key; the position is kept in `key_rotations`, so a run cut short continues where it
- * stopped. Instances keep serving meanwhile: they read old values with the old key (still
- * in their ring) and write new ones with the active key. Each row is written only if it
- * still holds what was read, so a concurrent change (an erasure) wins. Once every column is
- * done and no row uses an older key, that key is retired: a start no longer needs it.
+ * Rotation in two steps. (1) Every data and index key is wrapped again by the active
+ * master key (the first of MAINSTAY_ENCRYPTION_KEYS) in one short transaction: from its
+ * commit on, older master keys are not needed. (2) Unless `rewrapOnly`: a new data key,
+ * and every value of every sealed column sealed again with it (values under an older data
+ * key and values stored before encryption was on). Chunked, one transaction per chunk,
+ * walking each table by primary key; the position is kept in `key_rotations`, so a run
+ * cut short continues where it stopped, with the same data key. Instances keep serving
+ * meanwhile: they open values of a data key they do not know yet by reading
+ * `encryption_keys` again (refreshing-database.ts), and pick up the new key to seal with
+ * then or within a minute. Each row is written only if it still holds what was read, so a
+ * concurrent change (an erasure) wins. Once every column is done, data keys no row uses
+ * are retired: a start no longer needs them.
  */
 export async function rotateKeys(
   store: Transactional,
-  encryption: EncryptionOptions,
   options: RotateOptions,
 ): Promise<RotationResult> {
-  const activeId = encryption.keys[0]!.id;
+  const keyring = store.fields.keyring;
+  if (!keyring) {
+    throw new MainstayError(
+      "MS_ENCRYPTION_OFF",
+      "MAINSTAY_ENCRYPTION_KEYS is not set: there is no key to rotate to",
+    );
+  }
+  const rewrap = await store.transaction((tx) => rewrapKeys(tx.db, keyring.masters));
+  await options.onRewrap?.(rewrap);
+  const result = { ...rewrap, resumed: false, complete: true, resealed: 0, retired: [] };
+  if (options.rewrapOnly) return result;
+
+  await refreshKeyring(store.db, keyring);
+  const resumed = await rotationUnderWay(store.db, keyring.active.id);
+  // Not in a transaction: the keyring seals with the new key as soon as it exists, so
+  // its row must be committed by then.
+  const dataKey = resumed
+    ? keyring.active.id
+    : await createDataKey(store.db, keyring, options.now());
   const chunk = options.chunk ?? 200;
   let chunks = 0;
-  const codec = sealedFields(encryption);
   let resealed = 0;
   for (const column of SEALED_COLUMNS) {
     for (;;) {
       if (options.maxChunks !== undefined && chunks >= options.maxChunks) {
-        return { complete: false, resealed, retired: [] };
+        return { ...result, dataKey, resumed, complete: false, resealed };
       }
       chunks++;
       const step = await store.transaction((tx) =>
-        rotateChunk(tx.db, codec, activeId, column, chunk, options.now()),
+        rotateChunk(tx.db, store.fields, keyring, column, chunk, options.now()),
       );
       resealed += step.resealed;
       await options.onChunk?.(step);
@@ -82,23 +116,33 @@ export async function rotateKeys(
     }
   }
   const inUse = new Set((await keyStatus(store.db)).map((c) => c.keyId));
-  const rows = await store.db.all<{ key_id: string }>(
-    "SELECT key_id FROM encryption_keys WHERE retired_at IS NULL AND key_id <> ?",
-    [activeId],
-  );
-  const retired = rows.map((r) => r.key_id).filter((id) => !inUse.has(id));
+  const retired = (await readKeys(store.db))
+    .filter((r) => r.kind === "data" && r.retired_at === null && r.key_id !== dataKey)
+    .map((r) => r.key_id)
+    .filter((id) => !inUse.has(id));
   await retireKeys(store.db, retired, options.now());
-  return { complete: true, resealed, retired };
+  return { ...result, dataKey, resumed, resealed, retired };
+}
+
+/** Some sealed column has been walked towards `keyId` and some not yet. */
+async function rotationUnderWay(db: Executor, keyId: string): Promise<boolean> {
+  const rows = await db.all<{ done_at: number | null }>(
+    "SELECT done_at FROM key_rotations WHERE key_id = ?",
+    [keyId],
+  );
+  const done = rows.filter((r) => r.done_at !== null).length;
+  return rows.length > 0 && done < SEALED_COLUMNS.length;
 }
 
 async function rotateChunk(
   db: Executor,
   codec: FieldCodec,
-  activeId: string,
+  keyring: Keyring,
   column: SealedColumn,
   size: number,
   now: number,
 ): Promise<RotationChunk> {
+  const activeId = keyring.active.id;
   const name = column.field;
   const field = column.field as SealedField;
   const progress = await db.get<{ key_id: string; position: string; done_at: number | null }>(
@@ -123,7 +167,7 @@ async function rotateChunk(
     if (row.v === null || row.v === "") continue;
     const onActive =
       sealedKeyId(row.v) === activeId &&
-      (!column.blindIndex || String(row.x ?? "").startsWith(`${activeId}:`));
+      (!column.blindIndex || String(row.x ?? "").startsWith(`${keyring.index.id}:`));
     if (onActive) continue;
     const plaintext = codec.open(field, String(row.b), row.v);
     const sealed = codec.seal(field, String(row.b), plaintext);
@@ -135,7 +179,7 @@ async function rotateChunk(
     );
     if (changes === 0) continue;
     resealed++;
-    // The update dropped the row's tokens (triggers): index it again under the active key.
+    // The update dropped the row's tokens (triggers): index it again.
     if (column.search) {
       await codec.indexForSearch(db, column.search.source, String(row.k), String(row.o), plaintext);
     }

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import type { Dialect, Executor, SqlValue } from "../database.ts";
-import type { DerivedKey } from "./keyring.ts";
+import type { IndexKey } from "./keyring.ts";
 
 /**
  * A blind search index for sealed text: each distinct trigram of the lowercased text, as a
@@ -25,11 +25,14 @@ export function trigrams(text: string): string[] {
 
 /** Tokens per key kept for reuse: trigrams of real text repeat, and an HMAC is ~3 µs. */
 const CACHE_LIMIT = 50_000;
-const caches = new WeakMap<DerivedKey, Map<string, string>>();
+const caches = new WeakMap<IndexKey, Map<string, string>>();
 
-export function searchToken(key: DerivedKey, trigram: string): string {
+export function searchToken(key: IndexKey, trigram: string): string {
   let cache = caches.get(key);
-  if (!cache) caches.set(key, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    caches.set(key, cache);
+  }
   const known = cache.get(trigram);
   if (known !== undefined) return known;
   const token = createHmac("sha256", key.search)
@@ -42,7 +45,7 @@ export function searchToken(key: DerivedKey, trigram: string): string {
   return token;
 }
 
-const tokensOf = (key: DerivedKey, text: string) => [
+const tokensOf = (key: IndexKey, text: string) => [
   ...new Set(trigrams(text).map((t) => searchToken(key, t))),
 ];
 
@@ -58,7 +61,7 @@ const INSERT: Record<Dialect, string> = {
 /** Index a row's text under `key` (its old tokens are gone: triggers drop them with the text). */
 export async function writeSearchTokens(
   db: Executor,
-  key: DerivedKey,
+  key: IndexKey,
   source: SearchSource,
   rowId: string,
   ownerId: string,
@@ -72,32 +75,26 @@ export async function writeSearchTokens(
 
 /**
  * SQL for the owners (conversation of a message, identity of an address) of rows holding
- * every trigram of `term`, under any key of the ring (rows not yet rotated keep their
- * old key's tokens).
+ * every trigram of `term`. One index key hashes every row's tokens, whichever data key
+ * seals its text, so this is one indexed query however many data keys are live.
  */
 export function ownersMatching(
   dialect: Dialect,
-  keys: readonly DerivedKey[],
+  key: IndexKey,
   source: SearchSource,
   term: string,
 ): { sql: string; params: SqlValue[] } {
   if (trigrams(term).length === 0) {
     return { sql: "SELECT owner_id FROM search_tokens WHERE 1 = 0", params: [] };
   }
-  const parts = keys.map((key) => {
-    const tokens = tokensOf(key, term);
-    return dialect === "sqlite"
-      ? {
-          sql: "SELECT owner_id FROM search_tokens WHERE search_tokens MATCH ? AND source = ?",
-          params: [`tokens : (${tokens.join(" AND ")})`, source],
-        }
-      : {
-          sql: "SELECT owner_id FROM search_tokens WHERE source = ? AND tokens @> ?::text[]",
-          params: [source, pgArray(tokens)],
-        };
-  });
-  return {
-    sql: parts.map((p) => p.sql).join(" UNION "),
-    params: parts.flatMap((p) => p.params),
-  };
+  const tokens = tokensOf(key, term);
+  return dialect === "sqlite"
+    ? {
+        sql: "SELECT owner_id FROM search_tokens WHERE search_tokens MATCH ? AND source = ?",
+        params: [`tokens : (${tokens.join(" AND ")})`, source],
+      }
+    : {
+        sql: "SELECT owner_id FROM search_tokens WHERE source = ? AND tokens @> ?::text[]",
+        params: [source, pgArray(tokens)],
+      };
 }

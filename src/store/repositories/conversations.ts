@@ -270,6 +270,24 @@ export function conversationsRepository(db: Executor, fields: FieldCodec) {
       );
     },
 
+    /**
+     * Touch it only while it is in `state`, returning it as it is then: a check of the state
+     * and the touch of a new message in one statement (the agent's reply re-checks that the
+     * bot still owns the conversation this way).
+     */
+    async touchIn(
+      id: string,
+      state: ConversationState,
+      now: number,
+    ): Promise<Conversation | undefined> {
+      const row = await db.get<ConversationRow>(
+        `UPDATE conversations SET updated_at = ?, last_message_at = ? WHERE id = ? AND state = ?
+         RETURNING *`,
+        [now, now, id, state],
+      );
+      return row && toConversation(row);
+    },
+
     async touch(id: string, now: number): Promise<void> {
       await db.run("UPDATE conversations SET updated_at = ?, last_message_at = ? WHERE id = ?", [
         now,

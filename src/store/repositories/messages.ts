@@ -77,15 +77,16 @@ export function messagesRepository(db: Executor, fields: FieldCodec) {
   const toMessage = messageFrom(fields);
   return {
     /**
-     * Insert a message. Returns false, inserting nothing, when an inbound message with the
-     * same (channel, provider message id) is already stored: that is the inbound dedupe.
+     * Insert a message and return it as stored, so no read follows the write. Returns
+     * undefined, inserting nothing, when an inbound message with the same (channel, provider
+     * message id) is already stored: that is the inbound dedupe.
      */
-    async insert(m: NewMessage, now: number): Promise<boolean> {
-      const result = await db.run(
+    async insert(m: NewMessage, now: number): Promise<Message | undefined> {
+      const row = await db.get<MessageRow>(
         `INSERT INTO messages (id, conversation_id, channel_id, direction, author, text,
            attachments, provider_message_id, status, agent_id, agent_version, meta, created_at,
            queued_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING *`,
         [
           m.id,
           m.conversationId,
@@ -103,9 +104,9 @@ export function messagesRepository(db: Executor, fields: FieldCodec) {
           m.status === "queued" ? now : null,
         ],
       );
-      if (result.changes !== 1) return false;
+      if (!row) return undefined;
       await fields.indexForSearch(db, "messages", m.id, m.conversationId, m.text);
-      return true;
+      return toMessage(row);
     },
 
     async get(id: string): Promise<Message | undefined> {
