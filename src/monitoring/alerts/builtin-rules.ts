@@ -98,4 +98,25 @@ export const BUILTIN_RULES = [
     severity: "warning",
     minSample: 20,
   },
+  // Live quality (`quality:`, docs/live-quality.md): silent until a judge scores conversations.
+  {
+    name: "quality_low",
+    summary: "The live-quality judge scores an agent version's conversations low.",
+    metric: "quality_score",
+    window: "1h",
+    groupBy: ["version"],
+    condition: { below: 0.6 },
+    severity: "warning",
+    minSample: 10,
+  },
+  {
+    name: "quality_drift",
+    summary: "A version's judged quality fell below the active version's.",
+    metric: "quality_score",
+    window: "1h",
+    groupBy: ["agent"],
+    condition: { against: "baseline", decrease: 0.2 },
+    severity: "warning",
+    minSample: 10,
+  },
 ] as const satisfies readonly ({ name: string } & Record<string, unknown>)[];
