@@ -20,6 +20,7 @@ import {
   type AdmitMessage,
   type AssignAgent,
   type ChannelRef,
+  conversationQueueKeys,
   DELIVER_JOB,
   HANDOFF_NOTIFY_JOB,
   type InboundMessage,
@@ -144,7 +145,7 @@ export class ConversationService {
       }
       await this.enqueue(tx, {
         kind: PROCESS_JOB,
-        queueKey: `process:${conversation.id}`,
+        queueKey: conversationQueueKeys(conversation.id).process,
         payload: { conversationId: conversation.id, messageId },
         runAt: now + (this.options.coalesceMs ?? 0),
       });
@@ -216,7 +217,7 @@ export class ConversationService {
     await tx.events.append(conversation.id, "message.queued", { messageId: id }, now);
     await this.enqueue(tx, {
       kind: DELIVER_JOB,
-      queueKey: `deliver:${conversation.id}`,
+      queueKey: conversationQueueKeys(conversation.id).deliver,
       payload: { messageId: id, conversationId: conversation.id },
     });
     return message!; // a new id: nothing conflicts with it
@@ -235,7 +236,7 @@ export class ConversationService {
     if (this.options.notifyHandoffs && reason !== "human_took_over") {
       await this.enqueue(tx, {
         kind: HANDOFF_NOTIFY_JOB,
-        queueKey: `notify:${conversationId}`,
+        queueKey: conversationQueueKeys(conversationId).notify,
         payload: { conversationId, reason },
       });
     }

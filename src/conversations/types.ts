@@ -85,6 +85,13 @@ export const PROCESS_JOB = "conversation.process";
 export const DELIVER_JOB = "message.deliver";
 export const HANDOFF_NOTIFY_JOB = "handoff.notify";
 
+/** The queue key of each job a conversation's pipeline enqueues: its jobs run in order. */
+export const conversationQueueKeys = (conversationId: string) => ({
+  process: `process:${conversationId}`,
+  deliver: `deliver:${conversationId}`,
+  notify: `notify:${conversationId}`,
+});
+
 export const handoffNotifyPayload = z.object({
   conversationId: z.string().min(1),
   reason: z.string(),

@@ -207,6 +207,19 @@ export function jobQueue(db: Executor) {
       );
     },
 
+    /**
+     * Jobs of these queue keys running, or ready and due before `dueBefore`: what is still
+     * to be done for them soon (a job scheduled later, e.g. held for quiet hours, is not).
+     */
+    async unsettledCount(queueKeys: readonly string[], dueBefore: number): Promise<number> {
+      const row = await db.get<{ n: number | string }>(
+        `SELECT COUNT(*) AS n FROM jobs WHERE queue_key IN (${queueKeys.map(() => "?").join(", ")})
+           AND (status = 'running' OR (status = 'ready' AND run_at <= ?))`,
+        [...queueKeys, dueBefore],
+      );
+      return Number(row?.n ?? 0);
+    },
+
     async pendingCount(): Promise<number> {
       const row = await db.get<{ n: number }>(
         "SELECT COUNT(*) AS n FROM jobs WHERE status IN ('ready', 'running')",

@@ -41,9 +41,8 @@ export interface JudgedBad {
 
 /**
  * Fold a rollout's stored outcomes, turns, feedback and bad quality scores into
- * per-conversation signals. Only
- * conversations with at least one answered turn count: one that never got an answer says
- * nothing about the version.
+ * per-conversation signals. Only conversations with at least one answered turn count: one
+ * that never got an answer says nothing about the version.
  */
 function armConversations(
   outcomes: ConversationOutcome[],
@@ -87,8 +86,9 @@ function armConversations(
 }
 
 /**
- * The evidence recomputed from a rollout's stored rows (bad quality scores included), for a step started at
- * `stepStartedAt`: what the store's counts must equal (test/rollouts/rollout-evidence).
+ * The evidence recomputed from a rollout's stored rows (bad quality scores included), for a
+ * step started at `stepStartedAt`: what the store's counts must equal
+ * (test/rollouts/rollout-evidence).
  */
 export function rolloutFacts(
   outcomes: ConversationOutcome[],

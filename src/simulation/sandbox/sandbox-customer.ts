@@ -1,4 +1,5 @@
 import type { TurnRecord } from "../../evaluation/index.ts";
+import { jobQueue } from "../../jobs/index.ts";
 import { systemClock } from "../../shared/clock.ts";
 import { MainstayError } from "../../shared/errors.ts";
 import { conversationSettled } from "./conversation-settled.ts";
@@ -58,7 +59,7 @@ export function sandboxCustomer(
           `${channel.id} took "${text}" but stored no conversation`,
         );
       }
-      const settled = await conversationSettled(store.db, conversationId, {
+      const settled = await conversationSettled(jobQueue(store.db), conversationId, {
         ...options.wait,
         soonMs: 1000,
         now: systemClock.now,
