@@ -13,7 +13,7 @@ some answers). Prints the traffic split and the evidence as they grow, then the 
 rollback. Nothing outside this machine is contacted.
 
       --port N    port to serve on (default 3000; 0 picks a free one)
-      --pace MS   milliseconds between simulated customers (default 250, about a
+      --pace MS   milliseconds between simulated customers (default 250, under a
                   minute to the rollback; 1000 to watch it in the console; 0 with --exit)
       --exit      stop after the rollback instead of serving until Ctrl-C
   -h, --help      show this help`,

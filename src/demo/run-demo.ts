@@ -60,6 +60,8 @@ channels:
   - { id: web, type: webchat, title: Northwind Mobile (demo) }
   - { id: api, type: generic, secret: ${SECRET} }
 outbox: { pollIntervalMs: 50 }
+# Each simulated customer sends one line: answer it at once rather than waiting for more.
+limits: { coalesceMs: 0 }
 `;
     app = await startMainstay(parseConfigText(config, join(dir, "mainstay.yaml")), {
       env: { MAINSTAY_ADMIN_KEY: ADMIN_KEY },
