@@ -1,4 +1,5 @@
 import { LATIN_CONFUSABLES } from "./latin-confusables.ts";
+import { matchesOf } from "./regex-matches.ts";
 import { passes, prefilterOf, type TrigramSet, trigramSet } from "./regex-prefilter.ts";
 
 /**
@@ -257,7 +258,7 @@ function view(out: Builder, length: number): FoldedText {
     spans(regex) {
       const spans: { start: number; end: number }[] = [];
       if (!mayMatch(regex)) return spans;
-      for (const m of text.matchAll(regex)) {
+      for (const m of matchesOf(regex, text)) {
         const [start, end] = original(m.index, m.index + m[0].length);
         spans.push({ start, end });
       }

@@ -1,6 +1,7 @@
 import { collapseDuplicatesTransformer, englishDataset, RegExpMatcher } from "obscenity";
 import type { Detection } from "../finding.ts";
 import type { FoldedText } from "../fold-text.ts";
+import { matchesOf } from "../regex-matches.ts";
 
 interface Pattern {
   nodes: PatternNode[];
@@ -60,7 +61,7 @@ const CANDIDATES = new RegExp(
 export function findProfanity(folded: FoldedText, score: number): Detection[] {
   const text = folded.text;
   const windows: [number, number][] = [];
-  for (const hit of text.matchAll(CANDIDATES)) {
+  for (const hit of matchesOf(CANDIDATES, text)) {
     const last = windows[windows.length - 1];
     if (last && hit.index < last[1]) continue;
     windows.push([wordEdge(text, hit.index, -1), wordEdge(text, hit.index + hit[0].length, 1)]);

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defineDetector } from "../detector.ts";
 import { dropOverlaps } from "../drop-overlaps.ts";
 import type { Detection } from "../finding.ts";
+import { matchesOf } from "../regex-matches.ts";
 
 /**
  * Credential formats published by each vendor (the same ones GitHub secret scanning
@@ -52,13 +53,13 @@ export const secretsDetector = defineDetector({
       detect(text) {
         const found: Detection[] = [];
         for (const { kind, regex } of KNOWN) {
-          for (const m of text.matchAll(regex)) {
+          for (const m of matchesOf(regex, text)) {
             found.push(secret(`secret.${kind}`, m.index, m[0].length, 0.99, { format: kind }));
           }
         }
         if (!entropy) return found;
         // Known formats are listed first, so they win over the entropy token they sit in.
-        for (const m of text.matchAll(TOKEN)) {
+        for (const m of matchesOf(TOKEN, text)) {
           if (m[0].length < entropy.minLength) continue;
           const bits = shannonBits(m[0]);
           if (bits < entropy.minBitsPerChar || !looksRandom(m[0])) continue;

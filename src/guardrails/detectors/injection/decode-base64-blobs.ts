@@ -1,3 +1,4 @@
+import { matchesOf } from "../../regex-matches.ts";
 const BLOB = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{20,4096}={0,2}(?![A-Za-z0-9+/=])/g;
 const MAX_BLOBS = 16;
 
@@ -13,7 +14,7 @@ export interface DecodedBlob {
  */
 export function decodeBase64Blobs(text: string): DecodedBlob[] {
   const blobs: DecodedBlob[] = [];
-  for (const m of text.matchAll(BLOB)) {
+  for (const m of matchesOf(BLOB, text)) {
     if (blobs.length >= MAX_BLOBS) break;
     if (!/[A-Z]/.test(m[0]) || !/[a-z]/.test(m[0])) continue;
     const decoded = Buffer.from(m[0], "base64").toString("utf8");

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defineDetector } from "../../detector.ts";
 import type { Detection } from "../../finding.ts";
 import { type FoldedText, foldText } from "../../fold-text.ts";
+import { matchesOf } from "../../regex-matches.ts";
 import { decodeBase64Blobs } from "./decode-base64-blobs.ts";
 import { INJECTION_PATTERNS, type InjectionPattern } from "./injection-patterns.ts";
 
@@ -47,7 +48,7 @@ export const injectionDetector = defineDetector({
 function rawHits(text: string): Hit[] {
   const hits: Hit[] = [];
   for (const pattern of RAW) {
-    for (const m of text.matchAll(pattern.regex)) {
+    for (const m of matchesOf(pattern.regex, text)) {
       hits.push({ pattern, start: m.index, end: m.index + m[0].length, obfuscated: false });
     }
   }
@@ -58,7 +59,7 @@ function foldedHits(text: string, folded: FoldedText): Hit[] {
   const hits: Hit[] = [];
   for (const pattern of FOLDED) {
     if (!folded.mayMatch(pattern.regex)) continue;
-    for (const m of folded.text.matchAll(pattern.regex)) {
+    for (const m of matchesOf(pattern.regex, folded.text)) {
       const [start, end] = folded.original(m.index, m.index + m[0].length);
       const plain = text.slice(start, end).normalize("NFKD").replace(MARKS, "").toLowerCase();
       hits.push({ pattern, start, end, obfuscated: plain.replace(SPACES, " ") !== m[0] });

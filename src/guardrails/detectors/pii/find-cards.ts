@@ -1,4 +1,5 @@
 import type { Detection } from "../../finding.ts";
+import { matchesOf } from "../../regex-matches.ts";
 import { followsReferenceWord } from "./negative-context.ts";
 
 // 12 to 19 digits, optionally grouped by single spaces or dashes; bounded, so linear.
@@ -34,7 +35,7 @@ const BRANDS: { brand: string; test: (d: string) => boolean; lengths: number[] }
 
 export function findCards(text: string): Detection[] {
   const found: Detection[] = [];
-  for (const match of text.matchAll(CANDIDATE)) {
+  for (const match of matchesOf(CANDIDATE, text)) {
     const digits = match[0].replace(/[ -]/g, "");
     const brand = BRANDS.find((b) => b.lengths.includes(digits.length) && b.test(digits));
     if (!brand || !luhnValid(digits) || followsReferenceWord(text, match.index)) continue;

@@ -1,5 +1,6 @@
 import { isIPv6 } from "node:net";
 import type { Detection } from "../../finding.ts";
+import { matchesOf } from "../../regex-matches.ts";
 
 const OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
 const IPV4 = new RegExp(`(?<![\\w.])${OCTET}(?:\\.${OCTET}){3}(?![\\w]|\\.\\d)`, "g");
@@ -10,11 +11,11 @@ const VERSION_BEFORE =
 
 export function findIps(text: string): Detection[] {
   const found: Detection[] = [];
-  for (const match of text.matchAll(IPV4)) {
+  for (const match of matchesOf(IPV4, text)) {
     if (VERSION_BEFORE.test(text.slice(Math.max(0, match.index - 12), match.index))) continue;
     found.push(ipAt(match.index, match[0].length, 4));
   }
-  for (const match of text.matchAll(IPV6_CANDIDATE)) {
+  for (const match of matchesOf(IPV6_CANDIDATE, text)) {
     // Clock times ("10:30:00") are not IPv6; a real address has 8 groups or a "::".
     if (!isIPv6(match[0]) || !/[0-9a-f]/i.test(match[0])) continue;
     found.push(ipAt(match.index, match[0].length, 6));

@@ -1,5 +1,6 @@
 import { type CountryCode, parsePhoneNumberFromString } from "libphonenumber-js/max";
 import type { Detection } from "../../finding.ts";
+import { matchesOf } from "../../regex-matches.ts";
 import { blankDatesAndTimes } from "./find-dates-and-times.ts";
 import { followsReferenceWord } from "./negative-context.ts";
 
@@ -62,7 +63,7 @@ const MAX_PARSES = 400;
 export function findPhones(text: string, countries: readonly CountryCode[]): Detection[] {
   const found: Detection[] = [];
   const budget = { parses: MAX_PARSES };
-  for (const window of blankDatesAndTimes(text).matchAll(CANDIDATE)) {
+  for (const window of matchesOf(CANDIDATE, blankDatesAndTimes(text))) {
     if (BLOCK_OF_FOURS.test(window[0])) continue;
     const phone = phoneIn(window[0], countries, budget);
     if (!phone) continue;
@@ -79,7 +80,7 @@ function phoneIn(
   countries: readonly CountryCode[],
   budget: { parses: number },
 ): Detection | undefined {
-  const groups = [...window.matchAll(GROUP)];
+  const groups = matchesOf(GROUP, window);
   for (let drop = 0; drop <= 2; drop++) {
     for (let head = 0; head <= drop; head++) {
       const first = groups[head];

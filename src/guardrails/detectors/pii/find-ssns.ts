@@ -1,4 +1,5 @@
 import type { Detection } from "../../finding.ts";
+import { matchesOf } from "../../regex-matches.ts";
 
 const SEPARATED = /(?<![\d-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\d]|-\d)/g;
 const BARE = /(?<![\d-])(\d{3})(\d{2})(\d{4})(?![\d])/g;
@@ -12,11 +13,11 @@ const SSN_BEFORE = /(?:ssn|social security|social|ss#|ss no|tax id|tin)\b[^.\d]{
  */
 export function findSsns(text: string): Detection[] {
   const found: Detection[] = [];
-  for (const match of text.matchAll(SEPARATED)) {
+  for (const match of matchesOf(SEPARATED, text)) {
     if (!issuable(match[1]!, match[3]!, match[4]!)) continue;
     found.push(ssnAt(match.index, match[0].length, 0.9));
   }
-  for (const match of text.matchAll(BARE)) {
+  for (const match of matchesOf(BARE, text)) {
     const before = text.slice(Math.max(0, match.index - 40), match.index);
     if (!SSN_BEFORE.test(before) || !issuable(match[1]!, match[2]!, match[3]!)) continue;
     found.push(ssnAt(match.index, match[0].length, 0.95));

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { defineDetector } from "../../detector.ts";
 import { dropOverlaps } from "../../drop-overlaps.ts";
 import type { Detection } from "../../finding.ts";
+import { matchesOf } from "../../regex-matches.ts";
 import { findCards } from "./find-cards.ts";
 import { findEmails } from "./find-emails.ts";
 import { findIbans } from "./find-ibans.ts";
@@ -77,7 +78,7 @@ export const piiDetector = defineDetector({
         const tried = customerFirst(context.country, countries);
         for (const [, find] of finders) for (const d of find(text, tried)) found.push(d);
         for (const { type, regex } of custom) {
-          for (const m of text.matchAll(regex)) {
+          for (const m of matchesOf(regex, text)) {
             if (m[0].length > 0)
               found.push({ type, start: m.index, end: m.index + m[0].length, score: 0.9 });
           }
