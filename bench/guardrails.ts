@@ -12,6 +12,7 @@ import {
 } from "../src/guardrails/index.ts";
 import { seededRandom } from "../src/shared/index.ts";
 import { type EvalMessage, loadEvalSet } from "../test/guardrails/eval-set.ts";
+import { holdoutScores } from "./guard-holdout.ts";
 import { latencyByDetector, latencyByLength } from "./guard-latency.ts";
 import { largeInputs } from "./large-inputs.ts";
 
@@ -54,6 +55,8 @@ export default async function guardrailsBench(): Promise<Record<string, unknown>
     largeInputs: largeInputs(),
     // Held-out figures stored with the weights by `npm run train:guard` (no retraining here).
     learnedModels: learnedModelCards(),
+    // The default policy on our blind held-out set, never trained or tuned on.
+    holdout: holdoutScores(),
     alternatives: {
       "redact-pii": await compare("redact-pii", loadRedactPii, messages, piiSet),
       openredaction: await compare("openredaction", loadOpenRedaction, messages, piiSet),

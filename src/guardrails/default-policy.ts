@@ -23,11 +23,18 @@ export const DEFAULT_POLICY: PolicyInput = {
       directions: ["inbound"],
       action: "block",
     },
-    { id: "toxicity-inbound-tag", detector: "toxicity", directions: ["inbound"], action: "tag" },
+    {
+      id: "toxicity-inbound-tag",
+      detector: "toxicity",
+      directions: ["inbound"],
+      options: { categories: ["profanity", "threat", "harassment"] },
+      action: "tag",
+    },
     {
       id: "toxicity-outbound-block",
       detector: "toxicity",
       directions: ["outbound"],
+      options: { categories: ["profanity", "threat", "harassment"] },
       action: "block",
     },
     {
@@ -36,6 +43,13 @@ export const DEFAULT_POLICY: PolicyInput = {
       directions: ["inbound"],
       options: { labels: ["profanity", "hate", "threat"] },
       action: "tag",
+    },
+    {
+      id: "self-harm-phrases-escalate",
+      detector: "toxicity",
+      directions: ["inbound"],
+      options: { categories: ["self_harm"] },
+      action: "escalate",
     },
     {
       id: "self-harm-escalate",

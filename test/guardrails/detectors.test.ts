@@ -164,6 +164,38 @@ describe("toxicity", () => {
     assert.equal(types(guard, "f u c k this").length, 1);
     assert.deepEqual(types(guard, "I live in Scunthorpe, the assassin is a toy"), []);
   });
+  const categories = (text: string) =>
+    guard
+      .check({ direction: "inbound", channel: "sms", text })
+      .findings.map((f) => (f.evidence as { category: string }).category);
+  test("the writer's own self-harm is self_harm, not a threat, in six languages", () => {
+    for (const text of [
+      "I'm going to kill myself tonight",
+      "honestly i dont want to live anymore",
+      "Ich will nicht mehr leben",
+      "quiero morirme, ya no puedo",
+      "je veux mourir",
+      "vou me matar",
+      "voglio farla finita",
+      "I'm going to take all my pills",
+    ]) {
+      assert.deepEqual(categories(text), ["self_harm"], text);
+    }
+    for (const text of [
+      "this price is killing me",
+      "I'd kill for a faster line",
+      "my phone died and I want to die of embarrassment lol",
+      "how do I end my contract early?",
+    ]) {
+      assert.deepEqual(categories(text), [], text);
+    }
+  });
+  test("threats against a group, but not a writer's wish about themselves", () => {
+    assert.deepEqual(categories("people like that should be shot"), ["threat"]);
+    assert.deepEqual(categories("kill all of them"), ["threat"]);
+    assert.deepEqual(categories("I'm going to kill you"), ["threat"]);
+    assert.deepEqual(categories("I deserve to die after that"), []);
+  });
 });
 
 describe("commitment, topic, competitor", () => {

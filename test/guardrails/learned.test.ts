@@ -93,7 +93,7 @@ describe("learned detector", () => {
     assert.equal(finding?.type, "injection");
     assert.ok(finding.score > 0.5 && finding.score <= 1);
     const evidence = finding.evidence as { model: string; phrases: string[] };
-    assert.equal(evidence.model, "injection.v1");
+    assert.equal(evidence.model, "injection.v2");
     assert.ok(evidence.phrases.length > 0);
     assert.ok(finding.start >= 0 && finding.end <= text.length && finding.start < finding.end);
   });

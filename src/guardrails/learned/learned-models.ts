@@ -2,7 +2,7 @@ import type { HeldOutMetrics } from "./linear-model.ts";
 import { loadModel } from "./load-model.ts";
 
 /** The shipped weight files, one per learned detector. */
-export const LEARNED_MODEL_FILES = ["injection.v1.json", "abuse.v1.json", "commitment.v1.json"];
+export const LEARNED_MODEL_FILES = ["injection.v2.json", "abuse.v2.json", "commitment.v2.json"];
 
 export interface LearnedModelCard {
   model: string;

@@ -71,18 +71,33 @@ export function metricsAt(
   };
 }
 
-/** The threshold with the best F1 on the calibration split, not below `floor`. */
-export function bestThreshold(scores: { score: number; target: 0 | 1 }[], floor: number): number {
+/**
+ * The threshold with the best F1 on the calibration split, not below `floor`, and, when
+ * `cap` is given, among those that flag at most `cap.share` of its `cap.rows` negatives
+ * (the hard look-alikes a mixed F1 has too few of to weigh).
+ */
+export function bestThreshold(
+  scores: { score: number; target: 0 | 1 }[],
+  floor: number,
+  cap?: { rows: { score: number; target: 0 | 1 }[]; share: number },
+): number {
   let best = floor;
   let bestF1 = -1;
   for (let t = floor; t <= 0.95 + 1e-9; t += 0.01) {
+    if (cap && flaggedShare(cap.rows, t) > cap.share) continue;
     const { f1 } = metricsAt(scores, t);
     if (f1 > bestF1) {
       bestF1 = f1;
       best = Math.round(t * 100) / 100;
     }
   }
-  return best;
+  return bestF1 < 0 ? 0.95 : best;
+}
+
+function flaggedShare(rows: { score: number; target: 0 | 1 }[], threshold: number): number {
+  const negatives = rows.filter((r) => r.target === 0);
+  if (negatives.length === 0) return 0;
+  return negatives.filter((r) => r.score >= threshold).length / negatives.length;
 }
 
 export function round3(n: number): number {

@@ -122,7 +122,13 @@ function train(spec: ModelSpec, items: RawItem[]): ModelFile {
     }));
   };
   spec.labels.forEach((label, i) => {
-    const threshold = bestThreshold(calibrated(calibration, label, i), spec.thresholdFloor);
+    const rows = calibrated(calibration, label, i);
+    const cap = spec.flagCap?.[label];
+    const threshold = bestThreshold(
+      rows,
+      spec.thresholdFloor,
+      cap && { rows: rows.filter((r) => r.l.item.source === cap.source), share: cap.share },
+    );
     file.thresholds[label] = threshold;
     file.heldOut[label] = metricsAt(calibrated(test, label, i), threshold);
   });

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { MainstayError } from "../../shared/index.ts";
+import { OWN_EXAMPLES } from "./own-examples/index.ts";
 
 /**
  * The public labelled data the shipped weights were trained on, read from a folder outside
@@ -25,8 +26,6 @@ export interface TrainingSource {
   licence: string;
   read(dir: string): RawItem[];
 }
-
-const OWN_DATA = new URL("../models/data/", import.meta.url);
 
 function file(dir: string, repo: string, path: string): string {
   const full = join(dir, repo.replace("/", "+"), path);
@@ -176,22 +175,17 @@ export const PUBLIC_SOURCES: TrainingSource[] = [
   },
 ];
 
-/** Our own written examples (src/guardrails/models/data/<model>.jsonl), tagged by label. */
+/** Our own written examples (src/guardrails/training/own-examples/), tagged by label. */
 export function ownItems(model: string): RawItem[] {
-  const path = new URL(`${model}.jsonl`, OWN_DATA);
-  return readFileSync(path, "utf8")
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => {
-      const row = JSON.parse(line) as { item: number; text: string; labels: string[] };
-      const source = `own-${model}`;
-      return {
-        source,
-        group: `${source}:${row.item}`,
-        text: row.text,
-        tag: row.labels.join(","),
-      };
-    });
+  const write = OWN_EXAMPLES[model];
+  if (!write) throw new Error(`no own examples for the model "${model}"`);
+  const source = `own-${model}`;
+  return write().map((e) => ({
+    source,
+    group: `${source}:${e.item}`,
+    text: e.text,
+    tag: e.labels.join(","),
+  }));
 }
 
 /** Retweet markers, handles, links and HTML entities are Twitter's, not the message's. */

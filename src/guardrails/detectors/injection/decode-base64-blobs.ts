@@ -1,4 +1,5 @@
 import { matchesOf } from "../../regex-matches.ts";
+
 const BLOB = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{20,4096}={0,2}(?![A-Za-z0-9+/=])/g;
 const MAX_BLOBS = 16;
 
