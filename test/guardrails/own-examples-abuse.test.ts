@@ -76,3 +76,20 @@ test("items keep copies modest, so the split holds many templates", () => {
   for (const { item } of examples) copies.set(item, (copies.get(item) ?? 0) + 1);
   for (const [item, n] of copies) assert.ok(n <= 8, `${item} has ${n} copies`);
 });
+
+test("the extra threats, their hard negatives and each language reach their sizes", () => {
+  const items = [...itemLabels(examples)];
+  const count = (prefix: string, labels: string) =>
+    items.filter(([item, k]) => item.startsWith(prefix) && k === labels).length;
+  assert.ok(count("threat-more", "threat") >= 150, "threat-more items");
+  assert.ok(count("neg-threat", "") >= 120, "neg-threat items");
+  for (const lang of ["de", "es", "fr", "pt", "it"]) {
+    const p = `ml-${lang}-`;
+    const hate = count(p, "hate") + count(p, "hate,threat");
+    assert.ok(hate >= 30, `${lang} hate items: ${hate}`);
+    assert.ok(count(p, "threat") >= 15, `${lang} threat items`);
+    assert.ok(count(p, "profanity") >= 10, `${lang} profanity items`);
+    assert.ok(count(p, "self_harm") >= 10, `${lang} self_harm items`);
+    assert.ok(count(p, "") >= 40, `${lang} negative items`);
+  }
+});

@@ -2,10 +2,13 @@ import { expandSet, type TemplateSet } from "./abuse-expand.ts";
 import { HATE_DEHUMANISING_SETS } from "./abuse-hate-dehumanising.ts";
 import { HATE_DEROGATION_SETS } from "./abuse-hate-derogation.ts";
 import { HATE_VIOLENT_SETS } from "./abuse-hate-violent.ts";
+import { MULTILINGUAL_SETS } from "./abuse-multilingual.ts";
 import { GROUP_NEGATIVE_SETS } from "./abuse-negatives-groups.ts";
 import { OTHER_NEGATIVE_SETS } from "./abuse-negatives-other.ts";
 import { PROFANITY_SETS } from "./abuse-profanity.ts";
 import { SELF_HARM_SETS, THREAT_SETS } from "./abuse-threats.ts";
+import { THREAT_MORE_SETS } from "./abuse-threats-more.ts";
+import { THREAT_NEGATIVE_SETS } from "./abuse-threats-negatives.ts";
 import type { OwnExample } from "./own-example.ts";
 
 const ABUSE_SETS: TemplateSet[] = [
@@ -13,10 +16,13 @@ const ABUSE_SETS: TemplateSet[] = [
   ...HATE_DEHUMANISING_SETS,
   ...HATE_VIOLENT_SETS,
   ...THREAT_SETS,
+  ...THREAT_MORE_SETS,
   ...SELF_HARM_SETS,
   ...PROFANITY_SETS,
   ...GROUP_NEGATIVE_SETS,
   ...OTHER_NEGATIVE_SETS,
+  ...THREAT_NEGATIVE_SETS,
+  ...MULTILINGUAL_SETS,
 ];
 
 /**
