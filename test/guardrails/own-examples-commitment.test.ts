@@ -59,3 +59,16 @@ test("commitment examples: about a tenth to a seventh of the items are German, S
   const share = foreign / items.size;
   assert.ok(share >= 0.1 && share <= 0.15, `foreign share ${share}`);
 });
+
+test("commitment examples: the second set holds 180 advice, 100 promise and 250 negative items", () => {
+  const items = new Set(examples.map((e) => e.item));
+  const count = (pattern: RegExp) => [...items].filter((item) => pattern.test(item)).length;
+  for (const field of ["legal", "medical", "finance"]) {
+    assert.ok(count(new RegExp(`^pos-${field}-more-`)) >= 51, field);
+  }
+  assert.ok(count(/^pos-(legal|medical|finance)-more-|^pos-(de|es|fr)-advice-/) >= 180, "advice");
+  assert.ok(count(/^pos-(passive|future|granted|folded)-|^pos-(de|es|fr)-promise-/) >= 100);
+  const negatives =
+    /^neg-(referral|general-info|hedge|policy-desc|pending|echo|harmless-advice|amounts)-|^neg-(de|es|fr)-more-/;
+  assert.ok(count(negatives) >= 250, "negatives");
+});

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, describe, test } from "node:test";
+import { layOutSource } from "../../src/guardrails/training/lay-out-data.ts";
 import { MODEL_SPECS } from "../../src/guardrails/training/model-specs.ts";
 import { ownItems, PUBLIC_SOURCES } from "../../src/guardrails/training/training-sources.ts";
 
@@ -76,6 +78,39 @@ describe("guard training inputs", () => {
       for (const label of spec.labels) assert.ok(tags.has(label), `${spec.own}: no ${label}`);
       const groups = new Set(items.map((i) => i.group));
       assert.ok(groups.size >= 300, `${spec.own}: ${groups.size} written items`);
+    }
+  });
+
+  test("train:guard:data copies a source's files and folders at its commit out of a clone", () => {
+    const clones = mkdtempSync(join(tmpdir(), "mainstay-clones-"));
+    const out = mkdtempSync(join(tmpdir(), "mainstay-laid-out-"));
+    try {
+      const clone = join(clones, "someone+dataset");
+      mkdirSync(join(clone, "prompts"), { recursive: true });
+      const git = (...args: string[]) =>
+        String(execFileSync("git", ["-C", clone, ...args], { stdio: "pipe" })).trim();
+      git("init", "-q");
+      writeFileSync(join(clone, "data.csv"), "text\nfirst\n");
+      writeFileSync(join(clone, "prompts", "a.txt"), "- one\n");
+      git("add", ".");
+      git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "one");
+      const commit = git("rev-parse", "HEAD");
+      writeFileSync(join(clone, "data.csv"), "text\nchanged later\n");
+      const source = {
+        id: "x",
+        repo: "someone/dataset",
+        commit,
+        licence: "MIT",
+        files: ["data.csv", "prompts/"],
+        read: () => [],
+      };
+      assert.equal(layOutSource(source, clones, out), 2);
+      const laidOut = join(out, "someone+dataset");
+      assert.equal(readFileSync(join(laidOut, "data.csv"), "utf8"), "text\nfirst\n");
+      assert.equal(readFileSync(join(laidOut, "prompts", "a.txt"), "utf8"), "- one\n");
+    } finally {
+      rmSync(clones, { recursive: true, force: true });
+      rmSync(out, { recursive: true, force: true });
     }
   });
 });

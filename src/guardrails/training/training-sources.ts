@@ -24,6 +24,8 @@ export interface TrainingSource {
   repo: string;
   commit: string;
   licence: string;
+  /** The files `read` needs, as paths in the repository; a path ending in "/" is a folder. */
+  files: string[];
   read(dir: string): RawItem[];
 }
 
@@ -52,6 +54,7 @@ export const PUBLIC_SOURCES: TrainingSource[] = [
     repo: "Giskard-AI/prompt-injections",
     commit: "ce50a549dadc46b48c931250d2dd71d5f003c0c2",
     licence: "MIT (prompts from garak, Apache-2.0, and PromptInject, MIT)",
+    files: ["prompt_injections.csv"],
     read(dir) {
       const rows = csvRows(file(dir, this.repo, "prompt_injections.csv"));
       return items(
@@ -66,6 +69,11 @@ export const PUBLIC_SOURCES: TrainingSource[] = [
     repo: "NVIDIA/garak",
     commit: "cafbe992780df70015de7295ca026b70c4629ada",
     licence: "Apache-2.0",
+    files: [
+      "garak/data/inthewild_jailbreak_llms.json",
+      "garak/data/dan/",
+      "garak/data/sysprompt_extraction/attacks.json",
+    ],
     read(dir) {
       const wild = JSON.parse(file(dir, this.repo, "garak/data/inthewild_jailbreak_llms.json"));
       const danDir = join(dir, "NVIDIA+garak", "garak/data/dan");
@@ -85,6 +93,7 @@ export const PUBLIC_SOURCES: TrainingSource[] = [
     repo: "whylabs/langkit",
     commit: "5d6cab1e2ff32181ba5c514aaa2a4473421dc413",
     licence: "Apache-2.0",
+    files: ["langkit/themes.json"],
     read(dir) {
       const themes = JSON.parse(file(dir, this.repo, "langkit/themes.json"));
       return items(this.id, themes.jailbreak as string[], "injection");
@@ -95,6 +104,7 @@ export const PUBLIC_SOURCES: TrainingSource[] = [
     repo: "microsoft/BIPIA",
     commit: "1a2a91da6bb12838e05d1b2e54d98e2f37b835f3",
     licence: "MIT",
+    files: ["benchmark/email/train.jsonl"],
     read(dir) {
       const lines = file(dir, this.repo, "benchmark/email/train.jsonl").split("\n").filter(Boolean);
       const contexts = lines.map((l) => (JSON.parse(l) as { context: string }).context);
@@ -106,6 +116,7 @@ export const PUBLIC_SOURCES: TrainingSource[] = [
     repo: "clinc/oos-eval",
     commit: "828f8093932c8fe6ca7936c3d2e52903b1c523de",
     licence: "CC BY-SA 3.0",
+    files: ["data/data_full.json"],
     read(dir) {
       const data = JSON.parse(file(dir, this.repo, "data/data_full.json")) as Record<
         string,
@@ -123,6 +134,7 @@ export const PUBLIC_SOURCES: TrainingSource[] = [
     repo: "PolyAI-LDN/task-specific-datasets",
     commit: "57ec275d8078af65b7731c2a98be812d844a6d6b",
     licence: "CC BY 4.0",
+    files: ["banking_data/train.csv", "banking_data/test.csv"],
     read(dir) {
       const rows = ["banking_data/train.csv", "banking_data/test.csv"].flatMap((p) =>
         csvRows(file(dir, this.repo, p)),
@@ -139,6 +151,7 @@ export const PUBLIC_SOURCES: TrainingSource[] = [
     repo: "t-davidson/hate-speech-and-offensive-language",
     commit: "cb50f7e9eb855a99abc51423bf40df0e26d6fe30",
     licence: "MIT",
+    files: ["data/labeled_data.csv"],
     read(dir) {
       const tags = ["hate", "offensive", "neither"];
       return csvRows(file(dir, this.repo, "data/labeled_data.csv")).map((r, i) => ({
@@ -154,6 +167,7 @@ export const PUBLIC_SOURCES: TrainingSource[] = [
     repo: "microsoft/TOXIGEN",
     commit: "01517e814639e0334c920a3c502036c8158aac87",
     licence: "MIT",
+    files: ["prompts/"],
     read(dir) {
       const promptDir = join(dir, "microsoft+TOXIGEN", "prompts");
       const seen = new Set<string>();

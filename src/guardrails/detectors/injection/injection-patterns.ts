@@ -204,7 +204,7 @@ export const INJECTION_PATTERNS: InjectionPattern[] = [
     "es.dev_mode",
     "roleplay",
     0.85,
-    "\\bmodo (?:desarrollador|dios|sin restricciones|sin censura|dan)\\b",
+    "\\b(?:activa|activar|activad|activo|activado|activada|entra en|entrar en|habilita|habilitar|pasa a|pasar a|cambia a|cambiar a) (?:el |al )?modo (?:desarrollador|dios|sin restricciones|sin censura|dan)\\b|\\bmodo (?:desarrollador|dios|sin restricciones|sin censura|dan) (?:activado|activo|habilitado|encendido)\\b",
   ),
   folded(
     "es.from_now_on",
@@ -237,7 +237,7 @@ export const INJECTION_PATTERNS: InjectionPattern[] = [
     "fr.dev_mode",
     "roleplay",
     0.85,
-    "\\bmode (?:developpeur|dieu|sans restrictions?|sans censure|dan)\\b",
+    "\\b(?:active|activez|activer|passe en|passez en|passer en|entre en|entrez en|entrer en) (?:le )?mode (?:developpeur|dieu|sans restrictions?|sans censure|dan)\\b|\\bmode (?:developpeur|dieu|sans restrictions?|sans censure|dan) (?:active|enclenche|en marche)\\b",
   ),
   folded(
     "fr.from_now_on",
@@ -275,7 +275,7 @@ export const INJECTION_PATTERNS: InjectionPattern[] = [
     "de.dev_mode",
     "roleplay",
     0.85,
-    "\\b(?:entwicklermodus|entwickler modus|gott modus|gottmodus)\\b",
+    "\\b(?:entwicklermodus|entwickler modus|gott modus|gottmodus) (?:aktiviert|aktiv|an|ein|eingeschaltet)\\b|\\b(?:aktiviere|aktivier|aktivieren|starte|wechsle in den|wechsel in den|schalte) (?:den |in den )?(?:entwicklermodus|entwickler modus|gott modus|gottmodus)\\b",
   ),
   folded(
     "de.from_now_on",

@@ -1,10 +1,13 @@
 import { ADVICE_GROUPS } from "./commitment-advice.ts";
+import { ADVICE_MORE_GROUPS } from "./commitment-advice-more.ts";
 import { ASSURANCE_GROUPS } from "./commitment-assurances.ts";
 import { expandGroup, type TemplateGroup } from "./commitment-expand.ts";
 import { FOREIGN_GROUPS } from "./commitment-foreign.ts";
 import { HEDGED_GROUPS } from "./commitment-hedged.ts";
 import { INFO_GROUPS } from "./commitment-info.ts";
 import { MONEY_GROUPS } from "./commitment-money.ts";
+import { NEGATIVES_MORE_GROUPS } from "./commitment-negatives-more.ts";
+import { PROMISES_MORE_GROUPS } from "./commitment-promises-more.ts";
 import { ROUTINE_GROUPS } from "./commitment-routine.ts";
 import type { OwnExample } from "./own-example.ts";
 
@@ -12,10 +15,13 @@ const GROUPS: TemplateGroup[] = [
   ...MONEY_GROUPS,
   ...ASSURANCE_GROUPS,
   ...ADVICE_GROUPS,
+  ...ADVICE_MORE_GROUPS,
+  ...PROMISES_MORE_GROUPS,
   ...ROUTINE_GROUPS,
   ...HEDGED_GROUPS,
   ...INFO_GROUPS,
   ...FOREIGN_GROUPS,
+  ...NEGATIVES_MORE_GROUPS,
 ];
 
 /**
