@@ -73,14 +73,27 @@ const toJob = (r: JobRow): Job => ({
 /** The notification channel enqueues announce themselves on (PostgreSQL). */
 export const JOBS_CHANNEL = "mainstay_jobs";
 
-export function jobQueue(db: Executor) {
+export interface JobQueueOptions {
+  /**
+   * Signs this queue's announcements (PostgreSQL NOTIFY payload), so its own instance can
+   * ignore them: every caller of a signed queue wakes its local worker after committing,
+   * and the echo of its own enqueue only cost an empty claim (two commits a message).
+   * Unsigned announcements ("") wake every instance, this one too.
+   */
+  announceAs?: string;
+}
+
+export function jobQueue(db: Executor, options: JobQueueOptions = {}) {
   const skipLocked = db.dialect === "postgres" ? "FOR UPDATE SKIP LOCKED" : "";
+  const announcer = options.announceAs ?? "";
   return {
+    /** The NOTIFY payload of this queue's enqueues; "" when unsigned. */
+    announcer,
     async enqueue(tx: Executor, spec: JobSpec, now: number): Promise<void> {
       // PostgreSQL: delivered at commit to every instance listening, whose workers wake at
       // once; riding on the INSERT, it costs no statement of its own.
-      const announce =
-        tx.dialect === "postgres" ? ` RETURNING pg_notify('${JOBS_CHANNEL}', '')` : "";
+      const postgres = tx.dialect === "postgres";
+      const announce = postgres ? ` RETURNING pg_notify('${JOBS_CHANNEL}', ?)` : "";
       await tx.run(
         `INSERT INTO jobs (kind, payload, queue_key, status, attempts, max_attempts, run_at,
            created_at, updated_at)
@@ -93,6 +106,7 @@ export function jobQueue(db: Executor) {
           spec.runAt,
           now,
           now,
+          ...(postgres ? [announcer] : []),
         ],
       );
     },

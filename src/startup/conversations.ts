@@ -129,8 +129,13 @@ export async function startConversations(
     },
   });
   const stopWaking = jobs.doorbell.listen(() => worker.wake());
-  // Jobs enqueued by other instances (PostgreSQL) wake this worker without waiting a poll.
-  if (role !== "api") await store.listen(JOBS_CHANNEL, jobs.doorbell.ring);
+  // Jobs enqueued by other instances (PostgreSQL) wake this worker without waiting a poll;
+  // its own instance's enqueues ring the doorbell locally.
+  if (role !== "api") {
+    await store.listen(JOBS_CHANNEL, (announcer) => {
+      if (announcer !== jobs.queue.announcer) jobs.doorbell.ring();
+    });
+  }
   return {
     provides: { service, screen, worker },
     close: async () => {

@@ -3,6 +3,7 @@ import { Doorbell, type JobQueue, jobQueue } from "../jobs/index.ts";
 import { createLimits, type Limits } from "../limits/index.ts";
 import { notificationOutbox } from "../monitoring/index.ts";
 import { buildLiveQuality, type LiveQuality } from "../quality/index.ts";
+import { newId } from "../shared/index.ts";
 import type { Foundation } from "./foundation.ts";
 import type { Started } from "./started-parts.ts";
 import type { Storage } from "./storage.ts";
@@ -23,7 +24,10 @@ export async function startJobs(
   { config, clock, random, logger, fetch, loaded }: Foundation,
   { store }: Storage,
 ): Promise<Started<Jobs>> {
-  const queue = jobQueue(store.db);
+  // Every enqueue through this queue is followed by a local doorbell ring once committed
+  // (the conversation service, live quality) or is not due yet (alert notices wait to
+  // group): this instance's worker need not hear its own announcements.
+  const queue = jobQueue(store.db, { announceAs: newId("q") });
   // The embedded database has one process: a job still marked running was left by a crash.
   if (store.dialect === "sqlite") await queue.releaseAbandoned(clock.now());
   const alertOutbox = notificationOutbox({

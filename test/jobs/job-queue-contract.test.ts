@@ -3,6 +3,7 @@ import { after, before, beforeEach, describe, it } from "node:test";
 import pino from "pino";
 import {
   backoffDelay,
+  JOBS_CHANNEL,
   type Job,
   JobWorker,
   jobQueue,
@@ -49,6 +50,24 @@ for (const backend of backends) {
         maxDelayMs: 1000,
       });
     }
+
+    it("announces an enqueue at commit, signed with the queue's announcer (PostgreSQL)", async (t) => {
+      if (store.dialect !== "postgres")
+        return t.skip("SQLite has one process: nothing to announce");
+      // Channels are database-wide: other suites' enqueues may be heard too.
+      let signedHeard!: () => void;
+      const heard = new Promise<void>((resolve) => {
+        signedHeard = resolve;
+      });
+      await store.listen(JOBS_CHANNEL, (payload) => {
+        if (payload === "q_this_instance") signedHeard();
+      });
+      const signed = jobQueue(store.db, { announceAs: "q_this_instance" });
+      assert.equal(signed.announcer, "q_this_instance");
+      assert.equal(jobQueue(store.db).announcer, "", "unsigned by default: every instance wakes");
+      await store.transaction((tx) => signed.enqueue(tx.db, spec("n", 1), clock.now()));
+      await heard;
+    });
 
     it("enqueues inside the caller's transaction", async () => {
       const queue = jobQueue(store.db);
