@@ -51,6 +51,26 @@ describe("guard training inputs", () => {
         assert.ok(item.text.length > 0, `${source.id}: empty text`);
       }
     }
+    // What train:guard:data lays out (`files`) is what the readers read, both ways.
+    const covers = (files: string[], path: string) =>
+      files.some((f) => (f.endsWith("/") ? path.startsWith(f) : path === f));
+    for (const path of Object.keys(STAND_INS)) {
+      const [folder, ...rest] = path.split("/");
+      const source = PUBLIC_SOURCES.find((s) => s.repo.replace("/", "+") === folder)!;
+      assert.ok(covers(source.files, rest.join("/")), `${path} is not in ${source.id}'s files`);
+    }
+    for (const source of PUBLIC_SOURCES) {
+      const folder = `${source.repo.replace("/", "+")}/`;
+      const standIns = Object.keys(STAND_INS)
+        .filter((p) => p.startsWith(folder))
+        .map((p) => p.slice(folder.length));
+      for (const file of source.files) {
+        assert.ok(
+          standIns.some((p) => covers([file], p)),
+          `${source.id}: ${file} has no stand-in`,
+        );
+      }
+    }
     const davidson = PUBLIC_SOURCES.find((s) => s.id === "davidson")!.read(dir);
     assert.deepEqual(
       davidson.map((i) => [i.text, i.tag]),

@@ -1,5 +1,5 @@
 import { seededRandom } from "../../../shared/random.ts";
-import type { OwnExample } from "./own-example.ts";
+import { itemHash, type OwnExample } from "./own-example.ts";
 
 /** Values for a template's `{slot}`s, e.g. `{ g: "refugees", a: "a refugee" }`. */
 export type Filler = Readonly<Record<string, string>>;
@@ -77,11 +77,11 @@ export function expandSet(set: TemplateSet): OwnExample[] {
   const step = coprimeStep(fillers.length);
   return set.templates.flatMap((template, i) => {
     const item = `${set.name}-${String(i + 1).padStart(3, "0")}`;
-    const offset = hashString(item) % fillers.length;
+    const offset = itemHash(item) % fillers.length;
     const texts = Array.from({ length: set.copies }, (_, j) => {
       const filler = fillers[(offset + j * step) % fillers.length]!;
       const obfuscate = set.obfuscate === true && set.copies >= 3 && j === set.copies - 1;
-      return styleCopy(fill(template, filler), j, hashString(`${item}#${j}`), obfuscate);
+      return styleCopy(fill(template, filler), j, itemHash(`${item}#${j}`), obfuscate);
     });
     return texts.map((text) => ({ item, text, labels: [...set.labels] }));
   });
@@ -200,11 +200,3 @@ function gcd(a: number, b: number): number {
 }
 
 /** FNV-1a: a stable seed per item and copy, so editing one template moves no other. */
-function hashString(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let k = 0; k < text.length; k++) {
-    hash ^= text.charCodeAt(k);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}

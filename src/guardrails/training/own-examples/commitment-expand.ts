@@ -1,5 +1,5 @@
 import { type Lang, type Slot, VOICES, type Voice } from "./commitment-voices.ts";
-import type { OwnExample } from "./own-example.ts";
+import { itemHash, type OwnExample } from "./own-example.ts";
 
 /** Templates written together: each template is one item, all with the group's label. */
 export interface TemplateGroup {
@@ -11,16 +11,6 @@ export interface TemplateGroup {
 }
 
 const EMOJI = [" 🙂", " 👍", " 😊", " 🙏"];
-
-/** FNV-1a, so every item gets its own fixed choice of fillers and dress. */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}
 
 function pick<T>(list: readonly T[], index: number): T {
   return list[index % list.length]!;
@@ -66,7 +56,7 @@ function dress(body: string, voice: Voice, seed: number, k: number): string {
  * template outweighs the others (the split is per item, not per text).
  */
 function expandTemplate(template: string, item: string, voice: Voice): string[] {
-  const seed = hash(item);
+  const seed = itemHash(item);
   const count = template.includes("{") ? 4 : 3;
   const texts: string[] = [];
   for (let k = 0; k < count; k++) {

@@ -1,4 +1,4 @@
-import type { OwnExample } from "./own-example.ts";
+import { lineExamples, type OwnExample } from "./own-example.ts";
 
 /**
  * Ordinary support messages whose words share letters with swear words ("shipped",
@@ -62,11 +62,5 @@ const SENTENCES: [string, string][] = [
 ];
 
 export function lookalikeWordExamples(): OwnExample[] {
-  return SENTENCES.flatMap((wordings, i) =>
-    wordings.map((text) => ({
-      item: `lookalike-word-${String(i).padStart(2, "0")}`,
-      text,
-      labels: [],
-    })),
-  );
+  return lineExamples("lookalike-word", SENTENCES);
 }

@@ -1,4 +1,4 @@
-import type { OwnExample } from "./own-example.ts";
+import { lineExamples, type OwnExample } from "./own-example.ts";
 
 /**
  * Short everyday lines from customers, agents and operators. A short text has few
@@ -50,11 +50,5 @@ const LINES: [string, string][] = [
 ];
 
 export function shortSupportExamples(model: string): OwnExample[] {
-  return LINES.flatMap((wordings, i) =>
-    wordings.map((text) => ({
-      item: `short-${model}-${String(i).padStart(2, "0")}`,
-      text,
-      labels: [],
-    })),
-  );
+  return lineExamples(`short-${model}`, LINES);
 }
