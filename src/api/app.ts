@@ -9,6 +9,7 @@ import {
   DEFAULT_OUTCOME_LABEL_SETTINGS,
   type OutcomeLabelsConfig,
   outcomeLabelSettings,
+  type QueuedIntake,
 } from "../conversations/index.ts";
 import type { Guard } from "../guardrails/index.ts";
 import type { JobQueue } from "../jobs/index.ts";
@@ -93,6 +94,8 @@ export interface AppOptions {
   ) => void;
   /** Around every webhook call and chat frame: metrics and traces. */
   intake: Intake;
+  /** Takes webhook messages in once queued (`intake.mode: queued`); absent, they are stored. */
+  queuedIntake?: QueuedIntake;
   /** `GET /metrics`: the Prometheus exposition, and the token scrapers must send, if set. */
   metrics: { exposition: Exposition; token?: string };
   /** Conversation changes (every instance's on PostgreSQL), for `GET /api/v1/stream`. */
@@ -158,6 +161,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     publicUrl: options.publicUrl,
     bodyLimit: options.bodyLimit,
     intake: options.intake,
+    queuedIntake: options.queuedIntake,
   });
   if (options.proxy) {
     // Outside /api: OpenAI clients authenticate the OpenAI way.

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { z } from "zod";
-import type { AcceptedMessage, InboundMessage, StatusUpdate } from "../conversations/index.ts";
+import type { InboundMessage, StatusUpdate, TakenMessage } from "../conversations/index.ts";
 import type { ChannelTraits } from "../shared/channel-traits.ts";
 import type { Clock } from "../shared/clock.ts";
 import type { EgressFetch } from "../shared/egress/index.ts";
@@ -95,7 +95,7 @@ export interface Channel {
   /** Answer the vendor's GET handshake (WhatsApp's `hub.challenge`); throws when it fails. */
   handleVerification?(request: VerificationRequest): WebhookResponse;
   /** The HTTP answer once the messages are stored. */
-  webhookResponse?(accepted: AcceptedMessage[]): WebhookResponse;
+  webhookResponse?(accepted: TakenMessage[]): WebhookResponse;
   send(message: OutboundMessage, signal: AbortSignal): Promise<SendResult>;
 }
 

@@ -122,6 +122,21 @@ const outboxSchema = z
   })
   .strict();
 
+const intakeSchema = z
+  .object({
+    /**
+     * `direct`: a webhook's message is stored (screened, in its conversation) before the
+     * answer. `queued`: answered once the message and its job are durable, one commit per
+     * batch of requests; a job stores it (docs/channels.md#queued-intake).
+     */
+    mode: z.enum(["direct", "queued"]).default("direct"),
+    /** Queued: the most messages one commit takes in. */
+    maxBatch: configNumber(z.number().int().min(1).max(1000)).default(256),
+    /** Queued: messages waiting for a commit beyond which a webhook is answered 503. */
+    maxWaiting: configNumber(z.number().int().min(1)).default(10_000),
+  })
+  .strict();
+
 const handoffSchema = z
   .object({
     /** Where the team hears about each handoff (signed like the generic channel). */
@@ -178,6 +193,8 @@ export const configSchema = z
     /** Retry and circuit-breaker settings for every agent's provider calls (docs/providers.md). */
     providers: providersSchema.prefault({}),
     outbox: outboxSchema.prefault({}),
+    /** How webhooks take messages in: stored before the answer, or queued (docs/channels.md). */
+    intake: intakeSchema.prefault({}),
     compliance: complianceConfigSchema.prefault({}),
     /** An OpenAI-compatible proxy at POST /v1/chat/completions (docs/proxy.md). */
     proxy: proxyConfigSchema.optional(),

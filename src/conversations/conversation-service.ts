@@ -25,6 +25,7 @@ import {
   HANDOFF_NOTIFY_JOB,
   type InboundMessage,
   PROCESS_JOB,
+  type PreparedInbound,
   REPEAT_CONTACT_WINDOW_MS,
   type ScreenAllTiers,
   type StatusUpdate,
@@ -87,13 +88,53 @@ export class ConversationService {
   }
 
   async receive(channel: ChannelRef, received: InboundMessage): Promise<AcceptedMessage> {
+    const admitted = await this.admit(channel, received);
+    if ("duplicate" in admitted) return admitted.duplicate;
+    return this.storeInbound(channel, admitted.prepared);
+  }
+
+  /**
+   * What happens to an inbound message before it may be stored: made storable, dedupe
+   * against what is stored, and the sender's and contact's limits (a sender that retries
+   * refused messages is refused here with 429). The queued intake stores what this returns
+   * and a job stores the message later (`storeInbound`); `receive` does both at once.
+   */
+  async admit(
+    channel: ChannelRef,
+    received: InboundMessage,
+  ): Promise<{ duplicate: AcceptedMessage } | { prepared: PreparedInbound }> {
     // Before anything reads it: dedupe, screening and storage see only text a store keeps.
     const { value: inbound, sanitized } = storableFields(received);
+    const seen = await this.findStored(channel, inbound);
+    if (seen) return { duplicate: seen };
+    const limited = await this.overLimit(channel, inbound);
+    return {
+      prepared: { inbound, ...(sanitized && { sanitized }), ...(limited && { limited }) },
+    };
+  }
+
+  /**
+   * Store an admitted message: screened first (a redact rule keeps PII out of the
+   * database), then in ONE transaction its conversation, the message, events and its
+   * `process` job. `options.messageId` is the id given out when it was queued;
+   * `options.alongside` runs in that transaction too (the queued intake finishes its job
+   * and removes the item there), also when the message turns out to be stored already.
+   */
+  async storeInbound(
+    channel: ChannelRef,
+    prepared: PreparedInbound,
+    options: { messageId?: string; alongside?: (tx: Repositories) => Promise<void> } = {},
+  ): Promise<AcceptedMessage> {
+    const { inbound, sanitized, limited } = prepared;
     const { store, clock } = this.options;
     const now = clock.now();
-    if (inbound.providerMessageId) {
-      const seen = await store.messages.findInbound(channel.id, inbound.providerMessageId);
-      if (seen) return { conversationId: seen.conversationId, messageId: seen.id, duplicate: true };
+    if (options.alongside) {
+      // Queued: the message may have been stored since it was admitted.
+      const seen = await this.findStored(channel, inbound);
+      if (seen) {
+        await store.transaction(options.alongside);
+        return seen;
+      }
     }
     // Screened before storage, so a redact rule keeps PII out of the database.
     const screening = await this.options.screen?.({
@@ -102,12 +143,11 @@ export class ConversationService {
       text: inbound.text,
       context: { country: senderCountry(inbound.phone) },
     });
-    const limited = await this.overLimit(channel, inbound);
     // Read before the transaction: the store refuses reads off `tx` inside it (MS_STORE_MISUSE).
     const assign = await this.options.currentAgent();
     const result = await store.transaction(async (tx) => {
       const conversation = await this.conversationFor(tx, channel, inbound, assign, now);
-      const messageId = newId("msg", now);
+      const messageId = options.messageId ?? newId("msg", now);
       const inserted = await tx.messages.insert(
         {
           id: messageId,
@@ -129,6 +169,7 @@ export class ConversationService {
         now,
       );
       if (!inserted) return undefined; // a concurrent request stored it first
+      await options.alongside?.(tx);
       // A conversation created by this message already carries its time.
       if (conversation.lastMessageAt !== now || conversation.updatedAt !== now) {
         await tx.conversations.touch(conversation.id, now);
@@ -155,8 +196,21 @@ export class ConversationService {
       this.options.onEnqueued?.();
       return result;
     }
-    const seen = await store.messages.findInbound(channel.id, inbound.providerMessageId!);
-    return { conversationId: seen!.conversationId, messageId: seen!.id, duplicate: true };
+    if (options.alongside) await store.transaction(options.alongside);
+    return (await this.findStored(channel, inbound))!;
+  }
+
+  /** The stored copy of an inbound message (same channel and provider id), if any. */
+  private async findStored(
+    channel: ChannelRef,
+    inbound: InboundMessage,
+  ): Promise<AcceptedMessage | undefined> {
+    if (!inbound.providerMessageId) return undefined;
+    const seen = await this.options.store.messages.findInbound(
+      channel.id,
+      inbound.providerMessageId,
+    );
+    return seen && { conversationId: seen.conversationId, messageId: seen.id, duplicate: true };
   }
 
   /**

@@ -33,6 +33,12 @@ export {
   outcomeLabelSettings,
   outcomeLabelsConfigSchema,
 } from "./outcome-labels.ts";
+export {
+  INBOUND_STORE_JOB,
+  inboundStoreHandler,
+  QueuedIntake,
+  type QueuedIntakeOptions,
+} from "./queued-intake.ts";
 export { recordDecision } from "./record-decision.ts";
 export { type Feedback, recordFeedback } from "./record-feedback.ts";
 export * from "./types.ts";

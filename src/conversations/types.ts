@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { SanitizedRecord } from "../shared/storable-text.ts";
 import type { Attachment } from "../store/index.ts";
 
 /** A customer message as a channel parsed it, before it is stored. */
@@ -24,6 +25,17 @@ export interface InboundMessage {
   references?: string[];
 }
 
+/**
+ * An inbound message admitted for storing (conversation-service.ts `admit`): its text made
+ * storable, and the limit it is over when it is to be kept but not answered.
+ */
+export interface PreparedInbound {
+  inbound: InboundMessage;
+  /** What was replaced to make it storable. */
+  sanitized?: SanitizedRecord;
+  limited?: { limit: string; retryAfterMs: number };
+}
+
 /** A delivery receipt for a message we sent. */
 export interface StatusUpdate {
   providerMessageId: string;
@@ -41,6 +53,21 @@ export interface AcceptedMessage {
   /** Stored but not answered: the sender or contact was over a message limit. */
   limited?: boolean;
 }
+
+/**
+ * Taken in by the queued intake (queued-intake.ts): durable, and stored as a message by a
+ * job, under `messageId` unless that job finds a copy already stored. Its conversation is
+ * chosen then.
+ */
+export interface QueuedMessage {
+  queued: true;
+  messageId: string;
+}
+
+/** What an intake did with an inbound message: stored it, or queued it to be stored. */
+export type TakenMessage = AcceptedMessage | QueuedMessage;
+
+export const isQueued = (taken: TakenMessage): taken is QueuedMessage => "queued" in taken;
 
 export interface ChannelRef {
   id: string;

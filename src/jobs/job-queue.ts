@@ -111,6 +111,41 @@ export function jobQueue(db: Executor, options: JobQueueOptions = {}) {
       );
     },
 
+    /**
+     * All of `specs` in one multi-row INSERT (the queued intake's batch). On PostgreSQL
+     * each row announces itself; notifications with the same payload in one transaction
+     * are delivered once.
+     */
+    async enqueueMany(tx: Executor, specs: readonly JobSpec[], now: number): Promise<void> {
+      if (specs.length === 0) return;
+      const postgres = tx.dialect === "postgres";
+      const announce = postgres ? ` RETURNING pg_notify('${JOBS_CHANNEL}', ?)` : "";
+      const rows = specs.map(() => "(?, ?, ?, 'ready', 0, ?, ?, ?, ?)").join(", ");
+      const params = specs.flatMap((spec) => [
+        spec.kind,
+        JSON.stringify(spec.payload),
+        spec.queueKey,
+        spec.maxAttempts,
+        spec.runAt,
+        now,
+        now,
+      ]);
+      await tx.run(
+        `INSERT INTO jobs (kind, payload, queue_key, status, attempts, max_attempts, run_at,
+           created_at, updated_at)
+         VALUES ${rows}${announce}`,
+        postgres ? [...params, announcer] : params,
+      );
+    },
+
+    /**
+     * `spec` with what the caller's context adds to a job (the trace context, when traced):
+     * called where the work starts, for a job enqueued later on its behalf (enqueueMany).
+     */
+    stamp(spec: JobSpec): JobSpec {
+      return spec;
+    },
+
     async claim(workerId: string, limit: number, now: number, leaseMs: number): Promise<Job[]> {
       const rows = await db.all<JobRow>(
         `UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_until = ?,

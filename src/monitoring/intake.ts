@@ -1,8 +1,8 @@
-import type { AcceptedMessage, ChannelRef, StatusUpdate } from "../conversations/index.ts";
+import type { ChannelRef, StatusUpdate, TakenMessage } from "../conversations/index.ts";
 
 /** What one webhook call or chat frame brought in, once stored. */
 export interface IntakeResult {
-  accepted: AcceptedMessage[];
+  accepted: TakenMessage[];
   statuses: StatusUpdate[];
 }
 

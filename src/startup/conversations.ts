@@ -5,7 +5,10 @@ import {
   ConversationService,
   DELIVER_JOB,
   HANDOFF_NOTIFY_JOB,
+  INBOUND_STORE_JOB,
+  inboundStoreHandler,
   PROCESS_JOB,
+  QueuedIntake,
 } from "../conversations/index.ts";
 import { JOBS_CHANNEL, JobWorker } from "../jobs/index.ts";
 import type { Limits } from "../limits/index.ts";
@@ -24,6 +27,8 @@ export interface Conversations {
   /** The policy as telemetry observes it: what every message is screened with. */
   screen: ReturnType<Telemetry["guard"]>;
   worker: JobWorker;
+  /** Webhook messages answered once queued (`intake.mode: queued`); absent, stored first. */
+  queuedIntake: QueuedIntake | undefined;
 }
 
 /** What `startConversations` builds on. */
@@ -66,6 +71,19 @@ export async function startConversations(
     onLimited: limitReached,
     coalesceMs: config.limits.coalesceMs,
   });
+  const queuedIntake =
+    config.intake.mode === "queued"
+      ? new QueuedIntake({
+          service,
+          store,
+          queue: telemetry.queue(jobs.queue),
+          clock,
+          maxAttempts: config.outbox.maxAttempts,
+          maxBatch: config.intake.maxBatch,
+          maxWaiting: config.intake.maxWaiting,
+          onEnqueued: jobs.doorbell.ring,
+        })
+      : undefined;
   // A live worker must finish (or give up on) a job before its lease runs out.
   const timeoutMs = Math.min(30_000, config.outbox.leaseMs / 2);
   const worker = new JobWorker({
@@ -76,6 +94,8 @@ export async function startConversations(
     logger: logger.child({ module: "jobs" }),
     around: telemetry.aroundJob,
     handlers: {
+      // Registered in either mode, so items queued before a switch to `direct` are stored.
+      [INBOUND_STORE_JOB]: inboundStoreHandler({ service, store, channels: channels.channels }),
       // Compliance wraps the agent and the sender: it is enforced here, not by the agent.
       [PROCESS_JOB]: consentGate(
         agentRuntime({
@@ -137,8 +157,9 @@ export async function startConversations(
     });
   }
   return {
-    provides: { service, screen, worker },
+    provides: { service, screen, worker, queuedIntake },
     close: async () => {
+      await queuedIntake?.drain();
       await worker.stop();
       stopWaking();
     },

@@ -40,7 +40,7 @@ export async function startHttp(
 ): Promise<Started<Http>> {
   const { storage, jobs, telemetry, limits, channels, agents, rollouts, conversations } = parts;
   const { store, conversationEvents } = storage;
-  const { service, screen, worker } = conversations;
+  const { service, screen, worker, queuedIntake } = conversations;
   const adminKey = resolveAdminKey(
     env,
     dataDir,
@@ -75,6 +75,7 @@ export async function startHttp(
           alertRules: config.alerts.rules,
           currentAgent: agents.agents.current,
           intake: telemetry.intake,
+          queuedIntake,
           metrics,
           conversationEvents,
           webchatRelay: channels.webchatRelay,

@@ -10,6 +10,7 @@ export {
   type RotationResult,
   rotateKeys,
 } from "./encryption/index.ts";
+export { GroupCommit } from "./group-commit.ts";
 export { latestMigration } from "./migrations.ts";
 export type * from "./model.ts";
 export type { AgentKill, KillFallback } from "./repositories/agent-kills.ts";
@@ -47,6 +48,7 @@ export type { ConversationNote } from "./repositories/conversation-notes.ts";
 export type { ConversationFilter, NewConversation } from "./repositories/conversations.ts";
 export type { EvalRunKind, EvalRunRecord, EvalRunsRepository } from "./repositories/eval-runs.ts";
 export { EVENTS_CHANNEL } from "./repositories/events.ts";
+export type { InboundItem } from "./repositories/inbound-items.ts";
 export type {
   Incident,
   IncidentEvent,

@@ -841,6 +841,20 @@ export const migrations: Migration[] = [
         purged_at BIGINT NOT NULL)`,
     ],
   },
+  {
+    version: 22,
+    name: "queued intake",
+    statements: [
+      // Inbound messages the queued intake took in (one commit for a batch of requests),
+      // each removed by its `inbound.store` job when it stores the message
+      // (src/conversations/queued-intake.ts). `item` is sealed when encrypting.
+      `CREATE TABLE inbound_items (
+        id TEXT PRIMARY KEY,
+        channel_id TEXT NOT NULL,
+        item TEXT NOT NULL,
+        received_at BIGINT NOT NULL)`,
+    ],
+  },
 ];
 
 /**

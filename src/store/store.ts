@@ -26,6 +26,7 @@ import { conversationNotesRepository } from "./repositories/conversation-notes.t
 import { conversationsRepository } from "./repositories/conversations.ts";
 import { evalRunsRepository } from "./repositories/eval-runs.ts";
 import { type EventBuffer, eventBuffer, eventsRepository } from "./repositories/events.ts";
+import { inboundItemsRepository } from "./repositories/inbound-items.ts";
 import { incidentsRepository } from "./repositories/incidents.ts";
 import { messagesRepository } from "./repositories/messages.ts";
 import { metricRollupsRepository } from "./repositories/metric-rollups.ts";
@@ -67,6 +68,7 @@ export interface Repositories {
   readonly cannedResponses: ReturnType<typeof cannedResponsesRepository>;
   readonly turnTraces: ReturnType<typeof turnTracesRepository>;
   readonly qualityScores: ReturnType<typeof qualityScoresRepository>;
+  readonly inboundItems: ReturnType<typeof inboundItemsRepository>;
 }
 
 export interface Store extends Repositories {
@@ -129,6 +131,7 @@ export function repositoriesOn(
     cannedResponses: cannedResponsesRepository(db),
     turnTraces: turnTracesRepository(db, fields),
     qualityScores: qualityScoresRepository(db),
+    inboundItems: inboundItemsRepository(db, fields),
   };
 }
 

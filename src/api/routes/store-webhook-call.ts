@@ -1,8 +1,16 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { Channel, WebhookResult } from "../../channels/index.ts";
-import type { AcceptedMessage, ConversationService } from "../../conversations/index.ts";
+import type {
+  ChannelRef,
+  ConversationService,
+  InboundMessage,
+  TakenMessage,
+} from "../../conversations/index.ts";
 import type { IntakeResult } from "../../monitoring/index.ts";
 import { isMainstayError, MainstayError } from "../../shared/errors.ts";
+
+/** Stores an inbound message, or queues it to be stored (`intake.mode`). */
+export type MessageTaker = (channel: ChannelRef, message: InboundMessage) => Promise<TakenMessage>;
 
 /**
  * Stores what one verified webhook call brought. Each message and status is stored on its
@@ -13,12 +21,13 @@ import { isMainstayError, MainstayError } from "../../shared/errors.ts";
  */
 export async function storeWebhookCall(
   service: ConversationService,
+  take: MessageTaker,
   channel: Channel,
   call: WebhookResult,
   log: FastifyBaseLogger,
 ): Promise<IntakeResult> {
   const { nonce } = call;
-  if (!nonce) return storeEach(service, channel, call, log);
+  if (!nonce) return storeEach(service, take, channel, call, log);
   const nonces = service.store.seenNonces;
   const scope = `webhook:${channel.id}`;
   if (!(await nonces.remember(scope, nonce.value, nonce.expiresAt, service.now()))) {
@@ -29,7 +38,7 @@ export async function storeWebhookCall(
     );
   }
   try {
-    return await storeEach(service, channel, call, log);
+    return await storeEach(service, take, channel, call, log);
   } catch (e) {
     // Not all of it was stored: the vendor's retry, maybe the very same bytes, must pass.
     await nonces.forget(scope, nonce.value).catch((err: unknown) => {
@@ -41,11 +50,12 @@ export async function storeWebhookCall(
 
 async function storeEach(
   service: ConversationService,
+  take: MessageTaker,
   channel: Channel,
   call: WebhookResult,
   log: FastifyBaseLogger,
 ): Promise<IntakeResult> {
-  const accepted: AcceptedMessage[] = [];
+  const accepted: TakenMessage[] = [];
   const failures: unknown[] = [];
   // What is logged names the item, never its text.
   const failed = (e: unknown, item: Record<string, unknown>, what: string) => {
@@ -55,7 +65,7 @@ async function storeEach(
   };
   for (const [index, message] of call.messages.entries()) {
     try {
-      accepted.push(await service.receive(channel, message));
+      accepted.push(await take(channel, message));
     } catch (e) {
       const { providerMessageId } = message;
       failed(e, { item: index, providerMessageId }, "webhook message not stored");

@@ -10,7 +10,11 @@ import {
   type WebchatRelay,
 } from "../../channels/index.ts";
 import { renderChatPage } from "../../channels/webchat/chat-page.ts";
-import { type ConversationService, recordFeedback } from "../../conversations/index.ts";
+import {
+  type AcceptedMessage,
+  type ConversationService,
+  recordFeedback,
+} from "../../conversations/index.ts";
 import type { RateLimit } from "../../limits/index.ts";
 import type { Intake } from "../../monitoring/index.ts";
 import { isMainstayError, MainstayError } from "../../shared/errors.ts";
@@ -176,17 +180,17 @@ export async function webchatRoutes(
       if (frame.data.type === "received") return received(frame.data.id);
       const { id, text } = frame.data;
       try {
-        const stored = await opts.intake(channel as WebchatChannel, async () => ({
-          accepted: [
-            await service.receive(channel as WebchatChannel, {
-              providerMessageId: `${session}:${id}`,
-              from: session,
-              text,
-            }),
-          ],
-          statuses: [],
-        }));
-        const accepted = stored.accepted[0]!;
+        // Chat frames are stored before the ack (which names the conversation), not queued.
+        let accepted: AcceptedMessage | undefined;
+        await opts.intake(channel as WebchatChannel, async () => {
+          accepted = await service.receive(channel as WebchatChannel, {
+            providerMessageId: `${session}:${id}`,
+            from: session,
+            text,
+          });
+          return { accepted: [accepted], statuses: [] };
+        });
+        if (!accepted) throw new Error("the intake returned without storing the frame");
         send({
           type: "ack",
           clientId: id,

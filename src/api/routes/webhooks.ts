@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Channel, WebhookResponse } from "../../channels/index.ts";
-import type { ConversationService } from "../../conversations/index.ts";
+import type { ConversationService, QueuedIntake } from "../../conversations/index.ts";
 import type { Intake } from "../../monitoring/index.ts";
 import { MainstayError } from "../../shared/errors.ts";
-import { storeWebhookCall } from "./store-webhook-call.ts";
+import { type MessageTaker, storeWebhookCall } from "./store-webhook-call.ts";
 
 export interface WebhookRouteOptions {
   channels: ReadonlyMap<string, Channel>;
@@ -13,6 +13,8 @@ export interface WebhookRouteOptions {
   bodyLimit: number;
   /** Wraps each call's verify-parse-store (metrics, traces). */
   intake: Intake;
+  /** Present: messages are answered once queued, and a job stores them. */
+  queuedIntake?: QueuedIntake;
 }
 
 /**
@@ -21,7 +23,10 @@ export interface WebhookRouteOptions {
  * a 2xx means nothing can be lost, and anything else asks the vendor to send the call again.
  */
 export async function webhookRoutes(app: FastifyInstance, opts: WebhookRouteOptions) {
-  const { channels, service } = opts;
+  const { channels, service, queuedIntake } = opts;
+  const take: MessageTaker = queuedIntake
+    ? (channel, message) => queuedIntake.take(channel, message)
+    : (channel, message) => service.receive(channel, message);
   // Signatures are computed over the exact bytes: keep the body raw for every content type.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
@@ -48,7 +53,7 @@ export async function webhookRoutes(app: FastifyInstance, opts: WebhookRouteOpti
         headers: request.headers,
         rawBody,
       });
-      return storeWebhookCall(service, channel, parsed, request.log);
+      return storeWebhookCall(service, take, channel, parsed, request.log);
     });
     return send(reply, channel.webhookResponse?.(accepted) ?? { status: 204, body: undefined });
   });

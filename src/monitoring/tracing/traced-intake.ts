@@ -1,4 +1,5 @@
 import { SpanKind } from "@opentelemetry/api";
+import { type AcceptedMessage, isQueued } from "../../conversations/index.ts";
 import type { Intake } from "../intake.ts";
 import { inActiveSpan } from "./in-active-span.ts";
 import { GEN_AI } from "./span-attributes.ts";
@@ -15,13 +16,15 @@ export function traceIntake(inner: Intake, tracing: Tracing): Intake {
     const options = { kind: SpanKind.SERVER, attributes };
     return inActiveSpan(tracing.tracer, `intake ${channel.id}`, options, async (span) => {
       const result = await inner(channel, run);
-      const duplicates = result.accepted.filter((m) => m.duplicate).length;
+      const stored = result.accepted.filter((m): m is AcceptedMessage => !isQueued(m));
+      const duplicates = stored.filter((m) => m.duplicate).length;
       span.setAttributes({
         "mainstay.messages.accepted": result.accepted.length - duplicates,
         "mainstay.messages.duplicate": duplicates,
         "mainstay.receipts": result.statuses.length,
       });
-      const conversations = new Set(result.accepted.map((m) => m.conversationId));
+      // Queued messages find their conversation in their job (its span has it).
+      const conversations = new Set(stored.map((m) => m.conversationId));
       if (conversations.size === 1) {
         span.setAttribute(GEN_AI.conversationId, [...conversations][0]!);
       }

@@ -6,7 +6,7 @@ import {
   SpanKind,
 } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import type { Job, JobOutcome, JobQueue } from "../../jobs/index.ts";
+import type { Job, JobOutcome, JobQueue, JobSpec } from "../../jobs/index.ts";
 import { GEN_AI, recordFailure } from "./span-attributes.ts";
 import type { Tracing } from "./start-tracing.ts";
 
@@ -19,14 +19,16 @@ const propagator = new W3CTraceContextPropagator();
  * span's into a `process` job, the `process` span's into the `deliver` job it queues.
  */
 export function traceEnqueues(queue: JobQueue): JobQueue {
+  const stamp = (spec: JobSpec): JobSpec => {
+    const carrier: Record<string, string> = {};
+    propagator.inject(context.active(), carrier, defaultTextMapSetter);
+    return { ...spec, payload: { ...spec.payload, ...carrier } };
+  };
   return {
     ...queue,
-    enqueue(tx, spec, now) {
-      const carrier: Record<string, string> = {};
-      propagator.inject(context.active(), carrier, defaultTextMapSetter);
-      const payload = { ...spec.payload, ...carrier };
-      return queue.enqueue(tx, { ...spec, payload }, now);
-    },
+    enqueue: (tx, spec, now) => queue.enqueue(tx, stamp(spec), now),
+    // Batched enqueues were stamped where each one's work started.
+    stamp,
   };
 }
 

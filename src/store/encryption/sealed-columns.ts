@@ -49,6 +49,15 @@ export const SEALED_COLUMNS = [
     bind: "turn_id",
     blindIndex: false,
   },
+  {
+    // The queued intake's message before a job stores it (text, address, phone inside).
+    field: "inbound_items.item",
+    table: "inbound_items",
+    column: "item",
+    key: "id",
+    bind: "id",
+    blindIndex: false,
+  },
 ] as const satisfies readonly SealedColumn[];
 
 export interface SealedColumn {
