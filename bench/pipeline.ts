@@ -139,8 +139,7 @@ async function startBench(mode: IntakeMode, dataDir: string, counter: StatementC
 
 /**
  * Queued intake with the worker stopped: every request verified, deduplicated against the
- * stored messages, limited, and made durable with its job in a group commit. Then the
- * worker starts and drains what was taken in, so nothing is left behind unanswered.
+ * stored messages, limited, and made durable with its job in a group commit.
  */
 async function measureIntake() {
   const dataDir = mkdtempSync(join(tmpdir(), "mainstay-bench-"));
@@ -148,7 +147,6 @@ async function measureIntake() {
   const counter = new StatementCounter();
   try {
     mainstay = await startBench("queued", dataDir, counter);
-    const queue = jobQueue(mainstay.store.db);
     await mainstay.worker.stop();
     progress(`intake: warm-up ${WARMUP_SECONDS}s`);
     await load(mainstay.url, WARMUP_SECONDS, true);
@@ -159,9 +157,10 @@ async function measureIntake() {
     const cpu = process.cpuUsage(cpuBefore);
     const spent = counter.snapshot();
     const accepted = result.ok;
-    progress("intake: draining what was taken in");
-    mainstay.worker.start();
-    await drain(() => queue.pendingCount());
+    // Taken in, durably: the items are thrown away with the folder (answering them at the
+    // pipeline's rate would take minutes; the `queued` run measures that).
+    const waiting = await mainstay.store.inboundItems.count();
+    if (waiting < accepted) throw new Error(`intake: ${accepted} answered, ${waiting} items stored`);
     return {
       accepted,
       webhookRequestsPerSec: Math.round(result.requestsPerSec),

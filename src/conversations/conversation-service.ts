@@ -224,11 +224,11 @@ export class ConversationService {
   ): Promise<{ limit: string; retryAfterMs: number } | undefined> {
     const { admit, store } = this.options;
     if (!admit) return undefined;
-    const identity = await store.contacts.findIdentity(channel.type, inbound.from);
     const verdict = await admit({
       channelId: channel.id,
       from: inbound.from,
-      contactId: identity?.contactId,
+      contactId: async () =>
+        (await store.contacts.findIdentity(channel.type, inbound.from))?.contactId,
     });
     if (verdict.ok) return undefined;
     this.options.onLimited?.(verdict.limit, channel.retriesRefused ? "refused" : "stored");

@@ -83,7 +83,8 @@ export interface ChannelRef {
 export type AdmitMessage = (sender: {
   channelId: string;
   from: string;
-  contactId?: string;
+  /** Looked up only when a limit needs it. */
+  contactId: () => Promise<string | undefined>;
 }) => Promise<{ ok: true } | { ok: false; limit: string; retryAfterMs: number }>;
 
 /** The agent version a new conversation starts on, and the rollout arm that chose it. */

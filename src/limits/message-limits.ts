@@ -8,8 +8,11 @@ export interface MessageSender {
   channelId: string;
   /** The sender's address on the channel (phone, email, web-chat session). */
   from: string;
-  /** The contact the address belongs to, once it has one. */
-  contactId?: string;
+  /**
+   * The contact the address belongs to, once it has one: looked up only when a contact
+   * limit is on.
+   */
+  contactId: () => Promise<string | undefined>;
 }
 
 /**
@@ -27,7 +30,8 @@ export class MessageLimits {
 
   async admit(sender: MessageSender): Promise<Verdict> {
     const bySender = await this.perSender.take(`${sender.channelId}:${sender.from}`);
-    if (!bySender.ok || sender.contactId === undefined) return bySender;
-    return this.perContact.take(sender.contactId);
+    if (!bySender.ok || !this.perContact.counts) return bySender;
+    const contactId = await sender.contactId();
+    return contactId === undefined ? bySender : this.perContact.take(contactId);
   }
 }

@@ -8,6 +8,8 @@ export type Verdict = { ok: true } | { ok: false; limit: string; retryAfterMs: n
 
 export interface RateLimit {
   readonly name: string;
+  /** False when the spec lets everything through (`points: 0`): `take` costs nothing. */
+  readonly counts: boolean;
   /** Spends `points` of `key`'s allowance; refused when the window (and burst) is used up. */
   take(key: string, points?: number): Promise<Verdict>;
 }
@@ -25,7 +27,7 @@ export function rateLimit(
   spec: RateSpec,
   deps: { db: Executor; clock: Clock },
 ): RateLimit {
-  if (spec.points === 0) return { name, take: async () => ({ ok: true }) };
+  if (spec.points === 0) return { name, counts: false, take: async () => ({ ok: true }) };
   const base = new StoreRateLimiter({
     keyPrefix: name,
     points: spec.points,
@@ -46,6 +48,7 @@ export function rateLimit(
       : base;
   return {
     name,
+    counts: true,
     async take(key, points = 1) {
       try {
         await limiter.consume(key, points);

@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { INBOUND_STORE_JOB } from "../../src/conversations/index.ts";
 import { jobQueue } from "../../src/jobs/index.ts";
@@ -219,4 +222,32 @@ describe("queued intake", () => {
       });
     });
   }
+
+  it("stores what was taken in before a restart (SQLite)", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "mainstay-queued-"));
+    try {
+      const options = { dataDir, extraYaml: "intake: { mode: queued }" };
+      const first = await startTestApp(options);
+      await first.worker.stop();
+      const answers = await Promise.all(
+        [0, 1, 2].map((i) =>
+          first.app.inject(signedWebhook({ id: `r-${i}`, from: `+1555025${i}`, text: "hi" })),
+        ),
+      );
+      for (const r of answers) assert.equal(r.statusCode, 202);
+      await first.close();
+      // The next process finds the items and their jobs, and stores every message.
+      const second = await startTestApp(options);
+      try {
+        await queueDrained(second.store);
+        const ids = answers.map((r) => (r.json() as { messageId: string }).messageId);
+        for (const id of ids) assert.ok(await second.store.messages.get(id), id);
+        assert.equal(await second.store.inboundItems.count(), 0);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });

@@ -5,6 +5,7 @@ import { backends } from "../support/backends.ts";
 import { queueDrained, signedWebhook, startTestApp, type TestApp } from "../support/test-app.ts";
 
 const MESSAGES = 20;
+const MODES = ["direct", "queued"] as const;
 
 /**
  * What one inbound message costs the database end to end: intake, the agent's turn, the
@@ -12,8 +13,8 @@ const MESSAGES = 20;
  * only wakes when work is queued, so the counts are the pipeline's own.
  */
 describe("statements per message, end to end", () => {
-  for (const backend of backends) {
-    describe(backend.name, () => {
+  for (const [backend, mode] of backends.flatMap((b) => MODES.map((m) => [b, m] as const))) {
+    describe(`${backend.name}, ${mode} intake`, () => {
       const counter = new StatementCounter();
       let app: TestApp;
       let watcher: Store;
@@ -27,6 +28,7 @@ describe("statements per message, end to end", () => {
         app = await startTestApp({
           store: { ...options, statements: counter },
           outbox: "{ maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50, pollIntervalMs: 600000 }",
+          extraYaml: `intake: { mode: ${mode} }`,
         });
         watcher = await openStore(options);
       });
@@ -67,7 +69,7 @@ describe("statements per message, end to end", () => {
         counter.log = [];
         const later = await send(1);
         if (process.env["STATEMENT_LOG"]) {
-          console.log(JSON.stringify({ backend: backend.name, first, later }));
+          console.log(JSON.stringify({ backend: backend.name, mode, first, later }));
           console.log(counter.log.slice(0, 60).join("\n"));
         }
         // Measured on 2026-12-03, before: 45 / 39 statements (first / later message) on
@@ -79,12 +81,26 @@ describe("statements per message, end to end", () => {
         // completes its job). On 2026-12-07 the worker stopped claiming again on the echo of
         // its own instance's NOTIFY (signed announcements): PostgreSQL is now 38.1 / 35.1
         // statements and 7 commits too, the same in every run.
+        // 2026-12-08, queued intake, one message at a time: 45 / 42 and 9 commits. The item
+        // and its job (one commit, a batch of one here), and the `inbound.store` job's claim,
+        // item read, dedupe read and item delete come on top; under load one intake commit
+        // carries a batch (`npm run bench -- pipeline`: 0.03 commits a message).
         // The target is 15 statements and 2 commits (issue #17): these bounds keep the
-        // counts from growing again until the intake is rebuilt.
+        // counts from growing again.
         const slack = 1.5;
-        assert.ok(first.statements <= 38 + slack, `${first.statements} statements, first message`);
-        assert.ok(later.statements <= 35 + slack, `${later.statements} statements, later message`);
-        const commits = 7;
+        const bound =
+          mode === "direct"
+            ? { first: 38, later: 35, commits: 7 }
+            : { first: 45, later: 42, commits: 9 };
+        assert.ok(
+          first.statements <= bound.first + slack,
+          `${first.statements} statements, first message`,
+        );
+        assert.ok(
+          later.statements <= bound.later + slack,
+          `${later.statements} statements, later message`,
+        );
+        const commits = bound.commits;
         assert.ok(
           later.writeTransactions <= commits,
           `${later.writeTransactions} commits per message`,
