@@ -160,7 +160,9 @@ async function measureIntake() {
     // Taken in, durably: the items are thrown away with the folder (answering them at the
     // pipeline's rate would take minutes; the `queued` run measures that).
     const waiting = await mainstay.store.inboundItems.count();
-    if (waiting < accepted) throw new Error(`intake: ${accepted} answered, ${waiting} items stored`);
+    if (waiting < accepted) {
+      throw new Error(`intake: ${accepted} answered, ${waiting} items stored`);
+    }
     return {
       accepted,
       webhookRequestsPerSec: Math.round(result.requestsPerSec),
