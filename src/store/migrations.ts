@@ -855,6 +855,16 @@ export const migrations: Migration[] = [
         received_at BIGINT NOT NULL)`,
     ],
   },
+  {
+    version: 23,
+    name: "open conversation by identity",
+    statements: [
+      // A returning customer's open conversation (conversations.findOpen: identity, channel,
+      // newest first): SQLite walked conversations_channel newest first until it met one of
+      // the identity's, a read that grew with every other customer's conversations.
+      "CREATE INDEX conversations_identity_recent ON conversations (identity_id, channel_id, id)",
+    ],
+  },
 ];
 
 /**

@@ -8,6 +8,12 @@ import { jobQueue } from "../../src/jobs/index.ts";
 import { openStore, StatementCounter, type Store } from "../../src/store/index.ts";
 import { backends } from "../support/backends.ts";
 import {
+  fixture,
+  startChannelsApp,
+  twilioSigned,
+  whatsappSigned,
+} from "../support/channels-app.ts";
+import {
   auth,
   eventually,
   queueDrained,
@@ -248,6 +254,30 @@ describe("queued intake", () => {
       }
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("takes vendor webhooks in queued: Twilio's TwiML answer, a WhatsApp batch", async () => {
+    const app = await startChannelsApp({ extraYaml: "intake: { mode: queued }" });
+    try {
+      const params = JSON.parse(fixture("twilio/inbound-sms.json")) as Record<string, string>;
+      const sms = await app.app.inject(twilioSigned(params));
+      assert.equal(sms.statusCode, 200);
+      assert.match(sms.body, /<Response\s*\/>|<Response><\/Response>/);
+      const wa = await app.app.inject(whatsappSigned(fixture("whatsapp/batch.json")));
+      assert.equal(wa.statusCode, 200);
+      await queueDrained(app.store);
+      const rows = await app.store.db.all<{ channel_id: string }>(
+        "SELECT channel_id FROM messages WHERE direction = 'inbound' ORDER BY channel_id",
+      );
+      // The batch's two text messages (its third is for another business number).
+      assert.deepEqual(
+        rows.map((r) => r.channel_id),
+        ["sms", "wa", "wa"],
+      );
+      assert.equal(await app.store.inboundItems.count(), 0);
+    } finally {
+      await app.close();
     }
   });
 });

@@ -58,6 +58,14 @@ describe("query plans: sqlite", () => {
     );
   });
 
+  it("finds a returning customer's open conversation by their identity", async () => {
+    const plan = await plans((r) => r.conversations.findOpen("ident_x", "api"));
+    assert.match(
+      plan,
+      /SEARCH conversations USING INDEX conversations_identity_recent \(identity_id=\? AND channel_id=\?\)/,
+    );
+  });
+
   it("searches the newest conversations by their rows, then the search index", async () => {
     // More conversations than the walk's first window, none matching: the index is read.
     await store.transaction(async (tx) => {

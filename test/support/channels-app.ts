@@ -32,7 +32,7 @@ export function fixture(path: string): string {
  * `generic` and `email` are extra flow-YAML fields of those channels.
  */
 export async function startChannelsApp(
-  options: { store?: StoreOptions; generic?: string; email?: string } = {},
+  options: { store?: StoreOptions; generic?: string; email?: string; extraYaml?: string } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), "mainstay-channels-"));
   const vendor = await startFakeVendor((req) => {
@@ -71,6 +71,7 @@ channels:
   - { id: email, type: email, smtpUrl: "${smtp.url}", from: "Support <support@example.com>", inboundSecret: ${EMAIL_SECRET}${options.email ? `, ${options.email}` : ""} }
 proxy: { upstream: { baseUrl: "${vendor.url}/v1", apiKey: sk-upstream }, channelId: proxy }
 outbox: { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 50, pollIntervalMs: 20 }
+${options.extraYaml ?? ""}
 `;
   const app = await startMainstay(parseConfigText(yaml, join(dir, "mainstay.yaml")), {
     env: { MAINSTAY_ADMIN_KEY: ADMIN_KEY },
