@@ -103,7 +103,7 @@ function messageMetrics(registers: Registry[]) {
   return {
     messagesReceived: new Counter({
       name: "mainstay_messages_received_total",
-      help: "Inbound customer messages by channel and status (accepted, duplicate).",
+      help: "Inbound customer messages by channel and status (accepted, duplicate, queued).",
       labelNames: ["channel", "channel_type", "status"],
       registers,
     }),
