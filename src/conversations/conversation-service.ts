@@ -102,12 +102,13 @@ export class ConversationService {
   async admit(
     channel: ChannelRef,
     received: InboundMessage,
+    { limits = true }: { limits?: boolean } = {},
   ): Promise<{ duplicate: AcceptedMessage } | { prepared: PreparedInbound }> {
     // Before anything reads it: dedupe, screening and storage see only text a store keeps.
     const { value: inbound, sanitized } = storableFields(received);
     const seen = await this.findStored(channel, inbound);
     if (seen) return { duplicate: seen };
-    const limited = await this.overLimit(channel, inbound);
+    const limited = limits ? await this.overLimit(channel, inbound) : undefined;
     return {
       prepared: { inbound, ...(sanitized && { sanitized }), ...(limited && { limited }) },
     };
@@ -218,18 +219,24 @@ export class ConversationService {
    * messages is refused with 429; any other's message is stored, marked and not answered,
    * so nothing a customer wrote is lost.
    */
-  private async overLimit(
+  async overLimit(
     channel: ChannelRef,
     inbound: InboundMessage,
+    /** A transaction to count in (the queued intake's batch); else statements of their own. */
+    tx?: Repositories,
   ): Promise<{ limit: string; retryAfterMs: number } | undefined> {
     const { admit, store } = this.options;
     if (!admit) return undefined;
-    const verdict = await admit({
-      channelId: channel.id,
-      from: inbound.from,
-      contactId: async () =>
-        (await store.contacts.findIdentity(channel.type, inbound.from))?.contactId,
-    });
+    const reads = tx ?? store;
+    const verdict = await admit(
+      {
+        channelId: channel.id,
+        from: inbound.from,
+        contactId: async () =>
+          (await reads.contacts.findIdentity(channel.type, inbound.from))?.contactId,
+      },
+      tx?.db,
+    );
     if (verdict.ok) return undefined;
     this.options.onLimited?.(verdict.limit, channel.retriesRefused ? "refused" : "stored");
     if (channel.retriesRefused) throw rateLimited(verdict.limit, verdict.retryAfterMs);

@@ -8,6 +8,7 @@ import {
   readJobPayload,
 } from "../jobs/index.ts";
 import type { Clock } from "../shared/clock.ts";
+import { isMainstayError } from "../shared/errors.ts";
 import { newId } from "../shared/ids.ts";
 import { GroupCommit, type InboundItem, type Store } from "../store/index.ts";
 import type { ConversationService } from "./conversation-service.ts";
@@ -31,8 +32,12 @@ export interface QueuedIntakeOptions {
   onEnqueued?: () => void;
 }
 
+/** A message waiting for the batch commit: its limits are counted in that commit. */
 interface Queued {
-  item: InboundItem;
+  channel: ChannelRef;
+  prepared: PreparedInbound;
+  item: Omit<InboundItem, "item">;
+  messageId: string;
   job: Parameters<JobQueue["enqueue"]>[1];
 }
 
@@ -40,7 +45,8 @@ interface Queued {
  * The thin intake (`intake.mode: queued`): a webhook's message is answered once it is
  * durable as an inbound item with its `inbound.store` job, written in ONE commit with every
  * other message that arrived meanwhile (group-commit.ts). Dedupe against stored messages
- * and the message limits (a 429 for senders that retry) still come first, as reads; the job
+ * comes first, a read; the message limits (a 429 for senders that retry) are counted in
+ * that commit, so they cost it no statements of their own beyond their upserts; the job
  * does the rest as `receive` would: screening, contact and conversation, the message,
  * its events and its `process` job, and removes the item in that same transaction.
  *
@@ -56,15 +62,37 @@ export class QueuedIntake {
       maxWaiting: options.maxWaiting,
       commit: async (batch) => {
         const now = options.clock.now();
-        await options.store.transaction(async (tx) => {
-          await tx.inboundItems.insertMany(batch.map((q) => q.item));
+        const refused = await options.store.transaction(async (tx) => {
+          const refusals: unknown[] = [];
+          const taken: Queued[] = [];
+          // The limits count here, in submission order, so they cost no commit of their own;
+          // a message over one is refused (429) or kept marked, as in the direct intake.
+          for (const [i, q] of batch.entries()) {
+            try {
+              const limited = await options.service.overLimit(q.channel, q.prepared.inbound, tx);
+              if (limited) q.prepared = { ...q.prepared, limited };
+              taken.push(q);
+            } catch (e) {
+              // A refusal (429) is that message's answer; anything else fails the batch.
+              if (!isMainstayError(e)) throw e;
+              refusals[i] = e;
+            }
+          }
+          await tx.inboundItems.insertMany(
+            taken.map((q) => ({
+              ...q.item,
+              item: JSON.stringify({ messageId: q.messageId, ...q.prepared } satisfies StoredItem),
+            })),
+          );
           await options.queue.enqueueMany(
             tx.db,
-            batch.map((q) => q.job),
+            taken.map((q) => q.job),
             now,
           );
+          return refusals;
         });
         options.onEnqueued?.();
+        return refused;
       },
     });
   }
@@ -72,15 +100,18 @@ export class QueuedIntake {
   /** Takes `received` in: resolves once it is durable, or with the copy already stored. */
   async take(channel: ChannelRef, received: InboundMessage) {
     const { service, clock, queue, maxAttempts } = this.options;
-    const admitted = await service.admit(channel, received);
+    // The limits are counted in the batch's commit.
+    const admitted = await service.admit(channel, received, { limits: false });
     if ("duplicate" in admitted) return admitted.duplicate;
     const now = clock.now();
     const messageId = newId("msg", now);
     const id = newId("in", now);
     const { prepared } = admitted;
-    const item: StoredItem = { messageId, ...prepared };
     await this.batch.submit({
-      item: { id, channelId: channel.id, item: JSON.stringify(item), receivedAt: now },
+      channel,
+      prepared,
+      messageId,
+      item: { id, channelId: channel.id, receivedAt: now },
       // Stamped here, in the request's context: the batch commits in another.
       job: queue.stamp({
         kind: INBOUND_STORE_JOB,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { SanitizedRecord } from "../shared/storable-text.ts";
-import type { Attachment } from "../store/index.ts";
+import type { Attachment, Executor } from "../store/index.ts";
 
 /** A customer message as a channel parsed it, before it is stored. */
 export interface InboundMessage {
@@ -80,12 +80,16 @@ export interface ChannelRef {
 }
 
 /** Whether a sender's message may be answered now, or which limit it is over. */
-export type AdmitMessage = (sender: {
-  channelId: string;
-  from: string;
-  /** Looked up only when a limit needs it. */
-  contactId: () => Promise<string | undefined>;
-}) => Promise<{ ok: true } | { ok: false; limit: string; retryAfterMs: number }>;
+export type AdmitMessage = (
+  sender: {
+    channelId: string;
+    from: string;
+    /** Looked up only when a limit needs it. */
+    contactId: () => Promise<string | undefined>;
+  },
+  /** Count in this transaction instead of statements of their own. */
+  on?: Executor,
+) => Promise<{ ok: true } | { ok: false; limit: string; retryAfterMs: number }>;
 
 /** The agent version a new conversation starts on, and the rollout arm that chose it. */
 export interface AgentAssignment {

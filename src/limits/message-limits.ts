@@ -28,10 +28,11 @@ export class MessageLimits {
     this.perContact = rateLimit("contact", config.perContact, deps);
   }
 
-  async admit(sender: MessageSender): Promise<Verdict> {
-    const bySender = await this.perSender.take(`${sender.channelId}:${sender.from}`);
+  /** `on`: count in that transaction (the queued intake's batch), not in commits of their own. */
+  async admit(sender: MessageSender, on?: Executor): Promise<Verdict> {
+    const bySender = await this.perSender.take(`${sender.channelId}:${sender.from}`, 1, on);
     if (!bySender.ok || !this.perContact.counts) return bySender;
     const contactId = await sender.contactId();
-    return contactId === undefined ? bySender : this.perContact.take(contactId);
+    return contactId === undefined ? bySender : this.perContact.take(contactId, 1, on);
   }
 }

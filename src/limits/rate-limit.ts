@@ -10,12 +10,19 @@ export interface RateLimit {
   readonly name: string;
   /** False when the spec lets everything through (`points: 0`): `take` costs nothing. */
   readonly counts: boolean;
-  /** Spends `points` of `key`'s allowance; refused when the window (and burst) is used up. */
-  take(key: string, points?: number): Promise<Verdict>;
+  /**
+   * Spends `points` of `key`'s allowance; refused when the window (and burst) is used up.
+   * `on`: count in that transaction instead of a statement of its own.
+   */
+  take(key: string, points?: number, on?: Executor): Promise<Verdict>;
 }
 
 interface Limiter {
-  consume(key: string, points?: number): Promise<unknown>;
+  /**
+   * The library passes `options` to the store's `_upsert` untouched; its types name only
+   * the options of its Mongo store, so ours (`{ executor }`) go in as `never`.
+   */
+  consume(key: string, points: number, options: never): Promise<unknown>;
 }
 
 /**
@@ -49,9 +56,9 @@ export function rateLimit(
   return {
     name,
     counts: true,
-    async take(key, points = 1) {
+    async take(key, points = 1, on) {
       try {
-        await limiter.consume(key, points);
+        await limiter.consume(key, points, (on ? { executor: on } : {}) as never);
         return { ok: true };
       } catch (e) {
         // The library rejects with its result object when the limit is reached.

@@ -44,14 +44,25 @@ export class StoreRateLimiter extends RateLimiterStoreAbstract {
     this.clock = clock;
   }
 
-  /** Points are added to the live window, or start a new one when it has ended. */
-  async _upsert(key: string, points: number, msDuration: number, forceExpire = false) {
+  /**
+   * Points are added to the live window, or start a new one when it has ended. The
+   * library passes a consume's `options` through: `executor` runs the upsert in that
+   * transaction (the queued intake counts a batch in the commit that takes it in).
+   */
+  async _upsert(
+    key: string,
+    points: number,
+    msDuration: number,
+    forceExpire = false,
+    options: { executor?: Executor } = {},
+  ) {
+    const db = options.executor ?? this.db;
     const now = this.clock.now();
     const expire = msDuration > 0 ? now + msDuration : null;
     const restart = forceExpire
       ? "1 = 1"
       : "rate_limits.expire IS NOT NULL AND rate_limits.expire <= ?";
-    return this.db.get<Row>(
+    return db.get<Row>(
       `INSERT INTO rate_limits (key, points, expire) VALUES (?, ?, ?)
        ON CONFLICT (key) DO UPDATE SET
          points = CASE WHEN ${restart} THEN excluded.points

@@ -67,7 +67,7 @@ export async function startConversations(
     screen: screen.screen,
     notifyHandoffs: config.handoff.webhook !== undefined,
     onHandoff: telemetry.handoff,
-    admit: (sender) => limits.messages.admit(sender),
+    admit: (sender, on) => limits.messages.admit(sender, on),
     onLimited: limitReached,
     coalesceMs: config.limits.coalesceMs,
   });

@@ -1,8 +1,11 @@
 import { MainstayError } from "../shared/errors.ts";
 
 export interface GroupCommitOptions<T> {
-  /** Writes one batch in one transaction; resolves once it committed. */
-  commit: (batch: readonly T[]) => Promise<void>;
+  /**
+   * Writes one batch in one transaction; resolves once it committed, with an error for
+   * each item it refused (the rest are written), or nothing when all were.
+   */
+  commit: (batch: readonly T[]) => Promise<ReadonlyArray<unknown> | undefined>;
   /** The most items one commit carries. */
   maxBatch: number;
   /**
@@ -21,8 +24,9 @@ interface Waiting<T> {
 /**
  * Group commit: every item submitted while the previous commit runs (or in the same turn
  * of the event loop) goes into the next commit, one transaction for all of them. `submit`
- * resolves only after the commit that holds its item, and rejects when that commit fails,
- * so a caller answers "stored" only for what is durable. One commit runs at a time.
+ * resolves only after the commit that holds its item, and rejects when that commit fails
+ * or refused the item, so a caller answers "stored" only for what is durable. One commit
+ * runs at a time.
  */
 export class GroupCommit<T> {
   private waiting: Waiting<T>[] = [];
@@ -77,8 +81,12 @@ export class GroupCommit<T> {
     this.running = this.options
       .commit(batch.map((w) => w.item))
       .then(
-        () => {
-          for (const w of batch) w.done();
+        (refused) => {
+          for (const [i, w] of batch.entries()) {
+            const error = refused?.[i];
+            if (error === undefined) w.done();
+            else w.failed(error);
+          }
         },
         (e: unknown) => {
           for (const w of batch) w.failed(e);

@@ -131,7 +131,11 @@ describe("queued intake", () => {
           const jobInserts = log.filter((l) => l.startsWith("INSERT INTO jobs"));
           assert.ok(itemInserts.length >= 1 && itemInserts.length < 8, `${itemInserts.length}`);
           assert.equal(jobInserts.length, itemInserts.length);
-          // Each batch: its items, its jobs, one commit (the rest are rate-limit upserts).
+          // Each batch: its senders' rate-limit upserts, its items, its jobs, one commit; and
+          // no other commit (the limits count in the batch's transaction).
+          const commits = log.filter((l) => l.startsWith("-- commit"));
+          assert.equal(commits.length, itemInserts.length, log.join("\n"));
+          assert.ok(log.some((l) => l.startsWith("INSERT INTO rate_limits")));
           for (const [i, line] of log.entries()) {
             if (!line.startsWith("INSERT INTO inbound_items")) continue;
             assert.match(log[i + 1]!, /^INSERT INTO jobs/);

@@ -6,10 +6,13 @@ import { GroupCommit } from "../../src/store/index.ts";
 /** A commit that waits until the test lets it finish, and records what each batch held. */
 function gatedCommits() {
   const batches: number[][] = [];
-  const gates: Array<{ open: () => void; fail: (e: Error) => void }> = [];
+  const gates: Array<{
+    open: (refused?: readonly unknown[]) => void;
+    fail: (e: Error) => void;
+  }> = [];
   const commit = (batch: readonly number[]) => {
     batches.push([...batch]);
-    return new Promise<void>((open, fail) => gates.push({ open, fail }));
+    return new Promise<readonly unknown[] | undefined>((open, fail) => gates.push({ open, fail }));
   };
   return { batches, gates, commit };
 }
@@ -66,6 +69,17 @@ describe("group commit", () => {
     await turn();
     gates[1]!.open();
     await kept;
+  });
+
+  it("rejects the items a commit refused, and resolves the rest", async () => {
+    const { gates, commit } = gatedCommits();
+    const group = new GroupCommit<number>({ commit, maxBatch: 100, maxWaiting: 1000 });
+    const all = [1, 2, 3].map((n) => group.submit(n));
+    await turn();
+    gates[0]!.open([undefined, new Error("over the limit")]);
+    await all[0];
+    await assert.rejects(all[1]!, /over the limit/);
+    await all[2];
   });
 
   it("refuses with a 503 and Retry-After once maxWaiting items wait", async () => {
