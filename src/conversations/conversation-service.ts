@@ -88,9 +88,10 @@ export class ConversationService {
   }
 
   async receive(channel: ChannelRef, received: InboundMessage): Promise<AcceptedMessage> {
-    const admitted = await this.admit(channel, received);
+    // The limits are counted in the transaction that stores the message: no commits of their own.
+    const admitted = await this.admit(channel, received, { limits: false });
     if ("duplicate" in admitted) return admitted.duplicate;
-    return this.storeInbound(channel, admitted.prepared);
+    return this.storeInbound(channel, admitted.prepared, { countLimits: true });
   }
 
   /**
@@ -124,9 +125,18 @@ export class ConversationService {
   async storeInbound(
     channel: ChannelRef,
     prepared: PreparedInbound,
-    options: { messageId?: string; alongside?: (tx: Repositories) => Promise<void> } = {},
+    options: {
+      messageId?: string;
+      alongside?: (tx: Repositories) => Promise<void>;
+      /**
+       * Count the message limits first thing in the transaction (`prepared.limited` was not
+       * decided yet): a refusal (429) rolls everything back, its count included.
+       */
+      countLimits?: boolean;
+    } = {},
   ): Promise<AcceptedMessage> {
-    const { inbound, sanitized, limited } = prepared;
+    const { inbound, sanitized } = prepared;
+    let { limited } = prepared;
     const { store, clock } = this.options;
     const now = clock.now();
     if (options.alongside) {
@@ -147,6 +157,7 @@ export class ConversationService {
     // Read before the transaction: the store refuses reads off `tx` inside it (MS_STORE_MISUSE).
     const assign = await this.options.currentAgent();
     const result = await store.transaction(async (tx) => {
+      if (options.countLimits) limited = await this.overLimit(channel, inbound, tx);
       const conversation = await this.conversationFor(tx, channel, inbound, assign, now);
       const messageId = options.messageId ?? newId("msg", now);
       const inserted = await tx.messages.insert(

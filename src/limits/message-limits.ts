@@ -17,7 +17,8 @@ export interface MessageSender {
 
 /**
  * How many inbound messages one sender and one contact may have answered: the first limit
- * refusing decides. Counted before storing, so a refused message costs one statement.
+ * refusing decides. Counted in the transaction that stores the message (or the queued
+ * intake's batch), so counting costs no commit of its own; a refusal rolls it back.
  */
 export class MessageLimits {
   private readonly perSender: RateLimit;
