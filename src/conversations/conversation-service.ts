@@ -28,6 +28,7 @@ import {
   type PreparedInbound,
   REPEAT_CONTACT_WINDOW_MS,
   type ScreenAllTiers,
+  type SenderRefused,
   type StatusUpdate,
   screeningRecord,
 } from "./types.ts";
@@ -50,6 +51,11 @@ export interface ConversationServiceOptions {
   onHandoff?: (reason: string) => void;
   /** Message limits per sender and contact (limits/); absent, every message is answered. */
   admit?: AdmitMessage;
+  /**
+   * Whether a sender is over their limit already, read before screening: a channel whose
+   * sender retries is then answered 429 without the screening's work.
+   */
+  senderRefused?: SenderRefused;
   /** Told of every message over a limit and whether it was refused or stored (metrics). */
   onLimited?: (limit: string, outcome: "refused" | "stored") => void;
   /**
@@ -91,6 +97,7 @@ export class ConversationService {
     // The limits are counted in the transaction that stores the message: no commits of their own.
     const admitted = await this.admit(channel, received, { limits: false });
     if ("duplicate" in admitted) return admitted.duplicate;
+    await this.refuseFlood(channel, admitted.prepared.inbound);
     return this.storeInbound(channel, admitted.prepared, { countLimits: true });
   }
 
@@ -223,6 +230,16 @@ export class ConversationService {
       inbound.providerMessageId,
     );
     return seen && { conversationId: seen.conversationId, messageId: seen.id, duplicate: true };
+  }
+
+  /** A sender refused already is refused now, before the message is screened (a read). */
+  private async refuseFlood(channel: ChannelRef, inbound: InboundMessage): Promise<void> {
+    const { senderRefused } = this.options;
+    if (!channel.retriesRefused || !senderRefused) return;
+    const verdict = await senderRefused({ channelId: channel.id, from: inbound.from });
+    if (verdict.ok) return;
+    this.options.onLimited?.(verdict.limit, "refused");
+    throw rateLimited(verdict.limit, verdict.retryAfterMs);
   }
 
   /**

@@ -91,6 +91,12 @@ export type AdmitMessage = (
   on?: Executor,
 ) => Promise<{ ok: true } | { ok: false; limit: string; retryAfterMs: number }>;
 
+/** Whether a sender is refused already, spending nothing (a read): see `AdmitMessage`. */
+export type SenderRefused = (sender: {
+  channelId: string;
+  from: string;
+}) => Promise<{ ok: true } | { ok: false; limit: string; retryAfterMs: number }>;
+
 /** The agent version a new conversation starts on, and the rollout arm that chose it. */
 export interface AgentAssignment {
   id: string;

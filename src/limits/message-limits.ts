@@ -29,6 +29,14 @@ export class MessageLimits {
     this.perContact = rateLimit("contact", config.perContact, deps);
   }
 
+  /**
+   * Whether this sender is refused already (their window and burst used up), spending
+   * nothing: one read, so a flood from one sender is turned away before it is screened.
+   */
+  refusedAlready(sender: Pick<MessageSender, "channelId" | "from">): Promise<Verdict> {
+    return this.perSender.refused(`${sender.channelId}:${sender.from}`);
+  }
+
   /** `on`: count in that transaction (the queued intake's batch), not in commits of their own. */
   async admit(sender: MessageSender, on?: Executor): Promise<Verdict> {
     const bySender = await this.perSender.take(`${sender.channelId}:${sender.from}`, 1, on);

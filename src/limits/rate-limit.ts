@@ -15,6 +15,11 @@ export interface RateLimit {
    * `on`: count in that transaction instead of a statement of its own.
    */
   take(key: string, points?: number, on?: Executor): Promise<Verdict>;
+  /**
+   * Whether `key` is already refused (its window and its burst used up), spending
+   * nothing: one read, for turning a flood away before any work is done for it.
+   */
+  refused(key: string): Promise<Verdict>;
 }
 
 interface Limiter {
@@ -34,28 +39,41 @@ export function rateLimit(
   spec: RateSpec,
   deps: { db: Executor; clock: Clock },
 ): RateLimit {
-  if (spec.points === 0) return { name, counts: false, take: async () => ({ ok: true }) };
+  if (spec.points === 0) {
+    const ok = async (): Promise<Verdict> => ({ ok: true });
+    return { name, counts: false, take: ok, refused: ok };
+  }
   const base = new StoreRateLimiter({
     keyPrefix: name,
     points: spec.points,
     duration: spec.seconds,
     ...deps,
   });
-  const limiter: Limiter =
+  const burst =
     spec.burst > 0
-      ? new BurstyRateLimiter(
-          base,
-          new StoreRateLimiter({
-            keyPrefix: `${name}.burst`,
-            points: spec.burst,
-            duration: spec.burstSeconds ?? spec.seconds * 10,
-            ...deps,
-          }),
-        )
-      : base;
+      ? new StoreRateLimiter({
+          keyPrefix: `${name}.burst`,
+          points: spec.burst,
+          duration: spec.burstSeconds ?? spec.seconds * 10,
+          ...deps,
+        })
+      : undefined;
+  const limiter: Limiter = burst ? new BurstyRateLimiter(base, burst) : base;
+  /** Milliseconds until `limiter` takes `key` again; 0 when it would now. */
+  const waitOf = async (of: StoreRateLimiter, key: string) => {
+    const res = await of.get(key);
+    return res && res.remainingPoints <= 0 ? Math.max(res.msBeforeNext, 1) : 0;
+  };
   return {
     name,
     counts: true,
+    async refused(key) {
+      const wait = await waitOf(base, key);
+      if (wait === 0) return { ok: true };
+      const burstWait = burst ? await waitOf(burst, key) : wait;
+      if (burstWait === 0) return { ok: true };
+      return { ok: false, limit: name, retryAfterMs: Math.max(Math.min(wait, burstWait), 1000) };
+    },
     async take(key, points = 1, on) {
       try {
         await limiter.consume(key, points, (on ? { executor: on } : {}) as never);

@@ -68,6 +68,7 @@ export async function startConversations(
     notifyHandoffs: config.handoff.webhook !== undefined,
     onHandoff: telemetry.handoff,
     admit: (sender, on) => limits.messages.admit(sender, on),
+    senderRefused: (sender) => limits.messages.refusedAlready(sender),
     onLimited: limitReached,
     coalesceMs: config.limits.coalesceMs,
   });

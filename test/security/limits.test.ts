@@ -106,6 +106,14 @@ describe("limits: one customer, session, sender or address cannot drive unbounde
     assert.equal(statuses.filter((s) => s === 202).length, 10);
     assert.equal(statuses.filter((s) => s === 429).length, 50);
     assert.ok(Number(retryAfter) >= 1 && Number(retryAfter) <= 60, `Retry-After ${retryAfter}`);
+    // A sender whose allowance is used up is turned away before the guardrails screen the
+    // message (a read of their counter): only the 10 accepted messages were screened.
+    const metrics = (await app.app.inject({ url: "/metrics" })).body;
+    const screened =
+      /mainstay_guardrail_evaluation_duration_seconds_count\{direction="inbound"\} (\d+)/.exec(
+        metrics,
+      );
+    assert.equal(Number(screened?.[1]), 10, "inbound guardrail evaluations");
     // Another sender is not held back by the first one's limit.
     assert.equal((await app.app.inject(webhookFrom("+15550002222", "other"))).statusCode, 202);
     await queueDrained(app.store, 30_000);

@@ -86,13 +86,15 @@ describe("statements per message, end to end", () => {
         // item read, dedupe read and item delete come on top; under load one intake commit
         // carries a batch (`npm run bench -- pipeline`: 0.03 commits a message).
         // Later that day the two rate-limit upserts moved into the intake's transaction (the
-        // direct intake's, the queued intake's batch): 5 commits direct, 7 queued.
+        // direct intake's, the queued intake's batch): 5 commits direct, 7 queued; and the
+        // direct intake reads the sender's counter before screening (a flood is turned away
+        // unscreened): 39 / 36 statements.
         // The target is 15 statements and 2 commits (issue #17): these bounds keep the
         // counts from growing again.
         const slack = 1.5;
         const bound =
           mode === "direct"
-            ? { first: 38, later: 35, commits: 5 }
+            ? { first: 39, later: 36, commits: 5 }
             : { first: 45, later: 42, commits: 7 };
         assert.ok(
           first.statements <= bound.first + slack,
