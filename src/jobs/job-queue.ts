@@ -83,32 +83,44 @@ export interface JobQueueOptions {
   announceAs?: string;
 }
 
+/** `specs` as ready jobs, in one INSERT; each row announces itself on PostgreSQL. */
+async function insertJobs(
+  tx: Executor,
+  specs: readonly JobSpec[],
+  now: number,
+  announcer: string,
+): Promise<void> {
+  if (specs.length === 0) return;
+  // PostgreSQL: delivered at commit to every instance listening, whose workers wake at
+  // once; riding on the INSERT, it costs no statement of its own.
+  const postgres = tx.dialect === "postgres";
+  const announce = postgres ? ` RETURNING pg_notify('${JOBS_CHANNEL}', ?)` : "";
+  const rows = specs.map(() => "(?, ?, ?, 'ready', 0, ?, ?, ?, ?)").join(", ");
+  const params = specs.flatMap((spec) => [
+    spec.kind,
+    JSON.stringify(spec.payload),
+    spec.queueKey,
+    spec.maxAttempts,
+    spec.runAt,
+    now,
+    now,
+  ]);
+  await tx.run(
+    `INSERT INTO jobs (kind, payload, queue_key, status, attempts, max_attempts, run_at,
+       created_at, updated_at)
+     VALUES ${rows}${announce}`,
+    postgres ? [...params, announcer] : params,
+  );
+}
+
 export function jobQueue(db: Executor, options: JobQueueOptions = {}) {
   const skipLocked = db.dialect === "postgres" ? "FOR UPDATE SKIP LOCKED" : "";
   const announcer = options.announceAs ?? "";
   return {
     /** The NOTIFY payload of this queue's enqueues; "" when unsigned. */
     announcer,
-    async enqueue(tx: Executor, spec: JobSpec, now: number): Promise<void> {
-      // PostgreSQL: delivered at commit to every instance listening, whose workers wake at
-      // once; riding on the INSERT, it costs no statement of its own.
-      const postgres = tx.dialect === "postgres";
-      const announce = postgres ? ` RETURNING pg_notify('${JOBS_CHANNEL}', ?)` : "";
-      await tx.run(
-        `INSERT INTO jobs (kind, payload, queue_key, status, attempts, max_attempts, run_at,
-           created_at, updated_at)
-         VALUES (?, ?, ?, 'ready', 0, ?, ?, ?, ?)${announce}`,
-        [
-          spec.kind,
-          JSON.stringify(spec.payload),
-          spec.queueKey,
-          spec.maxAttempts,
-          spec.runAt,
-          now,
-          now,
-          ...(postgres ? [announcer] : []),
-        ],
-      );
+    enqueue(tx: Executor, spec: JobSpec, now: number): Promise<void> {
+      return insertJobs(tx, [spec], now, announcer);
     },
 
     /**
@@ -116,26 +128,8 @@ export function jobQueue(db: Executor, options: JobQueueOptions = {}) {
      * each row announces itself; notifications with the same payload in one transaction
      * are delivered once.
      */
-    async enqueueMany(tx: Executor, specs: readonly JobSpec[], now: number): Promise<void> {
-      if (specs.length === 0) return;
-      const postgres = tx.dialect === "postgres";
-      const announce = postgres ? ` RETURNING pg_notify('${JOBS_CHANNEL}', ?)` : "";
-      const rows = specs.map(() => "(?, ?, ?, 'ready', 0, ?, ?, ?, ?)").join(", ");
-      const params = specs.flatMap((spec) => [
-        spec.kind,
-        JSON.stringify(spec.payload),
-        spec.queueKey,
-        spec.maxAttempts,
-        spec.runAt,
-        now,
-        now,
-      ]);
-      await tx.run(
-        `INSERT INTO jobs (kind, payload, queue_key, status, attempts, max_attempts, run_at,
-           created_at, updated_at)
-         VALUES ${rows}${announce}`,
-        postgres ? [...params, announcer] : params,
-      );
+    enqueueMany(tx: Executor, specs: readonly JobSpec[], now: number): Promise<void> {
+      return insertJobs(tx, specs, now, announcer);
     },
 
     /**
