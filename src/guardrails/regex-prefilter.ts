@@ -52,27 +52,26 @@ function trigramHash(a: number, b: number, c: number): number {
   return Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b) ^ Math.imul(c, 0xc2b2ae35);
 }
 
-/** A query compiled to the trigrams each literal needs; `true` when it filters nothing. */
-export type Prefilter =
-  | true
-  | { all: Prefilter[] }
-  | { any: Prefilter[] }
-  | { trigrams: number[][] };
+/**
+ * A query compiled to the trigrams each literal needs, as their 32-bit hashes (a text's
+ * set keeps the top bits that fit its size); `true` when it filters nothing.
+ */
+export type Prefilter = true | { all: Prefilter[] } | { any: Prefilter[] } | { hashes: Int32Array };
 
 export function compileQuery(query: Query): Prefilter {
   if (query === true) return true;
   if ("literal" in query) {
     const squeezed = squeeze(query.literal);
     if (squeezed.length < 3) return true;
-    const trigrams: number[][] = [];
+    const hashes = new Int32Array(squeezed.length - 2);
     for (let i = 2; i < squeezed.length; i++) {
-      trigrams.push([
+      hashes[i - 2] = trigramHash(
         squeezed.charCodeAt(i - 2),
         squeezed.charCodeAt(i - 1),
         squeezed.charCodeAt(i),
-      ]);
+      );
     }
-    return { trigrams };
+    return { hashes };
   }
   if ("all" in query) return and(query.all.map(compileQuery));
   return or(query.any.map(compileQuery));
@@ -83,12 +82,12 @@ export function passes(filter: Prefilter, set: TrigramSet): boolean {
   if (filter === true) return true;
   // Index loops: array destructuring and every/some closures were a third of all the
   // memory a check allocated.
-  if ("trigrams" in filter) {
-    const { trigrams } = filter;
-    for (let i = 0; i < trigrams.length; i++) {
-      const t = trigrams[i]!;
-      const h = trigramHash(t[0]!, t[1]!, t[2]!) >>> set.shift;
-      if ((set.bits[h >>> 5]! & (1 << (h & 31))) === 0) return false;
+  if ("hashes" in filter) {
+    const { hashes } = filter;
+    const { bits, shift } = set;
+    for (let i = 0; i < hashes.length; i++) {
+      const h = hashes[i]! >>> shift;
+      if ((bits[h >>> 5]! & (1 << (h & 31))) === 0) return false;
     }
     return true;
   }
