@@ -95,31 +95,26 @@ export class ConversationService {
 
   async receive(channel: ChannelRef, received: InboundMessage): Promise<AcceptedMessage> {
     // The limits are counted in the transaction that stores the message: no commits of their own.
-    const admitted = await this.admit(channel, received, { limits: false });
+    const admitted = await this.admit(channel, received);
     if ("duplicate" in admitted) return admitted.duplicate;
     await this.refuseFlood(channel, admitted.prepared.inbound);
     return this.storeInbound(channel, admitted.prepared, { countLimits: true });
   }
 
   /**
-   * What happens to an inbound message before it may be stored: made storable, dedupe
-   * against what is stored, and the sender's and contact's limits (a sender that retries
-   * refused messages is refused here with 429). The queued intake stores what this returns
-   * and a job stores the message later (`storeInbound`); `receive` does both at once.
+   * What happens to an inbound message before it may be stored: made storable, and dedupe
+   * against what is stored. The limits are counted later, in the transaction that stores
+   * it (`storeInbound`'s `countLimits`) or in the queued intake's batch (`overLimit`).
    */
   async admit(
     channel: ChannelRef,
     received: InboundMessage,
-    { limits = true }: { limits?: boolean } = {},
   ): Promise<{ duplicate: AcceptedMessage } | { prepared: PreparedInbound }> {
     // Before anything reads it: dedupe, screening and storage see only text a store keeps.
     const { value: inbound, sanitized } = storableFields(received);
     const seen = await this.findStored(channel, inbound);
     if (seen) return { duplicate: seen };
-    const limited = limits ? await this.overLimit(channel, inbound) : undefined;
-    return {
-      prepared: { inbound, ...(sanitized && { sanitized }), ...(limited && { limited }) },
-    };
+    return { prepared: { inbound, ...(sanitized && { sanitized }) } };
   }
 
   /**

@@ -46,7 +46,7 @@ interface Queued {
  * durable as an inbound item with its `inbound.store` job, written in ONE commit with every
  * other message that arrived meanwhile (group-commit.ts). Dedupe against stored messages
  * comes first, a read; the message limits (a 429 for senders that retry) are counted in
- * that commit, so they cost it no statements of their own beyond their upserts; the job
+ * that commit's transaction, so they add no commit; the job
  * does the rest as `receive` would: screening, contact and conversation, the message,
  * its events and its `process` job, and removes the item in that same transaction.
  *
@@ -101,7 +101,7 @@ export class QueuedIntake {
   async take(channel: ChannelRef, received: InboundMessage) {
     const { service, clock, queue, maxAttempts } = this.options;
     // The limits are counted in the batch's commit.
-    const admitted = await service.admit(channel, received, { limits: false });
+    const admitted = await service.admit(channel, received);
     if ("duplicate" in admitted) return admitted.duplicate;
     const now = clock.now();
     const messageId = newId("msg", now);

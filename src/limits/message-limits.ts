@@ -37,7 +37,7 @@ export class MessageLimits {
     return this.perSender.refused(`${sender.channelId}:${sender.from}`);
   }
 
-  /** `on`: count in that transaction (the queued intake's batch), not in commits of their own. */
+  /** `on`: count in that transaction (the one storing the message, or the queued intake's batch). */
   async admit(sender: MessageSender, on?: Executor): Promise<Verdict> {
     const bySender = await this.perSender.take(`${sender.channelId}:${sender.from}`, 1, on);
     if (!bySender.ok || !this.perContact.counts) return bySender;
