@@ -57,9 +57,11 @@ export async function startConversations(
   const { store } = storage;
   const screen = telemetry.guard(foundation.guard);
   const limitReached = telemetry.limitReached;
+  // The queue the intake and the service enqueue through, carrying the trace context.
+  const queue = telemetry.queue(jobs.queue);
   const service = new ConversationService({
     store,
-    queue: telemetry.queue(jobs.queue),
+    queue,
     clock,
     currentAgent: agents.controlled.assign,
     maxAttempts: config.outbox.maxAttempts,
@@ -77,7 +79,7 @@ export async function startConversations(
       ? new QueuedIntake({
           service,
           store,
-          queue: telemetry.queue(jobs.queue),
+          queue,
           clock,
           maxAttempts: config.outbox.maxAttempts,
           maxBatch: config.intake.maxBatch,

@@ -46,6 +46,28 @@ function assertChild(child: ReadableSpan, parent: ReadableSpan) {
 /** Every attribute value of every span, as one string to search. */
 const allAttributes = (spans: ReadableSpan[]) => JSON.stringify(spans.map((s) => s.attributes));
 
+describe("traces through the queued intake", () => {
+  const exporter = new InMemorySpanExporter();
+  let app: TestApp;
+  after(() => app?.dispose());
+
+  it("is one trace: intake, the inbound.store job, the process job, the delivery", async () => {
+    app = await startTestApp({ traceExporter: exporter, extraYaml: "intake: { mode: queued }" });
+    const res = await app.app.inject(signedWebhook({ id: "tq-1", from: PHONE, text: QUESTION }));
+    assert.equal(res.json().queued, true);
+    await queueDrained(app.store);
+    const spans = exporter.getFinishedSpans();
+    const intake = only(spans, "intake api");
+    assert.equal(intake.attributes["mainstay.messages.accepted"], 1);
+    const store = only(spans, "process inbound.store");
+    assertChild(store, intake);
+    const process = only(spans, "process conversation.process");
+    assertChild(process, store);
+    assertChild(only(spans, "process message.deliver"), process);
+    assert.equal(new Set(spans.map((s) => s.spanContext().traceId)).size, 1);
+  });
+});
+
 describe("traces of one message through the pipeline (built-in agent)", () => {
   const exporter = new InMemorySpanExporter();
   let app: TestApp;
