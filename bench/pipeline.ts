@@ -15,6 +15,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import pg from "pg";
 import pino from "pino";
 import { parseConfigText } from "../src/config/index.ts";
 import { jobQueue } from "../src/jobs/index.ts";
@@ -68,6 +69,7 @@ export default async function pipelineBench(): Promise<Record<string, unknown>> 
   const intake = await measureIntake();
   const intakeRatio = intake.webhookRequestsPerSec / helloWorld.requestsPerSec;
   const queued = await measurePipeline("queued");
+  const postgresIntake = await measurePostgresIntake();
   return {
     environment: {
       node: process.version,
@@ -92,6 +94,13 @@ export default async function pipelineBench(): Promise<Record<string, unknown>> 
       meetsTarget:
         intakeRatio >= TARGET_RATIO && intake.webhookLatencyMs.p99 < INTAKE_P99_TARGET_MS,
     },
+    // The same on PostgreSQL (MAINSTAY_TEST_DATABASE_URL or DATABASE_URL), when set.
+    ...(postgresIntake && {
+      intakePostgres: {
+        ...postgresIntake,
+        ratio: round(postgresIntake.webhookRequestsPerSec / helloWorld.requestsPerSec, 3),
+      },
+    }),
     // `intake.mode: queued` with the worker running: the whole pipeline again.
     queued: {
       ...queued,
@@ -126,10 +135,22 @@ async function measureHelloWorld() {
 
 type IntakeMode = "direct" | "queued";
 
-async function startBench(mode: IntakeMode, dataDir: string, counter: StatementCounter) {
+/** Where a run stores: SQLite in its folder, or a throwaway PostgreSQL schema. */
+type BenchStore = { kind: "sqlite" } | { kind: "postgres"; url: string; schema: string };
+
+async function startBench(
+  mode: IntakeMode,
+  dataDir: string,
+  counter: StatementCounter,
+  where: BenchStore = { kind: "sqlite" },
+) {
   const config = parseConfigText(configYaml(dataDir, mode), join(dataDir, "b.yaml"));
+  const store =
+    where.kind === "sqlite"
+      ? { kind: "sqlite" as const, file: join(dataDir, "mainstay.db") }
+      : where;
   return startMainstay(config, {
-    store: { kind: "sqlite", file: join(dataDir, "mainstay.db"), statements: counter },
+    store: { ...store, statements: counter },
     port: 0,
     host: "127.0.0.1",
     env: { MAINSTAY_ADMIN_KEY: "bench-admin-key-0123456789" },
@@ -141,17 +162,17 @@ async function startBench(mode: IntakeMode, dataDir: string, counter: StatementC
  * Queued intake with the worker stopped: every request verified, deduplicated against the
  * stored messages, limited, and made durable with its job in a group commit.
  */
-async function measureIntake() {
+async function measureIntake(where: BenchStore = { kind: "sqlite" }) {
   const dataDir = mkdtempSync(join(tmpdir(), "mainstay-bench-"));
   let mainstay: Mainstay | undefined;
   const counter = new StatementCounter();
   try {
-    mainstay = await startBench("queued", dataDir, counter);
+    mainstay = await startBench("queued", dataDir, counter, where);
     await mainstay.worker.stop();
-    progress(`intake: warm-up ${WARMUP_SECONDS}s`);
+    progress(`intake (${where.kind}): warm-up ${WARMUP_SECONDS}s`);
     await load(mainstay.url, WARMUP_SECONDS, true);
     const counted = counter.snapshot();
-    progress(`intake: ${CONNECTIONS} connections for ${DURATION_SECONDS}s (worker stopped)`);
+    progress(`intake (${where.kind}): ${CONNECTIONS} connections for ${DURATION_SECONDS}s`);
     const cpuBefore = process.cpuUsage();
     const result = expectAllOk("intake", await load(mainstay.url, DURATION_SECONDS, true));
     const cpu = process.cpuUsage(cpuBefore);
@@ -174,6 +195,24 @@ async function measureIntake() {
   } finally {
     await mainstay?.close();
     rmSync(dataDir, { recursive: true, force: true });
+    if (where.kind === "postgres") await dropSchema(where.url, where.schema);
+  }
+}
+
+/** The queued intake on PostgreSQL, when a database is given; its schema is dropped after. */
+async function measurePostgresIntake() {
+  const url = process.env["MAINSTAY_TEST_DATABASE_URL"] ?? process.env["DATABASE_URL"];
+  if (!url) return undefined;
+  return measureIntake({ kind: "postgres", url, schema: `bench_intake_${process.pid}` });
+}
+
+async function dropSchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await client.end();
   }
 }
 
