@@ -30,6 +30,8 @@ export interface QueuedIntakeOptions {
   maxWaiting: number;
   /** Called after a batch committed, to wake the local worker. */
   onEnqueued?: () => void;
+  /** Told of each commit: messages in the batch, seconds it took (metrics). */
+  onCommitted?: (size: number, seconds: number) => void;
 }
 
 /** A message waiting for the batch commit: its limits are counted in that commit. */
@@ -62,6 +64,7 @@ export class QueuedIntake {
       maxWaiting: options.maxWaiting,
       commit: async (batch) => {
         const now = options.clock.now();
+        const started = performance.now();
         const refused = await options.store.transaction(async (tx) => {
           const refusals: unknown[] = [];
           const taken: Queued[] = [];
@@ -92,6 +95,7 @@ export class QueuedIntake {
           return refusals;
         });
         options.onEnqueued?.();
+        options.onCommitted?.(batch.length, (performance.now() - started) / 1000);
         return refused;
       },
     });

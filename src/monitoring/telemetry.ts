@@ -102,6 +102,11 @@ export function createTelemetry(options: TelemetryOptions) {
       traced(meterSends(channels, metrics, clock), traceSends),
     agents,
     handoff: (reason: string) => metrics.handoff(reason),
+    /** One commit of the queued intake: how many messages it took in, in how long. */
+    intakeCommitted: (size: number, seconds: number) => {
+      metrics.intakeBatchSize.observe(size);
+      metrics.intakeCommitDuration.observe(seconds);
+    },
     limitReached: (limit: string, outcome: string) => metrics.limitReached(limit, outcome),
     /** Export the spans still buffered. */
     shutdown: async () => {

@@ -85,6 +85,7 @@ export async function startConversations(
           maxBatch: config.intake.maxBatch,
           maxWaiting: config.intake.maxWaiting,
           onEnqueued: jobs.doorbell.ring,
+          onCommitted: telemetry.intakeCommitted,
         })
       : undefined;
   // A live worker must finish (or give up on) a job before its lease runs out.

@@ -95,6 +95,11 @@ describe("queued intake", () => {
         });
         await queueDrained(watcher);
         assert.equal(await watcher.inboundItems.count(), 0, "every item was removed by its job");
+        // Each commit is measured: twenty messages in some number of batches.
+        const metrics = (await app.app.inject({ url: "/metrics" })).body;
+        const sum = /mainstay_intake_batch_size_sum (\d+)/.exec(metrics);
+        assert.equal(Number(sum?.[1]), SENDERS * PER_SENDER, "messages in the batches");
+        assert.match(metrics, /mainstay_intake_commit_duration_seconds_count [1-9]/);
 
         // Each message is stored under the id its answer named, in its sender's order.
         const stored = await watcher.db.all<{ id: string; text: string; conversation_id: string }>(

@@ -107,6 +107,18 @@ function messageMetrics(registers: Registry[]) {
       labelNames: ["channel", "channel_type", "status"],
       registers,
     }),
+    intakeBatchSize: new Histogram({
+      name: "mainstay_intake_batch_size",
+      help: "Messages per commit of the queued intake (intake.mode: queued).",
+      buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+      registers,
+    }),
+    intakeCommitDuration: new Histogram({
+      name: "mainstay_intake_commit_duration_seconds",
+      help: "Time one commit of the queued intake took, its limits counted.",
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+      registers,
+    }),
     intakeErrors: new Counter({
       name: "mainstay_intake_errors_total",
       help: "Webhook calls and chat frames refused or failed, by error code (MS_SIGNATURE_INVALID...).",
