@@ -19,6 +19,7 @@ const { values } = parseArgs({
     "terminate-backends": { type: "boolean", default: false },
     seed: { type: "string" },
     "max-seconds": { type: "string" },
+    intake: { type: "string" },
   },
 });
 
@@ -37,6 +38,11 @@ const count = (value: string | undefined, fallback: number, name: string) => {
   return n;
 };
 const d = DEFAULT_CHAOS_OPTIONS;
+const intake = values.intake ?? d.intake;
+if (intake !== "direct" && intake !== "queued") {
+  process.stderr.write(`--intake: expected direct or queued, got "${intake}"\n`);
+  process.exit(2);
+}
 const ledger = await runChaos({
   ...d,
   databaseUrl,
@@ -48,6 +54,7 @@ const ledger = await runChaos({
   terminateBackends: values["terminate-backends"],
   seed: count(values.seed, d.seed, "seed"),
   maxSeconds: count(values["max-seconds"], d.maxSeconds, "max-seconds"),
+  intake,
 });
 process.stdout.write(`${JSON.stringify(ledger, null, 2)}\n`);
 process.exit(ledger.lost > 0 || ledger.duplicates.acrossKeys > 0 ? 1 : 0);

@@ -26,6 +26,8 @@ export interface ChaosOptions {
   maxSeconds: number;
   /** How long to wait afterwards for the queue to drain before counting. */
   drainSeconds: number;
+  /** `intake.mode` of the instances (docs/channels.md#queued-intake). */
+  intake: "direct" | "queued";
 }
 
 export const DEFAULT_CHAOS_OPTIONS: Omit<ChaosOptions, "databaseUrl"> = {
@@ -39,6 +41,7 @@ export const DEFAULT_CHAOS_OPTIONS: Omit<ChaosOptions, "databaseUrl"> = {
   seed: 16,
   maxSeconds: 150,
   drainSeconds: 45,
+  intake: "direct",
 };
 
 export interface ChaosLedger extends MessageLedger {
@@ -87,12 +90,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosLedger> {
   const dir = mkdtempSync(join(tmpdir(), "mainstay-chaos-"));
   const admin = new pg.Client({ connectionString: databaseUrl, application_name: "chaos-admin" });
   await admin.connect();
+  // The queued intake's lookups, many at once: their own connections, not the admin's.
+  const lookups = new pg.Pool({
+    connectionString: databaseUrl,
+    application_name: "chaos-admin",
+    max: 4,
+  });
   const vendor = await startVendorStandIn({ faults: options.faults, random, hangMs: 2500 });
   let pool: InstancePool | undefined;
   try {
     await admin.query(`CREATE SCHEMA ${schema}`);
     const configFile = join(dir, "mainstay.yaml");
-    writeFileSync(configFile, chaosConfig(vendor.url));
+    writeFileSync(configFile, chaosConfig(vendor.url, options.intake));
     pool = new InstancePool({
       count: options.instances,
       configFile,
@@ -118,6 +127,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosLedger> {
         deadline,
         random,
         onAccepted: () => chaos.progress(),
+        conversationOf: (id) => storedConversationOf(lookups, schema, id, deadline + 30_000),
       }),
       driveWebchat({ liveUrls, sessions: options.webchatSessions, liveWaitMs: 15_000, random }),
     ]);
@@ -154,6 +164,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosLedger> {
   } finally {
     await pool?.stopAll();
     await vendor.close();
+    await lookups.end().catch(() => undefined);
     await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
     await admin.end();
     rmSync(dir, { recursive: true, force: true });
@@ -290,10 +301,33 @@ function assertLocal(url: string): void {
  * Short retries and a 10 s lease, so a killed instance's jobs come back within the run;
  * limits off, since every simulated customer comes from 127.0.0.1.
  */
-function chaosConfig(vendorUrl: string): string {
+/**
+ * The conversation a job stored inbound message `id` in (the queued intake), polled until
+ * `until`: its job may wait for a killed instance's lease to run out first.
+ */
+async function storedConversationOf(
+  db: pg.Pool,
+  schema: string,
+  id: string,
+  until: number,
+): Promise<string | undefined> {
+  while (Date.now() < until) {
+    const { rows } = await db.query<{ conversation_id: string }>(
+      `SELECT conversation_id FROM ${schema}.messages
+       WHERE channel_id = 'api' AND provider_message_id = $1 AND direction = 'inbound'`,
+      [id],
+    );
+    if (rows[0]) return rows[0].conversation_id;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return undefined;
+}
+
+function chaosConfig(vendorUrl: string, intake: ChaosOptions["intake"]): string {
   const off = (seconds: number) => `{ points: 0, seconds: ${seconds} }`;
   return `
 server: { host: 127.0.0.1, port: 0, egress: { allow: ["127.0.0.0/8", "::1", localhost] } }
+intake: { mode: ${intake} }
 storage: { dataDir: "\${CHAOS_DATA_DIR}" }
 agent: { id: support, version: "1", type: builtin, knowledgeDir: ${JSON.stringify(KNOWLEDGE_DIR)} }
 channels:

@@ -44,6 +44,11 @@ export async function driveWebhooks(options: {
   deadline: number;
   random: Random;
   onAccepted: () => void;
+  /**
+   * The conversation of a message the queued intake took in (its answer names none):
+   * looked up by the message's own id once a job stored it; undefined if it never was.
+   */
+  conversationOf?: (id: string) => Promise<string | undefined>;
 }): Promise<WebhookLoad> {
   const load: WebhookLoad = { accepted: [], answers: {}, acceptMs: [], replyMs: [] };
   const sender = async (s: number) => {
@@ -57,10 +62,11 @@ export async function driveWebhooks(options: {
       });
       const seen = conversationId ? options.vendor.okCount(conversationId) : 0;
       const started = Date.now();
-      const accepted = await postUntilAccepted(body, options, load.answers);
-      if (!accepted) return;
-      conversationId = accepted;
+      const answer = await postUntilAccepted(body, options, load.answers);
+      if (!answer) return;
       const acceptedAt = Date.now();
+      // Queued: the answer came before the conversation was chosen; a missing one is lost.
+      conversationId = answer.conversationId ?? (await options.conversationOf?.(id)) ?? "";
       load.acceptMs.push(acceptedAt - started);
       load.accepted.push({ id, sender: s, seq, conversationId, acceptedAt });
       options.onAccepted();
@@ -73,12 +79,15 @@ export async function driveWebhooks(options: {
   return load;
 }
 
-/** The conversation id of the first 2xx, or undefined when the deadline passed first. */
+/**
+ * The first 2xx's conversation id (none from the queued intake), or undefined when the
+ * deadline passed first.
+ */
 async function postUntilAccepted(
   body: string,
   options: { liveUrls: () => string[]; secret: string; deadline: number; random: Random },
   answers: Record<string, number>,
-): Promise<string | undefined> {
+): Promise<{ conversationId?: string } | undefined> {
   let lastSecond = 0;
   while (Date.now() < options.deadline) {
     // The signature over a timestamp is a nonce: each attempt is signed in a new second.
@@ -104,10 +113,13 @@ async function postUntilAccepted(
         signal: AbortSignal.timeout(5000),
       });
       answer = String(res.status);
-      const json = (await res.json().catch(() => ({}))) as { conversationId?: string };
-      if (res.ok && json.conversationId) {
+      const json = (await res.json().catch(() => ({}))) as {
+        conversationId?: string;
+        queued?: boolean;
+      };
+      if (res.ok && (json.conversationId || json.queued)) {
         answers[answer] = (answers[answer] ?? 0) + 1;
-        return json.conversationId;
+        return json.conversationId ? { conversationId: json.conversationId } : {};
       }
     } catch {
       // The instance died or hung: the call goes to another.
