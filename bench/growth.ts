@@ -10,7 +10,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
 import { computeRollups, MINUTE_MS } from "../src/monitoring/rollups/index.ts";
 import { MINUTES_PER_PASS } from "../src/monitoring/rollups/roll-up-minutes.ts";
 import { decide, evidencePaths, rolloutFacts } from "../src/rollouts/index.ts";
@@ -18,6 +17,7 @@ import { conversationsFromMarks } from "../src/rollouts/signals.ts";
 import { openStore, type RolloutMark, type Store } from "../src/store/index.ts";
 import { rebuildEvidenceChunk } from "../src/store/repositories/rollout-evidence-rebuild.ts";
 import { backfillSearch } from "../src/store/search-index.ts";
+import { benchDatabaseUrl, dropSchema } from "./bench-postgres.ts";
 import { SPAN_MS, START, seed, spec } from "./growth-seed.ts";
 
 const RUNS = 50;
@@ -187,16 +187,13 @@ async function onPostgres(url: string, messages: number) {
     return await measure(store, messages);
   } finally {
     await store.close();
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await client.end();
+    await dropSchema(url, schema);
   }
 }
 
 export default async function growthBench(): Promise<Record<string, unknown>> {
   const sizes = parseSizes(process.argv);
-  const url = process.env["MAINSTAY_TEST_DATABASE_URL"] ?? process.env["DATABASE_URL"];
+  const url = benchDatabaseUrl();
   const result: Record<string, unknown[]> = { sqlite: [], ...(url ? { postgres: [] } : {}) };
   for (const messages of sizes) {
     process.stderr.write(`growth: sqlite, ${messages} messages\n`);

@@ -7,10 +7,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
 import { countOutcomes } from "../src/api/routes/agents-overview.ts";
 import { DEFAULT_OUTCOME_LABEL_SETTINGS } from "../src/conversations/index.ts";
 import { openStore, type Store } from "../src/store/index.ts";
+import { benchDatabaseUrl, dropSchema } from "./bench-postgres.ts";
 import { SPAN_MS, START, seed } from "./growth-seed.ts";
 
 const MESSAGES = 1_000_000;
@@ -45,7 +45,7 @@ export default async function outcomeLabels() {
     await sqlite.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  const url = process.env["MAINSTAY_TEST_DATABASE_URL"] ?? process.env["DATABASE_URL"];
+  const url = benchDatabaseUrl();
   if (url) {
     const schema = `bench_outcomes_${process.pid}`;
     const store = await openStore({ kind: "postgres", url, schema }, START);
@@ -53,10 +53,7 @@ export default async function outcomeLabels() {
       result["postgres"] = await measure(store);
     } finally {
       await store.close();
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.end();
+      await dropSchema(url, schema);
     }
   }
   return result;

@@ -15,12 +15,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import pg from "pg";
 import pino from "pino";
 import { parseConfigText } from "../src/config/index.ts";
 import { jobQueue } from "../src/jobs/index.ts";
 import { type Mainstay, startMainstay } from "../src/main.ts";
 import { StatementCounter } from "../src/store/index.ts";
+import { benchDatabaseUrl, dropSchema } from "./bench-postgres.ts";
 import type { LoadFigures, LoadRequest } from "./load-child.ts";
 
 const CONNECTIONS = 50;
@@ -201,19 +201,9 @@ async function measureIntake(where: BenchStore = { kind: "sqlite" }) {
 
 /** The queued intake on PostgreSQL, when a database is given; its schema is dropped after. */
 async function measurePostgresIntake() {
-  const url = process.env["MAINSTAY_TEST_DATABASE_URL"] ?? process.env["DATABASE_URL"];
+  const url = benchDatabaseUrl();
   if (!url) return undefined;
   return measureIntake({ kind: "postgres", url, schema: `bench_intake_${process.pid}` });
-}
-
-async function dropSchema(url: string, schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  } finally {
-    await client.end();
-  }
 }
 
 async function measurePipeline(mode: IntakeMode) {
